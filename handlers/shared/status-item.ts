@@ -1,0 +1,46 @@
+/**
+ * The status table item (DESIGN §1): one per file (id = fileId) and per job (id = jobId).
+ * Content-hash markers for duplicate detection live in the same table under `content#<sha256>` ids
+ * with kind `content`, so the first writer of a content hash wins atomically.
+ */
+export type ItemKind = 'file' | 'job';
+
+export type ItemStatus = 'RECEIVED' | 'PROCESSING' | 'PROCESSED' | 'DUPLICATE' | 'FAILED';
+
+/** Class and message of the latest failure; `permanent` failures are never retried. */
+export interface LastError {
+  readonly class: string;
+  readonly message: string;
+  readonly permanent: boolean;
+}
+
+export interface StatusItem {
+  readonly id: string;
+  readonly kind: ItemKind;
+  readonly status: ItemStatus;
+  /** Files: the object's name (last key segment). */
+  readonly fileName?: string;
+  /** Files: bucket and key the object arrived under. */
+  readonly bucket?: string;
+  readonly s3Key?: string;
+  /** Files: key under processed/ once moved. */
+  readonly processedKey?: string;
+  /** Files: data rows (the header row is not counted). */
+  readonly rowCount?: number;
+  /** Files: sha256 of the content, hex. */
+  readonly contentHash?: string;
+  /** Files with status DUPLICATE: the id of the file first processed with the same content. */
+  readonly duplicateOf?: string;
+  /** Jobs: the task name and its input. */
+  readonly task?: string;
+  readonly payload?: Record<string, unknown>;
+  /** Jobs: what the task returned. */
+  readonly result?: unknown;
+  /** Receives so far (SQS ApproximateReceiveCount of the latest attempt). */
+  readonly attempts?: number;
+  readonly lastError?: LastError;
+  /** ISO-8601 timestamps. */
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly completedAt?: string;
+}

@@ -1,0 +1,4 @@
+// Placeholder entry so the stack can synthesize; replaced by the real handler.
+export const handler = async (): Promise<void> => {
+  throw new Error('handlers/submit-job is not implemented yet');
+};

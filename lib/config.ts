@@ -1,0 +1,176 @@
+/**
+ * Tidewatch configuration: one typed place, every key with a documented default.
+ *
+ * Values come from CDK context (`cdk.json`, `--context key=value` or `-c tidewatch='{"...":...}'`).
+ * A single `tidewatch` context object wins over individual keys, which win over the defaults.
+ */
+
+/** Settings of one work queue (queue + DLQ + worker). */
+export interface WorkQueueSettings {
+  /** Records per worker invocation. @default 10 */
+  readonly batchSize: number;
+  /** Seconds the poller may wait to fill a batch. @default 1 */
+  readonly maxBatchingWindowSeconds: number;
+  /** Most concurrent worker invocations for this queue (SQS event source `maxConcurrency`, 2..1000). @default 10 */
+  readonly maxConcurrency: number;
+  /** Worker timeout in seconds; the queue's visibility timeout is 6 × this. @default 30 */
+  readonly workerTimeoutSeconds: number;
+  /** Worker memory in MiB. @default 512 */
+  readonly workerMemoryMiB: number;
+}
+
+export interface TidewatchConfig {
+  /** Stage name; part of the stack name (`Tidewatch-<stage>`) and of every metric's dimensions. @default 'dev' */
+  readonly stage: string;
+  /** Origins allowed to PUT to presigned URLs and call the API from a browser. @default ['*'] */
+  readonly allowedOrigins: readonly string[];
+  /** Lifetime of a presigned upload URL, seconds. @default 300 */
+  readonly presignExpirySeconds: number;
+  /** Largest upload accepted, bytes. @default 104857600 (100 MiB) */
+  readonly maxUploadBytes: number;
+  /** Content types a client may declare on POST /presign. @default text/csv, application/csv, text/plain, application/vnd.ms-excel */
+  readonly allowedContentTypes: readonly string[];
+  /** Largest POST /jobs body, bytes. @default 65536 (64 KiB) */
+  readonly maxJobBodyBytes: number;
+  /** Route S3 ObjectCreated through an SNS fan-out topic instead of straight to the files queue. @default false */
+  readonly fanOut: boolean;
+  /** Receives before a message moves to its DLQ. @default 3 */
+  readonly maxReceiveCount: number;
+  /** Base of the exponential retry backoff, seconds: a failed record is retried after base × 2^(attempt−1). @default 10 */
+  readonly retryBackoffBaseSeconds: number;
+  /** Days a dead letter is kept. @default 14 */
+  readonly deadLetterRetentionDays: number;
+  /** Days an old (noncurrent) object version is kept. @default 30 */
+  readonly noncurrentVersionExpirationDays: number;
+  /** Log level of every handler. @default 'INFO' */
+  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** The files work queue. */
+  readonly files: WorkQueueSettings;
+  /** The jobs work queue. */
+  readonly jobs: WorkQueueSettings;
+}
+
+export const DEFAULT_CONFIG: TidewatchConfig = {
+  stage: 'dev',
+  allowedOrigins: ['*'],
+  presignExpirySeconds: 300,
+  maxUploadBytes: 100 * 1024 * 1024,
+  allowedContentTypes: ['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel'],
+  maxJobBodyBytes: 64 * 1024,
+  fanOut: false,
+  maxReceiveCount: 3,
+  retryBackoffBaseSeconds: 10,
+  deadLetterRetentionDays: 14,
+  noncurrentVersionExpirationDays: 30,
+  logLevel: 'INFO',
+  files: { batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 10, workerTimeoutSeconds: 60, workerMemoryMiB: 512 },
+  jobs: { batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 10, workerTimeoutSeconds: 30, workerMemoryMiB: 256 },
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type ContextReader = (key: string) => unknown;
+
+/** Reads the configuration from CDK context (`node.tryGetContext`), validates it and fills defaults. */
+export function loadConfig(tryGetContext: ContextReader): TidewatchConfig {
+  const object = parseMaybeJson(tryGetContext('tidewatch')) ?? {};
+  if (typeof object !== 'object' || Array.isArray(object)) throw new ConfigError('context "tidewatch" must be a JSON object');
+  const pick = (key: string): unknown => (object as Record<string, unknown>)[key] ?? parseMaybeJson(tryGetContext(key));
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(DEFAULT_CONFIG)) {
+    const value = pick(key);
+    if (value !== undefined) raw[key] = value;
+  }
+  return validateConfig(raw);
+}
+
+/** Merges a partial configuration over the defaults and checks every value; throws ConfigError naming the key. */
+export function validateConfig(raw: Record<string, unknown>): TidewatchConfig {
+  const unknownKeys = Object.keys(raw).filter((key) => !(key in DEFAULT_CONFIG));
+  if (unknownKeys.length > 0) throw new ConfigError(`unknown config key(s): ${unknownKeys.join(', ')}`);
+  const d = DEFAULT_CONFIG;
+  const config: TidewatchConfig = {
+    stage: stringValue(raw, 'stage', d.stage, /^[a-z0-9][a-z0-9-]{0,19}$/i),
+    allowedOrigins: stringList(raw, 'allowedOrigins', d.allowedOrigins),
+    presignExpirySeconds: integer(raw, 'presignExpirySeconds', d.presignExpirySeconds, 1, 7 * 24 * 3600),
+    maxUploadBytes: integer(raw, 'maxUploadBytes', d.maxUploadBytes, 1, 5 * 1024 ** 3),
+    allowedContentTypes: stringList(raw, 'allowedContentTypes', d.allowedContentTypes),
+    maxJobBodyBytes: integer(raw, 'maxJobBodyBytes', d.maxJobBodyBytes, 2, 256 * 1024),
+    fanOut: boolean(raw, 'fanOut', d.fanOut),
+    maxReceiveCount: integer(raw, 'maxReceiveCount', d.maxReceiveCount, 1, 1000),
+    retryBackoffBaseSeconds: integer(raw, 'retryBackoffBaseSeconds', d.retryBackoffBaseSeconds, 0, 3600),
+    deadLetterRetentionDays: integer(raw, 'deadLetterRetentionDays', d.deadLetterRetentionDays, 1, 14),
+    noncurrentVersionExpirationDays: integer(raw, 'noncurrentVersionExpirationDays', d.noncurrentVersionExpirationDays, 1, 3650),
+    logLevel: oneOf(raw, 'logLevel', d.logLevel, ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const),
+    files: workQueue(raw, 'files', d.files),
+    jobs: workQueue(raw, 'jobs', d.jobs),
+  };
+  return config;
+}
+
+function workQueue(raw: Record<string, unknown>, key: string, defaults: WorkQueueSettings): WorkQueueSettings {
+  const value = parseMaybeJson(raw[key]) ?? {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`${key} must be an object`);
+  const object = value as Record<string, unknown>;
+  const unknownKeys = Object.keys(object).filter((k) => !(k in defaults));
+  if (unknownKeys.length > 0) throw new ConfigError(`unknown ${key} key(s): ${unknownKeys.join(', ')}`);
+  const at = (name: string) => `${key}.${name}`;
+  const settings: WorkQueueSettings = {
+    batchSize: integer(object, 'batchSize', defaults.batchSize, 1, 10, at('batchSize')),
+    maxBatchingWindowSeconds: integer(object, 'maxBatchingWindowSeconds', defaults.maxBatchingWindowSeconds, 0, 300, at('maxBatchingWindowSeconds')),
+    maxConcurrency: integer(object, 'maxConcurrency', defaults.maxConcurrency, 2, 1000, at('maxConcurrency')),
+    workerTimeoutSeconds: integer(object, 'workerTimeoutSeconds', defaults.workerTimeoutSeconds, 1, 900, at('workerTimeoutSeconds')),
+    workerMemoryMiB: integer(object, 'workerMemoryMiB', defaults.workerMemoryMiB, 128, 10240, at('workerMemoryMiB')),
+  };
+  // SQS caps the visibility timeout at 12 hours; it must be at least 6 × the worker timeout.
+  if (settings.workerTimeoutSeconds * 6 > 43_200) throw new ConfigError(`${at('workerTimeoutSeconds')} × 6 exceeds the 12-hour SQS visibility limit`);
+  return settings;
+}
+
+function parseMaybeJson(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
+  if (!/^[[{]/.test(trimmed) && trimmed !== 'true' && trimmed !== 'false' && !/^-?\d+(\.\d+)?$/.test(trimmed)) return value;
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    return value;
+  }
+}
+
+function stringValue(raw: Record<string, unknown>, key: string, fallback: string, pattern: RegExp): string {
+  const value = raw[key] ?? fallback;
+  if (typeof value !== 'string' || !pattern.test(value)) throw new ConfigError(`${key} must match ${pattern}, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function stringList(raw: Record<string, unknown>, key: string, fallback: readonly string[]): readonly string[] {
+  let value = parseMaybeJson(raw[key]) ?? fallback;
+  if (typeof value === 'string') value = value.split(',').map((item) => item.trim()).filter(Boolean);
+  if (!Array.isArray(value) || value.length === 0 || value.some((item) => typeof item !== 'string' || item === '')) {
+    throw new ConfigError(`${key} must be a non-empty list of strings`);
+  }
+  return value as string[];
+}
+
+function integer(raw: Record<string, unknown>, key: string, fallback: number, min: number, max: number, label = key): number {
+  const value = parseMaybeJson(raw[key]) ?? fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${label} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw[key])}`);
+  }
+  return value;
+}
+
+function boolean(raw: Record<string, unknown>, key: string, fallback: boolean): boolean {
+  const value = parseMaybeJson(raw[key]) ?? fallback;
+  if (typeof value !== 'boolean') throw new ConfigError(`${key} must be true or false, got ${JSON.stringify(raw[key])}`);
+  return value;
+}
+
+function oneOf<T extends string>(raw: Record<string, unknown>, key: string, fallback: T, allowed: readonly T[]): T {
+  const value = raw[key] ?? fallback;
+  if (!allowed.includes(value as T)) throw new ConfigError(`${key} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as T;
+}
