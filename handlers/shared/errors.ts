@@ -1,0 +1,22 @@
+/**
+ * Failure classes shared by the handlers. A `PermanentError` is bad input: retrying cannot help, so it
+ * is recorded and acknowledged. Anything else is transient and retried with backoff until the DLQ.
+ */
+import type { LastError } from './status-item';
+
+export class PermanentError extends Error {
+  override readonly name: string = 'PermanentError';
+}
+
+/** The longest message kept on a status item: enough to diagnose, small enough for DynamoDB and pages. */
+const MAX_ERROR_MESSAGE_LENGTH = 1000;
+
+/** Class and message of an error as recorded on the status item. */
+export function describeError(error: unknown): LastError {
+  const permanent = error instanceof PermanentError;
+  if (error instanceof Error) {
+    const message = error.message || String(error);
+    return { class: error.name || error.constructor.name, message: message.slice(0, MAX_ERROR_MESSAGE_LENGTH), permanent };
+  }
+  return { class: typeof error, message: String(error).slice(0, MAX_ERROR_MESSAGE_LENGTH), permanent };
+}
