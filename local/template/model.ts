@@ -1,0 +1,166 @@
+/**
+ * The contract between the local cloud's services half (`local/services`, `local/template`) and its
+ * runtime half (`local/runtime`): the CloudFormation shapes read from the synthesized template and
+ * what `startLocalServices` hands the runtime once every resource is provisioned.
+ */
+
+/** A CloudFormation template as `cdk synth` writes it (only the parts the local cloud reads). */
+export interface CfnTemplate {
+  readonly Resources: Record<string, CfnResource>;
+  readonly Outputs?: Record<string, CfnOutput>;
+  readonly Conditions?: Record<string, unknown>;
+  readonly Parameters?: Record<string, { readonly Type: string; readonly Default?: unknown }>;
+  readonly Mappings?: Record<string, Record<string, Record<string, unknown>>>;
+}
+
+export interface CfnResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+  readonly Metadata?: Record<string, unknown>;
+  readonly Condition?: string;
+  readonly DependsOn?: string | readonly string[];
+}
+
+export interface CfnOutput {
+  readonly Value: unknown;
+  readonly Description?: string;
+  readonly Condition?: string;
+  readonly Export?: { readonly Name: unknown };
+}
+
+/** One synthesized stack: what `synthesizeTemplate` returns and `startLocalServices` accepts preloaded. */
+export interface SynthesizedStack {
+  /** `Tidewatch-<stage>`. */
+  readonly stackName: string;
+  readonly template: CfnTemplate;
+}
+
+/** A project function (one carrying `Tidewatch:Entry` metadata) to run from its TypeScript source. */
+export interface LocalFunction {
+  readonly logicalId: string;
+  /** Local physical name (deterministic, readable). */
+  readonly name: string;
+  /** Absolute path of the TypeScript entry (`<projectRoot>/handlers/<name>/index.ts`). */
+  readonly entry: string;
+  /** Exported handler name, from `Tidewatch:Handler`. @default 'handler' */
+  readonly handler: string;
+  /** The template's environment with every intrinsic resolved to local names and URLs. */
+  readonly environment: Record<string, string>;
+  /** @default 3 (the Lambda default) */
+  readonly timeoutSeconds: number;
+  /** @default 128 (the Lambda default) */
+  readonly memoryMiB: number;
+}
+
+/** An SQS event source mapping of a project function. */
+export interface LocalEventSourceMapping {
+  readonly functionLogicalId: string;
+  /** `http://127.0.0.1:<port>/000000000000/<queue>`, reachable through the gateway. */
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  /** @default 10 */
+  readonly batchSize: number;
+  /** @default 0 */
+  readonly maximumBatchingWindowSeconds: number;
+  /** `ScalingConfig.MaximumConcurrency`; undefined when the template sets none. */
+  readonly maxConcurrency?: number;
+  /** `FunctionResponseTypes` includes `ReportBatchItemFailures`. */
+  readonly reportBatchItemFailures: boolean;
+  /** @default true */
+  readonly enabled: boolean;
+}
+
+/** One HTTP API route (`AWS::ApiGatewayV2::Route`) integrated with a project function. */
+export interface LocalHttpRoute {
+  /** As in the template: `POST /jobs`, `GET /jobs/{id}`, `$default`. */
+  readonly routeKey: string;
+  readonly functionLogicalId: string;
+  /** @default '2.0' */
+  readonly payloadFormatVersion: string;
+}
+
+/** The HTTP API's `CorsConfiguration`, empty lists where the template sets none. */
+export interface LocalCors {
+  readonly allowOrigins: readonly string[];
+  readonly allowMethods: readonly string[];
+  readonly allowHeaders: readonly string[];
+  readonly exposeHeaders: readonly string[];
+  readonly maxAgeSeconds?: number;
+  readonly allowCredentials: boolean;
+}
+
+/** A schedule (`AWS::Events::Rule` or `AWS::Scheduler::Schedule`) targeting a project function. */
+export interface LocalSchedule {
+  readonly functionLogicalId: string;
+  /** `rate(7 days)` or `cron(0 8 ? * MON *)`, as templated. */
+  readonly expression: string;
+  /** The target's constant `Input`, parsed, if any. */
+  readonly input?: unknown;
+}
+
+/** A request as the gateway hands it to a pluggable service handler. */
+export interface GatewayRequest {
+  readonly method: string;
+  /** Path with query string, as received. */
+  readonly url: string;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: Buffer;
+}
+
+export interface GatewayResponse {
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+  readonly body?: string | Buffer;
+}
+
+/** Answers one AWS service's requests at the gateway (e.g. CloudWatch, issue 4). */
+export type ServiceHandler = (request: GatewayRequest) => Promise<GatewayResponse>;
+
+export interface StartLocalServicesOptions {
+  /** Gateway port; 0 picks a free one. @default 4566 */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: '127.0.0.1';
+  /** Port of the local HTTP API: `ApiUrl` and the API's `ApiEndpoint` resolve to it. */
+  readonly apiPort: number;
+  /** Port of the local CloudFront: `DownloadUrl` and the distribution's `DomainName` resolve to it. */
+  readonly downloadPort: number;
+  /** Where `--keep` data lives. @default '<projectRoot>/.tidewatch/data' */
+  readonly dataDir?: string;
+  /** Keep DynamoDB data on disk across runs (under `dataDir`) instead of in memory. @default false */
+  readonly keep?: boolean;
+  /** @default 'local' */
+  readonly stage?: string;
+  /** Root of the project (entries, `.tidewatch/`). @default process.cwd() */
+  readonly projectRoot?: string;
+  /** A template already synthesized (tests, fixtures); skips synthesis. */
+  readonly template?: SynthesizedStack;
+  /** Answers CloudWatch (`monitoring`) requests; until set, they get an UnsupportedOperation error. */
+  readonly cloudWatch?: ServiceHandler;
+}
+
+/** The running local services, provisioned from the template. */
+export interface LocalServices {
+  /** `http://127.0.0.1:<port>`: the one AWS-compatible endpoint. */
+  readonly endpoint: string;
+  readonly region: 'us-east-1';
+  readonly accountId: '000000000000';
+  readonly stackName: string;
+  readonly template: CfnTemplate;
+  /** Stack outputs resolved locally (`ApiUrl`, `DownloadUrl` on 127.0.0.1). */
+  readonly outputs: Record<string, string>;
+  /** Resolves any template value (intrinsics included) to its local value. */
+  resolve(value: unknown): unknown;
+  /** `arn:aws:sqs:us-east-1:000000000000:<name>` → the queue's local URL. */
+  queueUrlFromArn(arn: string): string;
+  readonly functions: readonly LocalFunction[];
+  readonly eventSourceMappings: readonly LocalEventSourceMapping[];
+  readonly httpRoutes: readonly LocalHttpRoute[];
+  /** The HTTP API's CORS; undefined when it has none. */
+  readonly cors: LocalCors | undefined;
+  readonly schedules: readonly LocalSchedule[];
+  /** Plugs (or replaces) the CloudWatch handler after start. */
+  setCloudWatchHandler(handler: ServiceHandler): void;
+  /** Stops the gateway and both emulators; resolves when every port is closed. */
+  stop(): Promise<void>;
+}
