@@ -1,0 +1,169 @@
+/**
+ * One Lambda execution environment: a worker thread that loaded one function's TypeScript entry and
+ * serves one invocation at a time. Its heap is capped at the function's memory size, and an invocation
+ * that outlives the function's timeout terminates it, as Lambda ends a timed-out sandbox.
+ */
+import { Worker } from 'node:worker_threads';
+import type { LogSink } from './log-sink';
+import type { ContextFields, SerializedError, WorkerBootData, WorkerToHostMessage } from './worker-protocol';
+
+/** A failed invocation, with Lambda's error type (`Sandbox.Timedout`, `Runtime.ImportModuleError`, the handler's error name...). */
+export class FunctionError extends Error {
+  override readonly name = 'FunctionError';
+  readonly errorType: string;
+  readonly stackTrace: readonly string[];
+  constructor(
+    readonly functionName: string,
+    error: SerializedError,
+  ) {
+    super(`${functionName}: ${error.errorType}: ${error.errorMessage}`);
+    this.errorType = error.errorType;
+    this.stackTrace = error.stackTrace;
+  }
+  get timedOut(): boolean {
+    return this.errorType === 'Sandbox.Timedout';
+  }
+}
+
+export interface ExecutionEnvironmentOptions {
+  readonly functionName: string;
+  readonly entry: string;
+  readonly handlerName: string;
+  /** This environment's CloudWatch log stream name (context.logStreamName). */
+  readonly logStreamName: string;
+  readonly env: Record<string, string>;
+  readonly memoryMiB: number;
+  /** Longest the module may take to load (Lambda's init phase limit is 10 s). */
+  readonly initTimeoutMs: number;
+  readonly logSink: LogSink;
+}
+
+// The worker's own module loader has no TypeScript support: register tsx in the thread first, then load
+// the worker code. tsx's `--import` flag in `execArgv` does not reach the worker's entry on Node 20.
+const TSX_API = import.meta.resolve('tsx/esm/api');
+const WORKER_CODE = new URL('./function-worker.ts', import.meta.url).href;
+const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_CODE)}); });`;
+
+export class ExecutionEnvironment {
+  /** Milliseconds the cold start (thread start + module load) took. */
+  readonly initDurationMs: number;
+  private exitError: SerializedError | undefined;
+  private pending: { resolve: (payload: string) => void; reject: (error: FunctionError) => void } | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly options: ExecutionEnvironmentOptions,
+    initDurationMs: number,
+  ) {
+    this.initDurationMs = initDurationMs;
+    worker.on('message', (message: WorkerToHostMessage) => {
+      if (message.type === 'result') this.settle((pending) => pending.resolve(message.payload));
+      else if (message.type === 'error') this.settle((pending) => pending.reject(new FunctionError(options.functionName, message.error)));
+    });
+    worker.on('error', (error) => this.fail(runtimeError(error)));
+    worker.on('exit', (code) => this.fail({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: runtime exited with code ${code}`, stackTrace: [] }));
+  }
+
+  /** Starts a worker thread and waits for the function's module to load (the cold start). */
+  static async start(options: ExecutionEnvironmentOptions): Promise<ExecutionEnvironment> {
+    const startedAt = performance.now();
+    const worker = new Worker(BOOTSTRAP, {
+      eval: true,
+      env: options.env,
+      workerData: { entry: options.entry, handlerName: options.handlerName } satisfies WorkerBootData,
+      resourceLimits: { maxOldGenerationSizeMb: options.memoryMiB },
+      stdout: true,
+      stderr: true,
+    });
+    options.logSink.capture(options.functionName, worker.stdout);
+    options.logSink.capture(options.functionName, worker.stderr);
+    try {
+      await waitUntilReady(worker, options.initTimeoutMs);
+    } catch (error) {
+      worker.on('error', () => undefined); // the init failure is already reported; later thread errors add nothing
+      await worker.terminate();
+      throw new FunctionError(options.functionName, error as SerializedError);
+    }
+    return new ExecutionEnvironment(worker, options, Math.round(performance.now() - startedAt));
+  }
+
+  /** False once the thread died (timeout, crash, out of memory): it must not be reused. */
+  get logStreamName(): string {
+    return this.options.logStreamName;
+  }
+
+  get alive(): boolean {
+    return this.exitError === undefined;
+  }
+
+  /**
+   * Runs one invocation. Past `context.deadlineMs` the thread is terminated and the invocation fails
+   * with `Sandbox.Timedout`; the next invocation then needs a new environment (a cold start).
+   */
+  invoke(context: ContextFields, event: unknown): Promise<string> {
+    if (this.exitError) return Promise.reject(new FunctionError(this.options.functionName, this.exitError));
+    if (this.pending) throw new Error('an execution environment serves one invocation at a time');
+    const startedAt = Date.now();
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const seconds = ((context.deadlineMs - startedAt) / 1000).toFixed(2);
+        const message = `Task timed out after ${seconds} seconds`;
+        this.options.logSink.write(this.options.functionName, `${new Date().toISOString()} ${context.awsRequestId} ${message}`);
+        this.fail({ errorType: 'Sandbox.Timedout', errorMessage: message, stackTrace: [] });
+        void this.worker.terminate();
+      }, context.deadlineMs - startedAt);
+      const done = <T>(settle: (value: T) => void) => (value: T) => {
+        clearTimeout(timer);
+        settle(value);
+      };
+      this.pending = { resolve: done(resolve), reject: done(reject) };
+      this.worker.postMessage({ type: 'invoke', context, event: JSON.stringify(event) });
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.fail({ errorType: 'Runtime.Shutdown', errorMessage: 'the local cloud is stopping', stackTrace: [] });
+    await this.worker.terminate();
+  }
+
+  private fail(error: SerializedError): void {
+    this.exitError ??= error;
+    this.settle((pending) => pending.reject(new FunctionError(this.options.functionName, this.exitError ?? error)));
+  }
+
+  private settle(action: (pending: NonNullable<ExecutionEnvironment['pending']>) => void): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending) action(pending);
+  }
+}
+
+function runtimeError(error: Error & { code?: string }): SerializedError {
+  if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return { errorType: 'Runtime.OutOfMemory', errorMessage: 'Runtime exited with error: memory size exceeded', stackTrace: [] };
+  }
+  // An uncaught exception or unhandled rejection ends the runtime, as on Lambda.
+  return { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with error: ${error.name}: ${error.message}`, stackTrace: [] };
+}
+
+function waitUntilReady(worker: Worker, timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const finish = (error?: SerializedError) => {
+      clearTimeout(timer);
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onMessage = (message: WorkerToHostMessage) => {
+      if (message.type === 'ready') finish();
+      else if (message.type === 'init-error') finish(message.error);
+    };
+    const onError = (error: Error) => finish(runtimeError(error));
+    const onExit = (code: number) => finish({ errorType: 'Runtime.ExitError', errorMessage: `runtime exited with code ${code} during init`, stackTrace: [] });
+    const timer = setTimeout(
+      () => finish({ errorType: 'Sandbox.Timedout', errorMessage: `init did not finish within ${timeoutMs / 1000} seconds`, stackTrace: [] }),
+      timeoutMs,
+    );
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * The environment a local function runs with: its template environment plus what the Lambda service
+ * sets, pointed at the local endpoint. Nothing leaks in from the developer's shell (no real AWS
+ * credentials, no POWERTOOLS_DEV), so a handler behaves here as it does in AWS.
+ */
+
+export interface FunctionEnvironmentInput {
+  /** The function's physical name. */
+  readonly functionName: string;
+  readonly memoryMiB: number;
+  /** `handlers/presign/index.handler` style, for `_HANDLER`. */
+  readonly handler: string;
+  /** The template's environment, intrinsics resolved. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** The local AWS endpoint every SDK client in the function talks to. */
+  readonly endpoint: string;
+  readonly region: string;
+}
+
+export function functionEnvironment(input: FunctionEnvironmentInput): Record<string, string> {
+  const { POWERTOOLS_DEV: _ignored, ...templateEnvironment } = input.environment;
+  return {
+    ...templateEnvironment,
+    AWS_ENDPOINT_URL: input.endpoint,
+    AWS_REGION: input.region,
+    AWS_DEFAULT_REGION: input.region,
+    // The local endpoint accepts any credentials; fixed ones keep real keys from the shell out of the functions.
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_LAMBDA_FUNCTION_NAME: input.functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(input.memoryMiB),
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${input.functionName}`,
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    _HANDLER: input.handler,
+    // There is no X-Ray daemon locally: the tracer stays off so segments are not sent to nowhere.
+    POWERTOOLS_TRACE_ENABLED: 'false',
+  };
+}

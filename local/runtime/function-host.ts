@@ -1,0 +1,173 @@
+/**
+ * Runs one template function locally: a pool of execution environments (worker threads) that grows up
+ * to the needed concurrency, reuses warm environments, replaces ones that timed out or crashed, and
+ * writes Lambda's REPORT line for every invocation.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { ExecutionEnvironment, FunctionError } from './execution-environment';
+import { functionEnvironment } from './function-environment';
+import type { LogSink } from './log-sink';
+import type { ContextFields } from './worker-protocol';
+
+/** What the host needs to know about a function (a `LocalFunction` of the template fits). */
+export interface FunctionSpec {
+  /** Physical name: `AWS_LAMBDA_FUNCTION_NAME`, the log prefix and log file name. */
+  readonly name: string;
+  /** Absolute path of the TypeScript entry. */
+  readonly entry: string;
+  /** Exported handler name. */
+  readonly handler: string;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly timeoutSeconds: number;
+  readonly memoryMiB: number;
+}
+
+/** One finished invocation, for runtime metrics (invocations, errors, duration, cold starts). */
+export interface InvocationRecord {
+  readonly functionName: string;
+  readonly requestId: string;
+  readonly durationMs: number;
+  /** Set on a cold start. */
+  readonly initDurationMs?: number;
+  readonly error?: FunctionError;
+}
+
+export interface FunctionHostOptions {
+  /** The local AWS endpoint the function's SDK clients use. */
+  readonly endpoint: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly logSink: LogSink;
+  /** Most concurrent invocations (execution environments); further invocations wait for one. @default 10 */
+  readonly maxConcurrency?: number;
+  /** Longest a cold start may take to load the module. @default 10 (Lambda's init limit) */
+  readonly initTimeoutSeconds?: number;
+  /** Called after every invocation. */
+  readonly onInvocation?: (record: InvocationRecord) => void;
+}
+
+export class FunctionHost {
+  private readonly idle: ExecutionEnvironment[] = [];
+  private readonly busy = new Set<ExecutionEnvironment>();
+  private readonly waiting: (() => void)[] = [];
+  private readonly maxConcurrency: number;
+  private readonly env: Record<string, string>;
+  private slotsInUse = 0;
+  private stopped = false;
+
+  constructor(
+    readonly spec: FunctionSpec,
+    private readonly options: FunctionHostOptions,
+  ) {
+    this.maxConcurrency = options.maxConcurrency ?? 10;
+    this.env = functionEnvironment({
+      functionName: spec.name,
+      memoryMiB: spec.memoryMiB,
+      handler: spec.handler,
+      environment: spec.environment,
+      endpoint: options.endpoint,
+      region: options.region,
+    });
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  /**
+   * Invokes the function synchronously (RequestResponse): resolves with its JSON result, rejects with a
+   * `FunctionError` when it throws, crashes, runs out of memory or times out.
+   */
+  async invoke(event: unknown): Promise<unknown> {
+    if (this.stopped) throw new Error(`${this.name} is stopped`);
+    await this.acquireSlot();
+    const requestId = randomUUID();
+    const startedAt = performance.now();
+    let initDurationMs: number | undefined;
+    let environment: ExecutionEnvironment | undefined;
+    try {
+      environment = this.idle.pop();
+      if (!environment) {
+        environment = await this.startEnvironment();
+        initDurationMs = environment.initDurationMs;
+      }
+      this.busy.add(environment);
+      const payload = await environment.invoke(this.context(requestId, environment.logStreamName), event);
+      this.report({ functionName: this.name, requestId, durationMs: performance.now() - startedAt - (initDurationMs ?? 0), initDurationMs });
+      return JSON.parse(payload) as unknown;
+    } catch (error) {
+      const failure = error instanceof FunctionError ? error : new FunctionError(this.name, { errorType: 'Runtime.Unknown', errorMessage: String(error), stackTrace: [] });
+      this.report({ functionName: this.name, requestId, durationMs: performance.now() - startedAt - (initDurationMs ?? 0), initDurationMs, error: failure });
+      throw failure;
+    } finally {
+      if (environment) {
+        this.busy.delete(environment);
+        if (environment.alive && !this.stopped) this.idle.push(environment);
+      }
+      this.releaseSlot();
+    }
+  }
+
+  /** Ends every execution environment; invocations still running fail with `Runtime.Shutdown`. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const wake of this.waiting.splice(0)) wake();
+    const environments = [...this.idle, ...this.busy];
+    this.idle.length = 0;
+    await Promise.all(environments.map((environment) => environment.terminate()));
+  }
+
+  private startEnvironment(): Promise<ExecutionEnvironment> {
+    const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
+    const logStreamName = `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
+    return ExecutionEnvironment.start({
+      functionName: this.name,
+      entry: this.spec.entry,
+      handlerName: this.spec.handler,
+      logStreamName,
+      env: { ...this.env, AWS_LAMBDA_LOG_STREAM_NAME: logStreamName },
+      memoryMiB: this.spec.memoryMiB,
+      initTimeoutMs: (this.options.initTimeoutSeconds ?? 10) * 1000,
+      logSink: this.options.logSink,
+    });
+  }
+
+  private context(requestId: string, logStreamName: string): ContextFields {
+    return {
+      functionName: this.name,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: `arn:aws:lambda:${this.options.region}:${this.options.accountId}:function:${this.name}`,
+      memoryLimitInMB: String(this.spec.memoryMiB),
+      awsRequestId: requestId,
+      logGroupName: `/aws/lambda/${this.name}`,
+      logStreamName,
+      deadlineMs: Date.now() + this.spec.timeoutSeconds * 1000,
+    };
+  }
+
+  private report(record: InvocationRecord): void {
+    const init = record.initDurationMs === undefined ? '' : `\tInit Duration: ${record.initDurationMs.toFixed(2)} ms`;
+    const status = record.error ? `\tStatus: error\tError Type: ${record.error.errorType}` : '';
+    this.options.logSink.write(
+      this.name,
+      `REPORT RequestId: ${record.requestId}\tDuration: ${record.durationMs.toFixed(2)} ms\tBilled Duration: ${Math.ceil(record.durationMs)} ms\tMemory Size: ${this.spec.memoryMiB} MB${init}${status}`,
+    );
+    this.options.onInvocation?.(record);
+  }
+
+  private async acquireSlot(): Promise<void> {
+    if (this.slotsInUse < this.maxConcurrency) {
+      this.slotsInUse += 1;
+      return;
+    }
+    // The slot is handed over by releaseSlot, so slotsInUse stays the same.
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.stopped) throw new Error(`${this.name} is stopped`);
+  }
+
+  private releaseSlot(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.slotsInUse -= 1;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The code that runs inside one function's worker thread: loads the TypeScript entry once (the cold
+ * start), then serves invocations one at a time, like one Lambda execution environment.
+ */
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createLambdaContext } from './lambda-context';
+import { serializeError, type HostToWorkerMessage, type WorkerBootData, type WorkerToHostMessage } from './worker-protocol';
+
+type Handler = (event: unknown, context: unknown) => unknown;
+
+const port = parentPort;
+if (!port) throw new Error('function-worker.ts must run in a worker thread');
+const boot = workerData as WorkerBootData;
+const post = (message: WorkerToHostMessage) => port.postMessage(message);
+
+async function loadHandler(): Promise<Handler | undefined> {
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(boot.entry).href)) as Record<string, unknown>;
+  } catch (error) {
+    post({ type: 'init-error', error: serializeError(error, 'Runtime.ImportModuleError') });
+    return undefined;
+  }
+  const handler = module[boot.handlerName];
+  if (typeof handler !== 'function') {
+    post({
+      type: 'init-error',
+      error: serializeError(new Error(`${boot.entry} does not export a function named ${boot.handlerName}`), 'Runtime.HandlerNotFound'),
+    });
+    return undefined;
+  }
+  return handler as Handler;
+}
+
+const handler = await loadHandler();
+if (handler) {
+  port.on('message', async ({ context: fields, event }: HostToWorkerMessage) => {
+    const requestId = fields.awsRequestId;
+    try {
+      const result = await handler(JSON.parse(event), createLambdaContext(fields));
+      post({ type: 'result', requestId, payload: JSON.stringify(result ?? null) });
+    } catch (thrown) {
+      const error = serializeError(thrown);
+      // The same line the Node.js Lambda runtime writes to the function's log on a failed invocation.
+      console.error(`${new Date().toISOString()}\t${requestId}\tERROR\tInvoke Error \t${JSON.stringify(error)}`);
+      post({ type: 'error', requestId, error });
+    }
+  });
+  post({ type: 'ready' });
+}

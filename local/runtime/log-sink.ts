@@ -1,0 +1,85 @@
+/**
+ * Everything the functions write, line by line: printed with the function's name in front (coloured on
+ * a terminal), appended to `<logDirectory>/<function>.log` (the local CloudWatch log group) and handed
+ * to line listeners (issue 4 turns EMF lines into metrics).
+ */
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+
+export type LineListener = (functionName: string, line: string) => void;
+
+export interface LogSinkOptions {
+  /** Directory of the per-function log files; undefined keeps no files. @default undefined */
+  readonly logDirectory?: string;
+  /** Where prefixed lines are printed; undefined prints nothing. @default undefined */
+  readonly print?: Writable & { readonly isTTY?: boolean };
+  /** Colour the prefixes. @default whether `print` is a terminal */
+  readonly colour?: boolean;
+}
+
+const COLOURS = [36, 33, 35, 32, 34, 91, 96, 93, 95, 92];
+
+export class LogSink {
+  private readonly listeners = new Set<LineListener>();
+  private readonly files = new Map<string, WriteStream>();
+  private readonly prefixes = new Map<string, string>();
+  private readonly colour: boolean;
+  private prefixWidth = 0;
+
+  constructor(private readonly options: LogSinkOptions = {}) {
+    this.colour = options.colour ?? options.print?.isTTY === true;
+    if (options.logDirectory) mkdirSync(options.logDirectory, { recursive: true });
+  }
+
+  /** Calls `listener` with every line any function writes; returns the unsubscribe function. */
+  onLine(listener: LineListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Names the functions up front so their prefixes line up. */
+  register(functionNames: readonly string[]): void {
+    this.prefixWidth = Math.max(this.prefixWidth, ...functionNames.map((name) => name.length));
+    this.prefixes.clear();
+  }
+
+  /** Reads `stream` line by line as output of `functionName`. */
+  capture(functionName: string, stream: Readable): void {
+    createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.write(functionName, line));
+  }
+
+  write(functionName: string, line: string): void {
+    this.options.print?.write(`${this.prefix(functionName)}${line}\n`);
+    if (this.options.logDirectory) this.file(functionName).write(`${line}\n`);
+    for (const listener of this.listeners) listener(functionName, line);
+  }
+
+  /** Flushes and closes the log files. */
+  async close(): Promise<void> {
+    const files = [...this.files.values()];
+    this.files.clear();
+    await Promise.all(files.map((file) => new Promise<void>((resolve) => file.end(resolve))));
+  }
+
+  private file(functionName: string): WriteStream {
+    let file = this.files.get(functionName);
+    if (!file) {
+      file = createWriteStream(join(this.options.logDirectory as string, `${functionName}.log`), { flags: 'a' });
+      this.files.set(functionName, file);
+    }
+    return file;
+  }
+
+  private prefix(functionName: string): string {
+    let prefix = this.prefixes.get(functionName);
+    if (prefix === undefined) {
+      const label = `${functionName.padEnd(this.prefixWidth)} │ `;
+      const code = COLOURS[this.prefixes.size % COLOURS.length];
+      prefix = this.colour ? `\u001b[${code}m${label}\u001b[0m` : label;
+      this.prefixes.set(functionName, prefix);
+    }
+    return prefix;
+  }
+}

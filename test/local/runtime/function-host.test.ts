@@ -1,0 +1,125 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FunctionError } from '../../../local/runtime/execution-environment';
+import { FunctionHost, type FunctionSpec, type InvocationRecord } from '../../../local/runtime/function-host';
+import { LogSink } from '../../../local/runtime/log-sink';
+
+const handlers = fileURLToPath(new URL('./fixtures/handlers.ts', import.meta.url));
+const hosts: FunctionHost[] = [];
+
+function host(spec: Partial<FunctionSpec> & { handler: string }, logSink = new LogSink(), invocations: InvocationRecord[] = []) {
+  const created = new FunctionHost(
+    { name: `fixture-${spec.handler}`, entry: handlers, environment: {}, timeoutSeconds: 10, memoryMiB: 128, ...spec },
+    { endpoint: 'http://127.0.0.1:4566', region: 'us-east-1', accountId: '000000000000', logSink, onInvocation: (record) => invocations.push(record) },
+  );
+  hosts.push(created);
+  return created;
+}
+
+afterEach(async () => {
+  await Promise.all(hosts.splice(0).map((created) => created.stop()));
+});
+
+describe('FunctionHost', () => {
+  it('runs the TypeScript handler with the template environment, the Lambda variables and a context', async () => {
+    const echo = host({ handler: 'echo', environment: { FROM_TEMPLATE: 'yes', POWERTOOLS_DEV: 'true' }, memoryMiB: 256 });
+    const result = (await echo.invoke({ hello: 'world' })) as Record<string, any>;
+    expect(result.event).toEqual({ hello: 'world' });
+    expect(result.env).toEqual({
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_LAMBDA_FUNCTION_NAME: 'fixture-echo',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+      _HANDLER: 'echo',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_DEV: null,
+      FROM_TEMPLATE: 'yes',
+      HOME: null,
+    });
+    expect(result.context).toMatchObject({
+      functionName: 'fixture-echo',
+      memoryLimitInMB: '256',
+      invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:fixture-echo',
+    });
+    expect(result.context.remainingMs).toBeGreaterThan(8_000);
+    expect(result.context.remainingMs).toBeLessThanOrEqual(10_000);
+  });
+
+  it('reuses a warm environment and reports the cold start once', async () => {
+    const invocations: InvocationRecord[] = [];
+    const echo = host({ handler: 'echo' }, new LogSink(), invocations);
+    const first = (await echo.invoke({})) as { invocationsHere: number };
+    const second = (await echo.invoke({})) as { invocationsHere: number };
+    expect([first.invocationsHere, second.invocationsHere]).toEqual([1, 2]);
+    expect(invocations[0]?.initDurationMs).toBeGreaterThan(0);
+    expect(invocations[1]?.initDurationMs).toBeUndefined();
+  });
+
+  it('grows the pool up to the concurrency needed', async () => {
+    const sleep = host({ handler: 'sleep' });
+    const started = Date.now();
+    await Promise.all([1, 2, 3].map(() => sleep.invoke({ ms: 1_500 })));
+    // Three concurrent sleeps of 1.5 s in separate threads take far less than 4.5 s.
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+
+  it('fails a handler error with its type and message, and logs it', async () => {
+    const lines: string[] = [];
+    const sink = new LogSink();
+    sink.onLine((_, line) => lines.push(line));
+    await expect(host({ handler: 'fail' }, sink).invoke({})).rejects.toMatchObject({ errorType: 'ValidationError', message: 'fixture-fail: ValidationError: the input is wrong' });
+    expect(lines.some((line) => line.includes('\tERROR\tInvoke Error \t{"errorType":"ValidationError"'))).toBe(true);
+  });
+
+  it('terminates an invocation past its timeout and cold-starts a fresh environment for the next one', async () => {
+    const lines: string[] = [];
+    const sink = new LogSink();
+    sink.onLine((_, line) => lines.push(line));
+    const invocations: InvocationRecord[] = [];
+    const sleep = host({ handler: 'sleep', timeoutSeconds: 1 }, sink, invocations);
+    const error = await sleep.invoke({ ms: 5_000 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(FunctionError);
+    expect(error).toMatchObject({ errorType: 'Sandbox.Timedout', timedOut: true, message: 'fixture-sleep: Sandbox.Timedout: Task timed out after 1.00 seconds' });
+    expect(lines.some((line) => line.endsWith('Task timed out after 1.00 seconds'))).toBe(true);
+    await expect(sleep.invoke({ ms: 10 })).resolves.toBe('woke up');
+    expect(invocations[1]?.initDurationMs).toBeGreaterThan(0);
+  });
+
+  it('caps the heap at the memory size: a function over it fails with Runtime.OutOfMemory and the next invocation works', async () => {
+    const hog = host({ handler: 'hog', memoryMiB: 64 });
+    await expect(hog.invoke({})).rejects.toMatchObject({ errorType: 'Runtime.OutOfMemory' });
+    const echo = host({ handler: 'echo', memoryMiB: 64 });
+    await expect(echo.invoke({})).resolves.toMatchObject({ invocationsHere: 1 });
+  });
+
+  it('fails the cold start of a module that does not load, or lacks the handler', async () => {
+    const broken = fileURLToPath(new URL('./fixtures/broken.ts', import.meta.url));
+    await expect(host({ handler: 'handler', entry: broken }).invoke({})).rejects.toMatchObject({ errorType: 'Runtime.ImportModuleError' });
+    await expect(host({ handler: 'missing' }).invoke({})).rejects.toMatchObject({ errorType: 'Runtime.HandlerNotFound' });
+  });
+
+  it('captures every output line, prints it prefixed by the function name and appends it to the function log file', async () => {
+    const logDirectory = mkdtempSync(join(tmpdir(), 'tidewatch-logs-'));
+    const printed: string[] = [];
+    const print = { write: (chunk: string) => printed.push(chunk) } as unknown as NodeJS.WritableStream & { isTTY?: boolean };
+    const sink = new LogSink({ logDirectory, print: print as never });
+    const echo = host({ handler: 'echo' }, sink);
+    const { context } = (await echo.invoke({})) as { context: { awsRequestId: string } };
+    await echo.stop(); // the partial line is flushed when the thread's stream ends
+    const expected = [
+      JSON.stringify({ level: 'INFO', message: 'echo', requestId: context.awsRequestId }),
+      'a line on stderr',
+      'and a partial line',
+    ];
+    await expect.poll(() => printed.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(4);
+    for (const line of expected) expect(printed).toContain(`fixture-echo │ ${line}\n`);
+    expect(printed.some((chunk) => chunk.startsWith(`fixture-echo │ REPORT RequestId: ${context.awsRequestId}\tDuration: `))).toBe(true);
+    await sink.close();
+    const file = readFileSync(join(logDirectory, 'fixture-echo.log'), 'utf8').split('\n');
+    for (const line of expected) expect(file).toContain(line);
+  });
+});
