@@ -1,0 +1,103 @@
+/**
+ * One project Lambda built from `handlers/<name>/index.ts` with the house defaults: nodejs24.x on arm64,
+ * esbuild (minified, source maps, AWS SDK v3 left to the runtime), active tracing, the Powertools
+ * variables every handler reads, its own log group with a retention, and a role with no managed policy.
+ */
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ENV } from '../handlers/shared/env';
+import { METRICS_NAMESPACE } from '../handlers/shared/powertools';
+import type { TidewatchConfig } from './config';
+
+/** The repository root: `handlers/` and `package-lock.json` live here. */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Resource metadata keys the local cloud reads to run a function from its TypeScript source. */
+export const ENTRY_METADATA_KEY = 'Tidewatch:Entry';
+export const HANDLER_METADATA_KEY = 'Tidewatch:Handler';
+
+/** The exported handler name every `handlers/<name>/index.ts` provides. */
+const HANDLER_EXPORT = 'handler';
+
+export interface InstrumentedFunctionProps {
+  /** Folder under `handlers/` and the function's Powertools service name, e.g. `file-worker`. */
+  readonly name: string;
+  /** Stage (`TIDEWATCH_STAGE`) and handler log level (`POWERTOOLS_LOG_LEVEL`). */
+  readonly config: Pick<TidewatchConfig, 'stage' | 'logLevel'>;
+  /** Function-specific variables of the environment contract (names from `ENV`). @default - only the common variables */
+  readonly environment?: Record<string, string>;
+  /** @default Duration.seconds(10) */
+  readonly timeout?: Duration;
+  /** Memory in MiB. @default 256 */
+  readonly memorySize?: number;
+  /** How long the function's logs are kept. @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+export class InstrumentedFunction extends Construct {
+  /** Path of the entry relative to the repository root, e.g. `handlers/presign/index.ts`. */
+  readonly entry: string;
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: InstrumentedFunctionProps) {
+    super(scope, id);
+    this.entry = `handlers/${props.name}/index.ts`;
+
+    // An explicit log group (instead of the LogRetention custom resource) so retention is a plain
+    // property and the role needs no AWSLambdaBasicExecutionRole managed policy.
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Tidewatch ${props.name} function`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: path.join(PROJECT_ROOT, this.entry),
+      handler: HANDLER_EXPORT,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      timeout: props.timeout ?? Duration.seconds(10),
+      memorySize: props.memorySize ?? 256,
+      tracing: lambda.Tracing.ACTIVE,
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: {
+        [ENV.stage]: props.config.stage,
+        POWERTOOLS_LOG_LEVEL: props.config.logLevel,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        // The Lambda runtime ships AWS SDK v3; bundling our own copy only adds cold-start time.
+        externalModules: ['@aws-sdk/*'],
+        // CommonJS dependencies (e.g. the X-Ray SDK under the Powertools tracer) call require() inside
+        // the ESM bundle; this is the banner Powertools documents for ESM bundles.
+        banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
+      },
+    });
+
+    const cfnFunction = this.function.node.defaultChild as lambda.CfnFunction;
+    cfnFunction.addMetadata(ENTRY_METADATA_KEY, this.entry);
+    cfnFunction.addMetadata(HANDLER_METADATA_KEY, HANDLER_EXPORT);
+  }
+}

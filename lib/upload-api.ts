@@ -1,0 +1,42 @@
+/**
+ * `POST /presign`: the presign function signs short-lived PUT URLs under `uploads/`. It may only put
+ * objects there; it never reads the bucket.
+ */
+import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Construct } from 'constructs';
+import { ENV } from '../handlers/shared/env';
+import type { TidewatchConfig } from './config';
+import type { TidewatchHttpApi } from './http-api';
+import { InstrumentedFunction } from './instrumented-function';
+import { UPLOAD_PREFIX, type UploadBucket } from './upload-bucket';
+
+export interface UploadApiProps {
+  readonly api: TidewatchHttpApi;
+  readonly uploads: UploadBucket;
+  readonly config: Pick<
+    TidewatchConfig,
+    'stage' | 'logLevel' | 'presignExpirySeconds' | 'maxUploadBytes' | 'allowedContentTypes'
+  >;
+}
+
+export class UploadApi extends Construct {
+  readonly presign: InstrumentedFunction;
+
+  constructor(scope: Construct, id: string, props: UploadApiProps) {
+    super(scope, id);
+    const { config } = props;
+    this.presign = new InstrumentedFunction(this, 'Presign', {
+      name: 'presign',
+      config,
+      environment: {
+        [ENV.bucket]: props.uploads.bucket.bucketName,
+        [ENV.uploadPrefix]: UPLOAD_PREFIX,
+        [ENV.presignExpirySeconds]: String(config.presignExpirySeconds),
+        [ENV.maxUploadBytes]: String(config.maxUploadBytes),
+        [ENV.allowedContentTypes]: config.allowedContentTypes.join(','),
+      },
+    });
+    props.uploads.grantUpload(this.presign.function);
+    props.api.addLambdaRoute(HttpMethod.POST, '/presign', this.presign.function);
+  }
+}
