@@ -1,0 +1,169 @@
+/**
+ * One SQS event source mapping, run the way Lambda runs it: up to `maxConcurrency` pollers long-poll
+ * the queue through the real SDK, fill a batch within the batching window, invoke the function and
+ * delete what succeeded. A failed or timed-out invocation deletes nothing: the messages come back after
+ * their visibility timeout and the queue's redrive policy moves them to the DLQ after maxReceiveCount.
+ */
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { recordsToDelete, sqsEvent } from './sqs-event';
+
+/** What a poller needs from a mapping (a `LocalEventSourceMapping` of the template fits). */
+export interface PollerMapping {
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  /** Records per invocation (1..10000). */
+  readonly batchSize: number;
+  /** Seconds to wait for a fuller batch once one message arrived. */
+  readonly maximumBatchingWindowSeconds: number;
+  /** Concurrent invocations; undefined uses `defaultConcurrency`. */
+  readonly maxConcurrency?: number;
+  readonly reportBatchItemFailures: boolean;
+}
+
+export interface SqsPollerOptions {
+  readonly mapping: PollerMapping;
+  readonly sqs: SQSClient;
+  readonly region: string;
+  /** Invokes the function; rejects when it fails. */
+  readonly invoke: (event: unknown) => Promise<unknown>;
+  /** Receives the poller's own warnings (a failed receive, an invalid batch response). */
+  readonly log: (line: string) => void;
+  /** Pollers when the mapping sets no maximum concurrency (Lambda starts with five). @default 5 */
+  readonly defaultConcurrency?: number;
+  /** Long-poll wait of each ReceiveMessage, seconds (0..20). @default 20 */
+  readonly waitTimeSeconds?: number;
+}
+
+const SQS_BATCH_LIMIT = 10;
+
+export class SqsPoller {
+  private readonly abort = new AbortController();
+  private readonly loops: Promise<void>[] = [];
+
+  constructor(private readonly options: SqsPollerOptions) {}
+
+  start(): void {
+    const concurrency = this.options.mapping.maxConcurrency ?? this.options.defaultConcurrency ?? 5;
+    for (let index = 0; index < concurrency; index += 1) this.loops.push(this.poll());
+  }
+
+  /**
+   * Stops receiving and waits up to `graceMs` for invocations in flight to finish and be acknowledged.
+   * A receive cut short may leave its messages invisible until their visibility timeout: never lost.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.abort.abort();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs).unref()));
+    await Promise.race([Promise.all(this.loops), grace]);
+    clearTimeout(timer);
+  }
+
+  private get stopping(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  private async poll(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      try {
+        const messages = await this.receiveBatch();
+        failures = 0;
+        if (messages.length === 0) continue;
+        if (this.stopping) await this.release(messages);
+        else await this.process(messages);
+      } catch (error) {
+        if (this.stopping) return;
+        failures += 1;
+        this.options.log(`[sqs poller] ${this.options.mapping.queueArn}: ${(error as Error).message}; retrying`);
+        await sleep(Math.min(5_000, 250 * 2 ** failures), undefined, { signal: this.abort.signal }).catch(() => undefined);
+      }
+    }
+  }
+
+  /** One long poll, then more receives until the batch is full or the batching window closes. */
+  private async receiveBatch(): Promise<Message[]> {
+    const { batchSize, maximumBatchingWindowSeconds } = this.options.mapping;
+    const batch = await this.receive(Math.min(batchSize, SQS_BATCH_LIMIT), this.options.waitTimeSeconds ?? 20);
+    const windowEnd = Date.now() + maximumBatchingWindowSeconds * 1000;
+    while (batch.length > 0 && batch.length < batchSize && !this.stopping) {
+      const remainingMs = windowEnd - Date.now();
+      if (remainingMs <= 0) break;
+      const waitSeconds = Math.min(20, Math.floor(remainingMs / 1000));
+      const more = await this.receive(Math.min(batchSize - batch.length, SQS_BATCH_LIMIT), waitSeconds).catch((error: unknown) => {
+        if (this.stopping) return []; // keep what was received: poll() hands it back to the queue
+        throw error;
+      });
+      // Under a second left and the queue is empty: invoke now rather than spin on short polls.
+      if (more.length === 0 && waitSeconds === 0) break;
+      batch.push(...more);
+    }
+    return batch;
+  }
+
+  private async receive(maxMessages: number, waitSeconds: number): Promise<Message[]> {
+    const output = await this.options.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.options.mapping.queueUrl,
+        MaxNumberOfMessages: maxMessages,
+        WaitTimeSeconds: waitSeconds,
+        AttributeNames: ['All'],
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+      { abortSignal: this.abort.signal },
+    );
+    return output.Messages ?? [];
+  }
+
+  private async process(messages: Message[]): Promise<void> {
+    const { mapping } = this.options;
+    const event = sqsEvent(messages, mapping.queueArn, this.options.region);
+    let result: unknown;
+    try {
+      result = await this.options.invoke(event);
+    } catch {
+      return; // the function logged its failure; the messages come back after their visibility timeout
+    }
+    const verdict = recordsToDelete(event.Records, result, mapping.reportBatchItemFailures);
+    if (verdict.invalidResponse) this.options.log(`[sqs poller] invalid batch response, the whole batch failed: ${verdict.invalidResponse}`);
+    await this.deleteAll(verdict.delete.map((record) => record.receiptHandle));
+  }
+
+  private async deleteAll(receiptHandles: readonly string[]): Promise<void> {
+    for (const chunk of chunks(receiptHandles, SQS_BATCH_LIMIT)) {
+      const output = await this.options.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.options.mapping.queueUrl,
+          Entries: chunk.map((ReceiptHandle, index) => ({ Id: String(index), ReceiptHandle })),
+        }),
+      );
+      for (const failed of output.Failed ?? []) this.options.log(`[sqs poller] could not delete a message: ${failed.Code}: ${failed.Message}`);
+    }
+  }
+
+  /** Messages received as the poller stops go back to the queue at once instead of after their visibility timeout. */
+  private async release(messages: readonly Message[]): Promise<void> {
+    for (const chunk of chunks(messages, SQS_BATCH_LIMIT)) {
+      await this.options.sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: this.options.mapping.queueUrl,
+          Entries: chunk.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 })),
+        }),
+      );
+    }
+  }
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}

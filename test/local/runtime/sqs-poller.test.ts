@@ -1,0 +1,174 @@
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SqsSchema } from '@aws-lambda-powertools/parser/schemas/sqs';
+import type { SQSEvent } from 'aws-lambda';
+import { startFauxqs, type FauxqsServer } from 'fauxqs';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FunctionHost } from '../../../local/runtime/function-host';
+import { LogSink } from '../../../local/runtime/log-sink';
+import { SqsPoller, type PollerMapping } from '../../../local/runtime/sqs-poller';
+
+const handlers = fileURLToPath(new URL('./fixtures/handlers.ts', import.meta.url));
+let fauxqs: FauxqsServer;
+let sqs: SQSClient;
+const running: { stop(): Promise<void> }[] = [];
+
+beforeAll(async () => {
+  fauxqs = await startFauxqs({ port: 0, logger: false });
+  sqs = new SQSClient({ endpoint: fauxqs.address, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+});
+afterAll(async () => {
+  sqs.destroy();
+  await fauxqs.stop();
+});
+afterEach(async () => {
+  for (const part of running.splice(0).reverse()) await part.stop();
+});
+
+/**
+ * A work queue whose messages move to its DLQ after `maxReceiveCount` receives. Its visibility timeout
+ * is short to keep the tests fast, yet longer than a cold start plus the fixtures' work.
+ */
+async function workQueue(name: string, maxReceiveCount = 2, visibilityTimeoutSeconds = 3) {
+  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
+  const dlqArn = await queueArn(dlq.QueueUrl as string);
+  const queue = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: name,
+      Attributes: { VisibilityTimeout: String(visibilityTimeoutSeconds), RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount }) },
+    }),
+  );
+  return { queueUrl: queue.QueueUrl as string, queueArn: await queueArn(queue.QueueUrl as string), dlqUrl: dlq.QueueUrl as string };
+}
+
+async function queueArn(queueUrl: string): Promise<string> {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  return Attributes?.QueueArn as string;
+}
+
+async function messageCount(queueUrl: string): Promise<number> {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  );
+  return Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible);
+}
+
+async function drain(queueUrl: string): Promise<string[]> {
+  const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+  return (Messages ?? []).map((message) => message.Body as string);
+}
+
+function startPoller(mapping: PollerMapping, invoke: (event: unknown) => Promise<unknown>, log: string[] = []) {
+  const poller = new SqsPoller({ mapping, sqs, region: 'us-east-1', invoke, log: (line) => log.push(line), waitTimeSeconds: 1 });
+  poller.start();
+  running.push({ stop: () => poller.stop(5_000) });
+  return poller;
+}
+
+function fixtureHost(handler: string, timeoutSeconds = 10) {
+  const host = new FunctionHost(
+    { name: `fixture-${handler}`, entry: handlers, handler, environment: {}, timeoutSeconds, memoryMiB: 128 },
+    { endpoint: fauxqs.address, region: 'us-east-1', accountId: '000000000000', logSink: new LogSink() },
+  );
+  running.push(host);
+  return host;
+}
+
+describe('SqsPoller', () => {
+  it('builds the SQS event exactly as Lambda does', async () => {
+    const queue = await workQueue('event-shape');
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queue.queueUrl,
+        MessageBody: '{"hello":"world"}',
+        MessageAttributes: { traceId: { DataType: 'String', StringValue: 'abc' }, blob: { DataType: 'Binary', BinaryValue: Buffer.from('bytes') } },
+      }),
+    );
+    const events: SQSEvent[] = [];
+    startPoller({ ...queue, batchSize: 10, maximumBatchingWindowSeconds: 0, maxConcurrency: 2, reportBatchItemFailures: true }, async (event) => {
+      events.push(event as SQSEvent);
+      return { batchItemFailures: [] };
+    });
+    await expect.poll(() => events.length, { timeout: 10_000 }).toBe(1);
+    const event = events[0] as SQSEvent;
+    expect(() => SqsSchema.parse(event)).not.toThrow();
+    const [record] = event.Records;
+    expect(record).toMatchObject({
+      body: '{"hello":"world"}',
+      md5OfBody: createHash('md5').update('{"hello":"world"}').digest('hex'),
+      eventSource: 'aws:sqs',
+      eventSourceARN: queue.queueArn,
+      awsRegion: 'us-east-1',
+      messageAttributes: {
+        traceId: { stringValue: 'abc', stringListValues: [], binaryListValues: [], dataType: 'String' },
+        blob: { binaryValue: Buffer.from('bytes').toString('base64'), stringListValues: [], binaryListValues: [], dataType: 'Binary' },
+      },
+    });
+    expect(Object.keys(record?.attributes ?? {}).sort()).toEqual(['ApproximateFirstReceiveTimestamp', 'ApproximateReceiveCount', 'SenderId', 'SentTimestamp']);
+    expect(record?.attributes.ApproximateReceiveCount).toBe('1');
+    await expect.poll(() => messageCount(queue.queueUrl), { timeout: 5_000 }).toBe(0);
+  });
+
+  it('deletes the batch but its reported failures; those come back and reach the DLQ after maxReceiveCount', async () => {
+    const queue = await workQueue('partial-batch', 2);
+    const worker = fixtureHost('batch');
+    const receivesOf = new Map<string, string[]>();
+    startPoller({ ...queue, batchSize: 10, maximumBatchingWindowSeconds: 0, maxConcurrency: 2, reportBatchItemFailures: true }, async (event) => {
+      for (const record of (event as SQSEvent).Records) receivesOf.set(record.body, [...(receivesOf.get(record.body) ?? []), record.attributes.ApproximateReceiveCount]);
+      return worker.invoke(event);
+    });
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queue.queueUrl, Entries: ['good-1', 'bad-1', 'good-2'].map((body, index) => ({ Id: String(index), MessageBody: body })) }));
+
+    await expect.poll(() => drain(queue.dlqUrl), { timeout: 20_000, interval: 500 }).toEqual(['bad-1']);
+    expect(receivesOf.get('good-1')).toEqual(['1']);
+    expect(receivesOf.get('good-2')).toEqual(['1']);
+    expect(receivesOf.get('bad-1')).toEqual(['1', '2']);
+    expect(await messageCount(queue.queueUrl)).toBe(0);
+  });
+
+  it('fails the whole batch on an invalid batch response', async () => {
+    const queue = await workQueue('invalid-response', 5);
+    const log: string[] = [];
+    let invocations = 0;
+    startPoller(
+      { ...queue, batchSize: 10, maximumBatchingWindowSeconds: 0, maxConcurrency: 2, reportBatchItemFailures: true },
+      async () => {
+        invocations += 1;
+        return { batchItemFailures: [{ itemIdentifier: 'not-in-this-batch' }] };
+      },
+      log,
+    );
+    await sqs.send(new SendMessageCommand({ QueueUrl: queue.queueUrl, MessageBody: 'kept' }));
+    await expect.poll(() => invocations, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    expect(log[0]).toBe('[sqs poller] invalid batch response, the whole batch failed: itemIdentifier not-in-this-batch is not a message of this batch');
+  });
+
+  it('loses no message when the function times out: it is redelivered, then dead-lettered', async () => {
+    const queue = await workQueue('timeout', 2, 2);
+    const worker = fixtureHost('batch', 1);
+    const outcomes: string[] = [];
+    startPoller({ ...queue, batchSize: 1, maximumBatchingWindowSeconds: 0, maxConcurrency: 2, reportBatchItemFailures: true }, (event) =>
+      worker.invoke(event).then(
+        () => outcomes.push('ok'),
+        (error: { errorType: string }) => {
+          outcomes.push(error.errorType);
+          throw error;
+        },
+      ),
+    );
+    await sqs.send(new SendMessageCommand({ QueueUrl: queue.queueUrl, MessageBody: 'slow' }));
+    await expect.poll(() => drain(queue.dlqUrl), { timeout: 20_000, interval: 500 }).toEqual(['slow']);
+    expect(outcomes).toEqual(['Sandbox.Timedout', 'Sandbox.Timedout']);
+  });
+
+  it('stops while long-polling without losing messages sent afterwards', async () => {
+    const queue = await workQueue('stop');
+    const poller = startPoller({ ...queue, batchSize: 10, maximumBatchingWindowSeconds: 0, maxConcurrency: 3, reportBatchItemFailures: false }, async () => undefined);
+    const started = Date.now();
+    await poller.stop(5_000);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await sqs.send(new SendMessageCommand({ QueueUrl: queue.queueUrl, MessageBody: 'after stop' }));
+    expect(await drain(queue.queueUrl)).toEqual(['after stop']);
+  });
+});
