@@ -20,3 +20,14 @@ export function describeError(error: unknown): LastError {
   }
   return { class: typeof error, message: String(error).slice(0, MAX_ERROR_MESSAGE_LENGTH), permanent };
 }
+
+/** A schema issue as zod (or any Standard Schema library) reports it. */
+export interface ValidationIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+/** Schema validation issues as one line naming each problem and where it is, e.g. `size: Too big: expected number to be <=10`. */
+export function describeIssues(issues: readonly ValidationIssue[]): string {
+  return issues.map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message)).join('; ');
+}

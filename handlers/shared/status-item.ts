@@ -34,6 +34,8 @@ export interface StatusItem {
   /** Jobs: the task name and its input. */
   readonly task?: string;
   readonly payload?: Record<string, unknown>;
+  /** Jobs: the client asked the job to fail on every attempt (`{"fail": true}`, the DLQ demo). */
+  readonly fail?: boolean;
   /** Jobs: what the task returned. */
   readonly result?: unknown;
   /** Receives so far (SQS ApproximateReceiveCount of the latest attempt). */
