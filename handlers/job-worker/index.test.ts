@@ -1,0 +1,275 @@
+import 'aws-sdk-client-mock-vitest/extend';
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  UpdateItemCommand,
+  type UpdateItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { captureOutput, emittedMetric, lambdaContext, POWERTOOLS_TEST_ENV, sqsRecord, type CapturedOutput } from '../shared/test-fixtures';
+import type { JobMessage } from './job-message';
+
+Object.assign(process.env, POWERTOOLS_TEST_ENV, {
+  STATUS_TABLE_NAME: 'status-table',
+  IDEMPOTENCY_TABLE_NAME: 'idempotency-table',
+  QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs',
+  MAX_RECEIVE_COUNT: '3',
+  RETRY_BACKOFF_BASE_SECONDS: '10',
+});
+const dynamodb = mockClient(DynamoDBClient);
+const documents = mockClient(DynamoDBDocumentClient);
+const sqs = mockClient(SQSClient);
+const { handler } = await import('./index');
+
+let output: CapturedOutput;
+
+beforeEach(() => {
+  dynamodb.reset();
+  documents.reset();
+  sqs.reset();
+  dynamodb.on(PutItemCommand).resolves({});
+  dynamodb.on(UpdateItemCommand).resolves({});
+  dynamodb.on(DeleteItemCommand).resolves({});
+  documents.on(UpdateCommand).resolves({});
+  sqs.on(ChangeMessageVisibilityCommand).resolves({});
+  output = captureOutput();
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+function job(overrides: Partial<JobMessage> = {}): JobMessage {
+  return { jobId: crypto.randomUUID(), task: 'echo', payload: { hello: 'world' }, submittedAt: new Date(Date.now() - 1500).toISOString(), ...overrides };
+}
+
+function event(...records: SQSRecord[]): SQSEvent {
+  return { Records: records };
+}
+
+const invoke = (records: SQSRecord[], remainingMs?: number) => handler(event(...records), lambdaContext('job-worker', remainingMs));
+
+/** The status-table UpdateCommands sent for one item, in order, as {status, values}. */
+function statusWrites(id: string) {
+  return documents
+    .commandCalls(UpdateCommand)
+    .map((call) => call.args[0].input)
+    .filter((input) => input.Key?.id === id)
+    .map((input) => ({ status: input.ExpressionAttributeValues?.[':status'], values: input.ExpressionAttributeValues ?? {} }));
+}
+
+describe('job worker', () => {
+  it('runs the task, records PROCESSED with the result and emits JobsSucceeded and EndToEndLatency', async () => {
+    const message = job({ task: 'sum', payload: { numbers: [1, 2, 3.5] } });
+    const record = sqsRecord(JSON.stringify(message));
+
+    const response = await invoke([record]);
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    const writes = statusWrites(message.jobId);
+    expect(writes.map((write) => write.status)).toEqual(['PROCESSING', 'PROCESSED']);
+    expect(writes[0]?.values).toMatchObject({ ':attempts': 1, ':task': 'sum' });
+    expect(writes[1]?.values).toMatchObject({ ':result': { count: 3, sum: 6.5, mean: 6.5 / 3, min: 1, max: 3.5 }, ':attempts': 1 });
+    expect(Date.parse(writes[1]?.values[':completedAt'] as string)).toBeGreaterThan(Date.parse(message.submittedAt));
+
+    const [succeeded] = emittedMetric(output.emf(), 'JobsSucceeded');
+    expect(succeeded?.document).toMatchObject({ JobsSucceeded: 1, service: 'job-worker', stage: 'test' });
+    expect(succeeded?.document._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Tidewatch', Dimensions: [['service', 'stage']] });
+    const [latency] = emittedMetric(output.emf(), 'EndToEndLatency');
+    expect(latency?.definition.Unit).toBe('Milliseconds');
+    expect(latency?.document.EndToEndLatency).toBeGreaterThanOrEqual(1500);
+
+    const processed = output.logs().find((line) => line.message === 'job processed');
+    expect(processed).toMatchObject({ jobId: message.jobId, messageId: record.messageId, service: 'job-worker', task: 'sum' });
+  });
+
+  it('keys idempotency on the jobId, not the messageId (a redriven message gets a new one)', async () => {
+    const message = job();
+    await invoke([sqsRecord(JSON.stringify(message))]);
+
+    const put = dynamodb.commandCalls(PutItemCommand)[0]?.args[0].input;
+    expect(put?.TableName).toBe('idempotency-table');
+    expect(put?.Item?.id?.S).toMatch(/^job-worker#/);
+    // The same jobId under another messageId hashes to the same key.
+    dynamodb.resetHistory();
+    await invoke([sqsRecord(JSON.stringify(message), { messageId: 'redriven-message' })]);
+    expect(dynamodb.commandCalls(PutItemCommand)[0]?.args[0].input.Item?.id).toEqual(put?.Item?.id);
+  });
+
+  it('skips a duplicate delivery of a processed job: the task runs once', async () => {
+    const message = job();
+    await invoke([sqsRecord(JSON.stringify(message))]);
+    const saved = dynamodb.commandCalls(UpdateItemCommand)[0]?.args[0].input as UpdateItemCommandInput;
+    expect(saved.ExpressionAttributeValues?.[':status']).toEqual({ S: 'COMPLETED' });
+    // DynamoDB now holds the completed record: the next conditional put fails and returns it.
+    dynamodb.on(PutItemCommand).rejects(
+      new ConditionalCheckFailedException({
+        message: 'The conditional request failed',
+        $metadata: {},
+        Item: {
+          ...saved.Key,
+          status: { S: 'COMPLETED' },
+          expiration: saved.ExpressionAttributeValues?.[':expiry'] ?? { N: '0' },
+          data: saved.ExpressionAttributeValues?.[':response_data'] ?? { NULL: true },
+        },
+      }),
+    );
+
+    const response = await invoke([sqsRecord(JSON.stringify(message))]);
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(statusWrites(message.jobId).filter((write) => write.status === 'PROCESSED')).toHaveLength(1);
+    expect(emittedMetric(output.emf(), 'JobsSucceeded')).toHaveLength(1);
+    expect(output.logs().some((line) => line.message === 'duplicate delivery: job already processed, skipped' && line.jobId === message.jobId)).toBe(true);
+  });
+
+  it('reports only the failed record of a partial batch failure', async () => {
+    const good = sqsRecord(JSON.stringify(job()));
+    const bad = sqsRecord(JSON.stringify(job({ fail: true })));
+
+    const response = await invoke([good, bad]);
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
+    expect(sqs).toHaveReceivedCommandExactlyOnceWith(ChangeMessageVisibilityCommand, { ReceiptHandle: bad.receiptHandle });
+    // Each record's log lines carry that record's correlation ids.
+    const retried = output.logs().find((line) => line.message === 'record failed: transient, retrying after backoff');
+    expect(retried).toMatchObject({ messageId: bad.messageId, jobId: JSON.parse(bad.body).jobId });
+    expect(output.logs().find((line) => line.message === 'job processed')).toMatchObject({ messageId: good.messageId, jobId: JSON.parse(good.body).jobId });
+  });
+
+  it.each([
+    [1, 10],
+    [2, 20],
+  ])('retries a fail:true job on receive %i with a %i s backoff and records the attempt', async (receiveCount, seconds) => {
+    const message = job({ fail: true });
+    const record = sqsRecord(JSON.stringify(message), { receiveCount });
+
+    const response = await invoke([record]);
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
+    expect(sqs).toHaveReceivedCommandWith(ChangeMessageVisibilityCommand, {
+      QueueUrl: process.env.QUEUE_URL,
+      ReceiptHandle: record.receiptHandle,
+      VisibilityTimeout: seconds,
+    });
+    const last = statusWrites(message.jobId).at(-1);
+    expect(last?.status).toBe('PROCESSING');
+    expect(last?.values).toMatchObject({ ':attempts': receiveCount, ':lastError': { class: 'RequestedFailureError', permanent: false } });
+    expect(emittedMetric(output.emf(), 'RecordRetried')).toHaveLength(1);
+    expect(emittedMetric(output.emf(), 'JobsFailed')).toHaveLength(0);
+    // The failed run released its idempotency record, so the retry runs the job again.
+    expect(dynamodb).toHaveReceivedCommandTimes(DeleteItemCommand, 1);
+  });
+
+  it('on the final attempt records FAILED and emits the high-resolution DeadLettered metric', async () => {
+    const message = job({ fail: true });
+    const record = sqsRecord(JSON.stringify(message), { receiveCount: 3 });
+
+    const response = await invoke([record]);
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
+    expect(sqs).not.toHaveReceivedCommand(ChangeMessageVisibilityCommand);
+    const last = statusWrites(message.jobId).at(-1);
+    expect(last?.status).toBe('FAILED');
+    expect(last?.values).toMatchObject({ ':attempts': 3, ':lastError': { class: 'RequestedFailureError' } });
+
+    const [deadLettered] = emittedMetric(output.emf(), 'DeadLettered');
+    expect(deadLettered?.definition).toEqual({ Name: 'DeadLettered', Unit: 'Count', StorageResolution: 1 });
+    expect(deadLettered?.document).toMatchObject({ DeadLettered: 1, service: 'job-worker', stage: 'test' });
+    const directive = deadLettered?.document._aws.CloudWatchMetrics[0];
+    expect(directive?.Namespace).toBe('Tidewatch');
+    expect(directive?.Dimensions).toEqual([['service', 'stage']]);
+    expect(emittedMetric(output.emf(), 'JobsFailed')).toHaveLength(1);
+  });
+
+  it.each([
+    ['an unknown task', { task: 'resize-image' }, /unknown task "resize-image"; known tasks: echo, sleep, sum, word-count/],
+    ['an invalid payload', { task: 'sum', payload: { numbers: ['1'] } }, /invalid payload: numbers\.0: /],
+  ])('acknowledges %s as a permanent failure recorded FAILED', async (_case, overrides, reason) => {
+    const message = job(overrides);
+    const record = sqsRecord(JSON.stringify(message));
+
+    const response = await invoke([record]);
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(sqs).not.toHaveReceivedCommand(ChangeMessageVisibilityCommand);
+    const last = statusWrites(message.jobId).at(-1);
+    expect(last?.status).toBe('FAILED');
+    expect(last?.values[':lastError']).toMatchObject({ class: 'PermanentError', permanent: true, message: expect.stringMatching(reason) });
+    expect(emittedMetric(output.emf(), 'JobsFailed')).toHaveLength(1);
+    expect(emittedMetric(output.emf(), 'DeadLettered')).toHaveLength(0);
+  });
+
+  it('acknowledges a malformed body, recording it under the messageId when it names no job', async () => {
+    const record = sqsRecord('{not json');
+
+    const response = await invoke([record]);
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    const [write] = statusWrites(record.messageId);
+    expect(write?.status).toBe('FAILED');
+    expect(write?.values[':lastError']).toMatchObject({ class: 'MalformedJobMessageError', permanent: true, message: expect.stringMatching(/^malformed job message: Invalid JSON/) });
+    expect(dynamodb).not.toHaveReceivedCommand(PutItemCommand);
+  });
+
+  it('records a malformed message on its job when the body still names a valid jobId', async () => {
+    const jobId = crypto.randomUUID();
+    const record = sqsRecord(JSON.stringify({ jobId, task: 'echo', submittedAt: 'yesterday' }));
+
+    await invoke([record]);
+
+    expect(statusWrites(jobId).at(-1)?.values[':lastError']).toMatchObject({
+      class: 'MalformedJobMessageError',
+      message: expect.stringContaining('submittedAt: Invalid ISO datetime'),
+    });
+  });
+
+  it('retries, without recording a failure, a job another delivery is processing right now', async () => {
+    const message = job();
+    dynamodb.on(PutItemCommand).rejects(
+      new ConditionalCheckFailedException({
+        message: 'The conditional request failed',
+        $metadata: {},
+        Item: {
+          id: { S: 'job-worker#key' },
+          status: { S: 'INPROGRESS' },
+          expiration: { N: String(Math.floor(Date.now() / 1000) + 3600) },
+          in_progress_expiration: { N: String(Date.now() + 60_000) },
+        },
+      }),
+    );
+    const record = sqsRecord(JSON.stringify(message));
+
+    const response = await invoke([record]);
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
+    expect(statusWrites(message.jobId)).toEqual([]);
+  });
+
+  it('retries a sleep that does not fit the invocation, and runs one that does', async () => {
+    const tooLong = job({ task: 'sleep', payload: { ms: 5_000 } });
+    const fits = job({ task: 'sleep', payload: { ms: 5 } });
+    const tooLongRecord = sqsRecord(JSON.stringify(tooLong));
+
+    const response = await invoke([tooLongRecord, sqsRecord(JSON.stringify(fits))], 6_000);
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: tooLongRecord.messageId }] });
+    expect(statusWrites(tooLong.jobId).at(-1)?.values[':lastError']).toMatchObject({ class: 'InsufficientTimeError', permanent: false });
+    expect(statusWrites(fits.jobId).at(-1)?.status).toBe('PROCESSED');
+  });
+
+  it('reports a record failed when its failure cannot even be recorded, so the message is not lost', async () => {
+    documents.on(UpdateCommand).rejects(new Error('DynamoDB unavailable'));
+    const record = sqsRecord(JSON.stringify(job({ task: 'nope' })));
+
+    const response = await invoke([record]);
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
+  });
+});

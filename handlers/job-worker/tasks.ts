@@ -1,0 +1,110 @@
+/**
+ * The job worker's task registry: every task a client may name on POST /jobs. Each task declares the
+ * schema of its payload, so submit-job can reject a bad payload with 400 before anything is queued, and
+ * the worker rejects one that arrives anyway (a redrive, a hand-sent message) as a permanent failure.
+ */
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import { z } from 'zod';
+import { describeIssues, PermanentError } from '../shared/errors';
+
+/** What a running task may ask of its invocation. */
+export interface TaskContext {
+  /** Milliseconds until the function times out. */
+  remainingTimeMs(): number;
+}
+
+export interface Task {
+  readonly description: string;
+  /** The payload's schema (zod). */
+  readonly input: z.ZodType;
+  /** Validates the payload (PermanentError when invalid) and runs the task. */
+  run(payload: unknown, context: TaskContext): Promise<unknown>;
+}
+
+/** The longest `sleep` a job may ask for. */
+export const MAX_SLEEP_MS = 10_000;
+/** Time kept free after a `sleep` so the job's status can still be written before the function times out. */
+export const SLEEP_SAFETY_MARGIN_MS = 2_000;
+
+/** The invocation has too little time left for the task; a later delivery, in a fresh invocation, can run it. */
+export class InsufficientTimeError extends Error {
+  override readonly name = 'InsufficientTimeError';
+}
+
+function defineTask<S extends z.ZodType>(
+  description: string,
+  input: S,
+  run: (input: z.output<S>, context: TaskContext) => unknown,
+): Task {
+  return {
+    description,
+    input,
+    async run(payload, context) {
+      const parsed = input.safeParse(payload);
+      if (!parsed.success) throw new PermanentError(`invalid payload: ${describeIssues(parsed.error.issues)}`);
+      return run(parsed.data, context);
+    },
+  };
+}
+
+const wordSegmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
+const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+export const TASKS = {
+  echo: defineTask('returns its payload unchanged', z.record(z.string(), z.unknown()), (payload) => payload),
+
+  sum: defineTask(
+    'adds `numbers` (1 to 10,000 finite numbers): {count, sum, mean, min, max}',
+    z.strictObject({ numbers: z.array(z.number()).min(1).max(10_000) }),
+    ({ numbers }) => {
+      const sum = numbers.reduce((total, value) => total + value, 0);
+      // Finite inputs can still overflow; DynamoDB cannot store Infinity, and the answer would be wrong anyway.
+      if (!Number.isFinite(sum)) throw new PermanentError('the sum of numbers overflows a double');
+      return { count: numbers.length, sum, mean: sum / numbers.length, min: Math.min(...numbers), max: Math.max(...numbers) };
+    },
+  ),
+
+  'word-count': defineTask(
+    'counts the words, lines and characters (grapheme clusters) of `text`, in any script',
+    z.strictObject({ text: z.string() }),
+    ({ text }) => {
+      let words = 0;
+      for (const segment of wordSegmenter.segment(text)) if (segment.isWordLike) words += 1;
+      const characters = Array.from(graphemeSegmenter.segment(text)).length;
+      const lines = text === '' ? 0 : text.replace(/(\r\n|\r|\n)$/, '').split(/\r\n|\r|\n/).length;
+      return { words, lines, characters };
+    },
+  ),
+
+  sleep: defineTask(
+    `waits \`ms\` milliseconds (0 to ${MAX_SLEEP_MS}), within the invocation's remaining time`,
+    z.strictObject({ ms: z.number().int().min(0).max(MAX_SLEEP_MS) }),
+    async ({ ms }, context) => {
+      const available = context.remainingTimeMs() - SLEEP_SAFETY_MARGIN_MS;
+      if (ms > available) throw new InsufficientTimeError(`sleep of ${ms} ms does not fit the ${Math.max(0, available)} ms this invocation has left`);
+      const started = performance.now();
+      await sleepFor(ms);
+      return { sleptMs: Math.round(performance.now() - started) };
+    },
+  ),
+} as const satisfies Record<string, Task>;
+
+export type TaskName = keyof typeof TASKS;
+
+/** The registered task names, sorted (the order error messages list them in). */
+export const TASK_NAMES: readonly TaskName[] = (Object.keys(TASKS) as TaskName[]).sort();
+
+export function isTaskName(name: string): name is TaskName {
+  return Object.hasOwn(TASKS, name);
+}
+
+/** The message naming the known tasks, for an unknown task name. */
+export function unknownTaskMessage(name: string): string {
+  return `unknown task ${JSON.stringify(name)}; known tasks: ${TASK_NAMES.join(', ')}`;
+}
+
+/** Runs a task by name; an unknown task or an invalid payload is a PermanentError. */
+export async function runTask(name: string, payload: unknown, context: TaskContext): Promise<unknown> {
+  if (!isTaskName(name)) throw new PermanentError(unknownTaskMessage(name));
+  return TASKS[name].run(payload, context);
+}
