@@ -1,0 +1,136 @@
+/**
+ * The local HTTP API (API Gateway v2, payload format 2.0): routes from the template, the template's
+ * CORS, and API Gateway's own answers (404 for no route, 413 over 10 MB, 500 when the function fails).
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { LocalCors } from '../template/model';
+import { preflightHeaders, withCorsHeaders } from './cors';
+import { httpApiEvent, httpResponse, type HttpResponse } from './http-api-event';
+import { RouteTable } from './http-route-table';
+import { close, listen } from './listen';
+
+/** A function behind a route (a `FunctionHost` fits). */
+export interface RouteTarget {
+  readonly name: string;
+  invoke(event: unknown): Promise<unknown>;
+}
+
+export interface HttpApiConfig {
+  readonly routes: readonly { readonly routeKey: string; readonly target: RouteTarget }[];
+  /** The API's CorsConfiguration; undefined when it has none. */
+  readonly cors: LocalCors | undefined;
+  readonly accountId: string;
+  /** Reported as `requestContext.apiId`. */
+  readonly apiId: string;
+  /** Receives the API's own warnings, under the function's name. */
+  readonly log: (functionName: string, line: string) => void;
+}
+
+/** API Gateway's HTTP API payload limit. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export class HttpApiServer {
+  private config: HttpApiConfig | undefined;
+  private routes: RouteTable<RouteTarget> = new RouteTable([]);
+
+  private constructor(
+    private readonly server: Server,
+    /** `http://127.0.0.1:<port>`, without a trailing slash. */
+    readonly url: string,
+  ) {}
+
+  /**
+   * Binds the port first, answering 503 until `serve` is called: the services need the real port
+   * (0 in tests) to resolve `ApiUrl` before the routes can be wired.
+   */
+  static async listen(options: { readonly port: number; readonly host: string }): Promise<HttpApiServer> {
+    let api: HttpApiServer | undefined;
+    const server = createServer((request, response) => {
+      // A client that went away mid-request leaves nothing to answer.
+      api?.handle(request, response).catch(() => response.destroy());
+    });
+    const port = await listen(server, options.port, options.host, 'local HTTP API');
+    api = new HttpApiServer(server, `http://${options.host}:${port}`);
+    return api;
+  }
+
+  serve(config: HttpApiConfig): void {
+    this.config = config;
+    this.routes = new RouteTable(config.routes);
+  }
+
+  close(): Promise<void> {
+    return close(this.server);
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const requestId = randomBytes(10).toString('base64').replace(/=+$/, '');
+    const send = (answer: HttpResponse) => {
+      response.writeHead(answer.statusCode, {
+        ...answer.headers,
+        'apigw-requestid': requestId,
+        'content-length': String(answer.body.length),
+        ...(answer.cookies.length > 0 ? { 'set-cookie': [...answer.cookies] } : {}),
+      });
+      response.end(request.method === 'HEAD' ? undefined : answer.body);
+    };
+    const config = this.config;
+    if (!config) return send(message(503, 'Service Unavailable'));
+    const receivedAt = new Date();
+    const body = await readBody(request);
+    if (!body) return send(message(413, 'Request Entity Too Large'));
+    const method = request.method ?? 'GET';
+    const origin = request.headers.origin;
+    const preflight = config.cors && preflightHeaders(config.cors, method, request.headers as Record<string, string>);
+    if (preflight) return send({ statusCode: 204, headers: preflight, cookies: [], body: Buffer.alloc(0) });
+    const withCors = (answer: HttpResponse): HttpResponse => (config.cors ? { ...answer, headers: withCorsHeaders(config.cors, origin, answer.headers) } : answer);
+
+    const path = (request.url ?? '/').split('?')[0] as string;
+    const route = this.routes.match(method, path);
+    if (!route) return send(withCors(message(404, 'Not Found')));
+    const event = httpApiEvent(
+      { method, url: request.url ?? '/', rawHeaders: request.rawHeaders, body, sourceIp: sourceIp(request), requestId, receivedAt },
+      { routeKey: route.routeKey, pathParameters: route.pathParameters, accountId: config.accountId, apiId: config.apiId },
+    );
+    let result: unknown;
+    try {
+      result = await route.target.invoke(event);
+    } catch {
+      return send(withCors(message(500, 'Internal Server Error'))); // the function host logged the failure
+    }
+    try {
+      send(withCors(httpResponse(result)));
+    } catch (error) {
+      config.log(route.target.name, `[http api] ${route.routeKey}: ${(error as Error).message}; answered 500`);
+      send(withCors(message(500, 'Internal Server Error')));
+    }
+  }
+}
+
+/** API Gateway's own error answers: `{"message": "..."}`. */
+function message(statusCode: number, text: string): HttpResponse {
+  return { statusCode, headers: { 'content-type': 'application/json' }, cookies: [], body: Buffer.from(JSON.stringify({ message: text })) };
+}
+
+/**
+ * The whole body, or undefined when it passes the payload limit. An oversized body is still read to
+ * its end (and dropped) so the client, still sending, gets the 413 instead of a reset connection.
+ */
+function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    request.on('end', () => resolve(size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : undefined));
+    request.on('error', reject);
+  });
+}
+
+function sourceIp(request: IncomingMessage): string {
+  return (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+}
