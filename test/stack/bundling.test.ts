@@ -1,0 +1,71 @@
+/**
+ * The one synth with real esbuild bundling (the other stack tests skip it for speed): every function's
+ * asset is a minified ESM bundle with a source map, leaves only Node built-ins and the AWS SDK v3
+ * (provided by the Lambda runtime) external, and loads and exports `handler`.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../lib/instrumented-function';
+import { resourcesOfType, synthesize, type Json } from './synth';
+
+// Inside the project (cdk.out/ is ignored by git) so the bundles' external imports resolve from
+// node_modules when the test loads them.
+mkdirSync(path.join(PROJECT_ROOT, 'cdk.out'), { recursive: true });
+const synth = synthesize({}, { bundle: true, outdir: mkdtempSync(path.join(PROJECT_ROOT, 'cdk.out', 'test-bundling-')) });
+afterAll(() => synth.dispose());
+
+const projectFunctions = Object.values(resourcesOfType(synth.json, 'AWS::Lambda::Function')).filter(
+  (r) => r.Metadata?.['Tidewatch:Entry'] !== undefined,
+);
+
+/** The asset directory of a function: its `Code.S3Key` is `<asset hash>.zip`. */
+function assetDir(fn: Json): string {
+  const hash = (fn.Properties.Code.S3Key as string).replace(/\.zip$/, '');
+  return path.join(synth.assemblyDir, `asset.${hash}`);
+}
+
+/** Module specifiers a bundle still imports at run time. */
+function externalImports(bundle: string): string[] {
+  return [...bundle.matchAll(/(?:import|from)\s*["']([^"']+)["']/g)].map((m) => m[1]);
+}
+
+describe.each(projectFunctions.map((fn) => [fn.Metadata['Tidewatch:Entry'] as string, fn] as const))('%s', (_entry, fn) => {
+  const dir = assetDir(fn);
+  const bundlePath = path.join(dir, 'index.mjs');
+
+  it('is an ESM bundle with a source map', () => {
+    expect(existsSync(bundlePath)).toBe(true);
+    expect(existsSync(path.join(dir, 'index.mjs.map'))).toBe(true);
+    expect(readFileSync(bundlePath, 'utf8')).toMatch(/^import\s*\{\s*createRequire\s*\}\s*from\s*["']module["']/);
+  });
+
+  it('leaves only Node built-ins and the AWS SDK v3 external', () => {
+    const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+    const unexpected = externalImports(readFileSync(bundlePath, 'utf8')).filter((s) => !builtins.has(s) && !s.startsWith('@aws-sdk/'));
+    expect(unexpected).toEqual([]);
+  });
+
+  it('loads and exports handler', async () => {
+    // Handlers may read their environment when loaded: give them the template's (tokens as names).
+    const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
+    const saved = { ...process.env };
+    for (const [key, value] of Object.entries(variables)) process.env[key] = typeof value === 'string' ? value : `test-${key}`;
+    try {
+      const module = (await import(pathToFileURL(bundlePath).href)) as { handler?: unknown };
+      expect(typeof module.handler).toBe('function');
+    } finally {
+      process.env = saved;
+    }
+  });
+});
+
+it('bundles all five functions', () => {
+  expect(projectFunctions).toHaveLength(5);
+});
+
+it('bundled synth passes cdk-nag too', () => {
+  expect(synth.violations).toEqual([]);
+});
