@@ -1,0 +1,148 @@
+import 'aws-sdk-client-mock-vitest/extend';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand, SQSClient, SQSServiceException } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { JobMessageSchema } from '../job-worker/job-message';
+import { captureOutput, emittedMetric, httpEvent, lambdaContext, POWERTOOLS_TEST_ENV, type CapturedOutput } from '../shared/test-fixtures';
+
+Object.assign(process.env, POWERTOOLS_TEST_ENV, {
+  STATUS_TABLE_NAME: 'status-table',
+  QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs',
+  MAX_JOB_BODY_BYTES: '1024',
+});
+const documents = mockClient(DynamoDBDocumentClient);
+const sqs = mockClient(SQSClient);
+const { handler } = await import('./index');
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+let output: CapturedOutput;
+
+beforeEach(() => {
+  documents.reset();
+  sqs.reset();
+  documents.on(PutCommand).resolves({});
+  documents.on(UpdateCommand).resolves({});
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'message-1' });
+  output = captureOutput();
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+async function post(body: string | undefined, overrides: Partial<APIGatewayProxyEventV2> = {}) {
+  const result = (await handler(httpEvent({ body, ...overrides }), lambdaContext('submit-job'))) as APIGatewayProxyStructuredResultV2;
+  return { ...result, json: JSON.parse(result.body ?? 'null') as Record<string, unknown> };
+}
+
+describe('POST /jobs', () => {
+  it('records the job RECEIVED, queues it and answers 202 with its status URL', async () => {
+    const response = await post(JSON.stringify({ task: 'sum', payload: { numbers: [1, 2] }, fail: false }));
+
+    expect(response.statusCode).toBe(202);
+    const jobId = response.json.jobId as string;
+    expect(jobId).toMatch(UUID);
+    expect(response.json.statusUrl).toBe(`https://api123.execute-api.us-east-1.amazonaws.com/jobs/${jobId}`);
+    expect(response.headers).toMatchObject({ 'content-type': 'application/json', location: response.json.statusUrl });
+
+    expect(documents).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'status-table',
+      ConditionExpression: 'attribute_not_exists(id)',
+      Item: expect.objectContaining({ id: jobId, kind: 'job', status: 'RECEIVED', task: 'sum', payload: { numbers: [1, 2] }, fail: false }),
+    });
+    const createdAt = documents.commandCalls(PutCommand)[0]?.args[0].input.Item?.createdAt as string;
+
+    const sent = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input;
+    expect(sent?.QueueUrl).toBe(process.env.QUEUE_URL);
+    expect(sent?.MessageAttributes).toEqual({ jobId: { DataType: 'String', StringValue: jobId } });
+    // The body is exactly what the worker's schema accepts, with submittedAt = the item's creation time.
+    expect(JobMessageSchema.parse(JSON.parse(sent?.MessageBody ?? ''))).toEqual({ jobId, task: 'sum', payload: { numbers: [1, 2] }, fail: false, submittedAt: createdAt });
+
+    expect(emittedMetric(output.emf(), 'JobsSubmitted')[0]?.document).toMatchObject({ service: 'submit-job', stage: 'test', JobsSubmitted: 1 });
+    expect(output.logs().find((line) => line.message === 'job accepted')).toMatchObject({ jobId, task: 'sum' });
+  });
+
+  it('accepts a job with only a task, as the seed does, and leaves absent fields out', async () => {
+    const response = await post('{"task":"echo","fail":true}');
+
+    expect(response.statusCode).toBe(202);
+    const item = documents.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    expect(item).toMatchObject({ task: 'echo', fail: true });
+    expect(item).not.toHaveProperty('payload');
+  });
+
+  it('reads a base64-encoded body', async () => {
+    const response = await post(Buffer.from('{"task":"echo"}').toString('base64'), { isBase64Encoded: true });
+    expect(response.statusCode).toBe(202);
+  });
+
+  it.each([
+    ['no body', undefined, 'InvalidRequest', /a JSON body is required/],
+    ['malformed JSON', '{"task":', 'MalformedJson', /not valid JSON/],
+    ['a non-object body', '["echo"]', 'InvalidRequest', /expected object, received array/],
+    ['a missing task', '{"payload":{}}', 'InvalidRequest', /task: Invalid input: expected string, received undefined/],
+    ['an empty task', '{"task":""}', 'InvalidRequest', /task: Too small/],
+    ['a task of the wrong type', '{"task":3}', 'InvalidRequest', /task: Invalid input: expected string, received number/],
+    ['a payload that is not an object', '{"task":"echo","payload":[1]}', 'InvalidRequest', /payload: Invalid input: expected record, received array/],
+    ['a fail flag that is not a boolean', '{"task":"echo","fail":"yes"}', 'InvalidRequest', /fail: Invalid input: expected boolean, received string/],
+    ['an unknown field', '{"task":"echo","priority":1}', 'InvalidRequest', /Unrecognized key: "priority"/],
+    ['an unknown task', '{"task":"resize-image"}', 'UnknownTask', /^unknown task "resize-image"; known tasks: echo, sleep, sum, word-count$/],
+    ['a payload the task rejects', '{"task":"sum","payload":{"numbers":"1,2"}}', 'InvalidPayload', /^payload of task "sum": numbers: Invalid input: expected array/],
+  ])('answers 400 for %s and records nothing', async (_case, body, error, message) => {
+    const response = await post(body);
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json).toEqual({ error, message: expect.stringMatching(message) });
+    expect(documents).not.toHaveReceivedAnyCommand();
+    expect(sqs).not.toHaveReceivedAnyCommand();
+  });
+
+  it('answers 413 for a body over MAX_JOB_BODY_BYTES', async () => {
+    const response = await post(JSON.stringify({ task: 'echo', payload: { text: 'x'.repeat(1024) } }));
+
+    expect(response.statusCode).toBe(413);
+    expect(response.json).toEqual({ error: 'PayloadTooLarge', message: expect.stringMatching(/the limit is 1024$/) });
+    expect(sqs).not.toHaveReceivedAnyCommand();
+  });
+
+  it('records the job FAILED with the reason and answers 503 when the queue refuses it', async () => {
+    sqs.on(SendMessageCommand).rejects(new SQSServiceException({ name: 'QueueDoesNotExist', $fault: 'client', $metadata: {}, message: 'The queue does not exist' }));
+
+    const response = await post('{"task":"echo"}');
+
+    expect(response.statusCode).toBe(503);
+    expect(response.json.error).toBe('QueueUnavailable');
+    const jobId = documents.commandCalls(PutCommand)[0]?.args[0].input.Item?.id as string;
+    expect(response.json.message).toContain(`recorded FAILED as ${jobId}`);
+    expect(documents).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { id: jobId },
+      ExpressionAttributeValues: expect.objectContaining({
+        ':status': 'FAILED',
+        ':lastError': { class: 'QueueDoesNotExist', message: 'The queue does not exist', permanent: false },
+      }),
+    });
+  });
+
+  it('still answers 503 when even the FAILED record cannot be written', async () => {
+    sqs.on(SendMessageCommand).rejects(new Error('network down'));
+    documents.on(UpdateCommand).rejects(new Error('DynamoDB down too'));
+
+    const response = await post('{"task":"echo"}');
+
+    expect(response.statusCode).toBe(503);
+    expect(output.logs().some((line) => line.message === 'could not record the queueing failure; the job stays RECEIVED')).toBe(true);
+  });
+
+  it('answers 503 and queues nothing when the job cannot be recorded', async () => {
+    documents.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+
+    const response = await post('{"task":"echo"}');
+
+    expect(response.statusCode).toBe(503);
+    expect(response.json.error).toBe('StatusStoreUnavailable');
+    expect(sqs).not.toHaveReceivedAnyCommand();
+  });
+});

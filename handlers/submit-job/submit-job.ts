@@ -1,0 +1,102 @@
+/**
+ * POST /jobs: validates the job, records it RECEIVED, queues it and answers 202 with where to poll.
+ * Nothing is lost silently: when the queue refuses the message, the job is recorded FAILED with the
+ * reason and the client gets 503 (retry); when the status table refuses the record, nothing is queued.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { describeError, describeIssues } from '../shared/errors';
+import { errorResponse, HttpError, jsonResponse, readJsonBody } from '../shared/http';
+import type { StatusStore } from '../shared/status-store';
+import { JOB_ID_ATTRIBUTE, type JobMessage } from '../job-worker/job-message';
+import { isTaskName, TASKS, unknownTaskMessage } from '../job-worker/tasks';
+import { jobStatusUrl } from './status-url';
+
+const SubmitJobRequestSchema = z.strictObject({
+  task: z.string().min(1),
+  payload: z.record(z.string(), z.unknown()).optional(),
+  fail: z.boolean().optional(),
+});
+
+export type SubmitJobRequest = z.infer<typeof SubmitJobRequestSchema>;
+
+export interface SubmitJobDeps {
+  readonly store: StatusStore;
+  readonly sqs: SQSClient;
+  /** The jobs queue. */
+  readonly queueUrl: string;
+  /** Largest accepted body (MAX_JOB_BODY_BYTES); larger ones get 413. */
+  readonly maxBodyBytes: number;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly tracer: Tracer;
+}
+
+export async function submitJob(event: APIGatewayProxyEventV2, deps: SubmitJobDeps): Promise<APIGatewayProxyStructuredResultV2> {
+  const { logger } = deps;
+  try {
+    const request = parseSubmitJobRequest(readJsonBody(event, deps.maxBodyBytes));
+    const jobId = randomUUID();
+    logger.appendKeys({ jobId });
+    deps.tracer.putAnnotation('jobId', jobId);
+    const submittedAt = await recordReceived(jobId, request, deps);
+    await enqueue({ jobId, ...request, submittedAt }, deps);
+    const statusUrl = jobStatusUrl(event, jobId);
+    deps.metrics.addMetric('JobsSubmitted', MetricUnit.Count, 1);
+    logger.info('job accepted', { task: request.task, statusUrl });
+    return jsonResponse(202, { jobId, statusUrl }, { location: statusUrl });
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+    logger.warn('job not accepted', { statusCode: error.statusCode, error: error.code, reason: error.message });
+    return errorResponse(error);
+  }
+}
+
+/** The request as a valid job for a registered task, or a 400 naming the problem. */
+export function parseSubmitJobRequest(body: unknown): SubmitJobRequest {
+  if (body === undefined) throw new HttpError(400, 'InvalidRequest', 'a JSON body is required: {"task": string, "payload"?: object, "fail"?: boolean}');
+  const parsed = SubmitJobRequestSchema.safeParse(body);
+  if (!parsed.success) throw new HttpError(400, 'InvalidRequest', describeIssues(parsed.error.issues));
+  const { task, payload } = parsed.data;
+  if (!isTaskName(task)) throw new HttpError(400, 'UnknownTask', unknownTaskMessage(task));
+  const input = TASKS[task].input.safeParse(payload ?? {});
+  if (!input.success) throw new HttpError(400, 'InvalidPayload', `payload of task "${task}": ${describeIssues(input.error.issues)}`);
+  return parsed.data;
+}
+
+/** Writes the RECEIVED item; returns its creation time, the job's submittedAt. */
+async function recordReceived(jobId: string, { task, payload, fail }: SubmitJobRequest, { store, logger }: SubmitJobDeps): Promise<string> {
+  try {
+    const item = await store.create(jobId, 'job', 'RECEIVED', { task, payload, fail });
+    return item.createdAt;
+  } catch (error) {
+    logger.error('could not record the job; nothing was queued', { error: describeError(error) });
+    throw new HttpError(503, 'StatusStoreUnavailable', 'the job could not be recorded and was not queued; submit it again');
+  }
+}
+
+async function enqueue(message: JobMessage, { sqs, queueUrl, store, logger }: SubmitJobDeps): Promise<void> {
+  try {
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: JSON.stringify(message),
+        MessageAttributes: { [JOB_ID_ATTRIBUTE]: { DataType: 'String', StringValue: message.jobId } },
+      }),
+    );
+  } catch (error) {
+    const lastError = describeError(error);
+    logger.error('could not queue the job; recording it FAILED', { error: lastError });
+    try {
+      await store.recordFailure(message.jobId, 'job', 0, lastError, true);
+    } catch (recordError) {
+      logger.error('could not record the queueing failure; the job stays RECEIVED', { error: describeError(recordError) });
+    }
+    throw new HttpError(503, 'QueueUnavailable', `the job could not be queued (${lastError.class}: ${lastError.message}); it is recorded FAILED as ${message.jobId}; submit it again`);
+  }
+}
