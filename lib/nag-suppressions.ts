@@ -58,7 +58,7 @@ export function acknowledgeNagFindings(stack: TidewatchStack): void {
   }, {
     id: 'AwsSolutions-CFR2',
     reason:
-      'The distribution serves only immutable processed/ objects from S3 (no origin compute, everything else answers 404 at the edge); a WAF web ACL would add cost without protecting an attack surface.',
+      'The distribution serves only processed/ objects from a private S3 origin with no compute behind it, and answers 404 at the edge for every other path; Shield Standard covers network-level DDoS. A WAF web ACL with rate-based rules is left for when a custom domain and public traffic call for it.',
   });
 }
 

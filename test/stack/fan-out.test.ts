@@ -5,15 +5,13 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../lib/config';
-import { logicalId, resourcesOfType, synthesize } from './synth';
+import { references, resourcesOfType, synthesize } from './synth';
 
 const synth = synthesize({ fanOut: true });
 afterAll(() => synth.dispose());
 const { stack, template, json } = synth;
 
-const id = (construct: Parameters<typeof logicalId>[1]) => logicalId(stack, construct);
-const arn = (construct: Parameters<typeof logicalId>[1]) => ({ 'Fn::GetAtt': [id(construct), 'Arn'] });
-const ref = (construct: Parameters<typeof logicalId>[1]) => ({ Ref: id(construct) });
+const { id, arn, ref } = references(stack);
 
 describe('fan-out ingest', () => {
   const topic = stack.ingest.topic!;

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../handlers/shared/env';
 import { PROJECT_ROOT } from '../../lib/instrumented-function';
 import { OUTPUT_KEYS } from '../../lib/tidewatch-stack';
-import { asList, logicalId, resourcesOfType, roleStatements, synthesize, type Json } from './synth';
+import { asList, references, resourcesOfType, roleStatements, synthesize, type Json } from './synth';
 
 const CONTEXT = {
   stage: 'test1',
@@ -31,9 +31,7 @@ const synth = synthesize(CONTEXT);
 afterAll(() => synth.dispose());
 const { stack, template, json } = synth;
 
-const id = (construct: Parameters<typeof logicalId>[1]) => logicalId(stack, construct);
-const arn = (construct: Parameters<typeof logicalId>[1]) => ({ 'Fn::GetAtt': [id(construct), 'Arn'] });
-const ref = (construct: Parameters<typeof logicalId>[1]) => ({ Ref: id(construct) });
+const { id, arn, ref } = references(stack);
 const objects = (prefix: string) => stack.resolve(stack.uploads.bucket.arnForObjects(`${prefix}*`));
 
 const bucket = stack.uploads.bucket;

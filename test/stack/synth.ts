@@ -62,9 +62,19 @@ export function synthesize(context: Record<string, unknown> = {}, options: Synth
 }
 
 /** The logical ID of a construct's CloudFormation resource (its default child, or itself). */
-export function logicalId(stack: Stack, construct: IConstruct): string {
+function logicalId(stack: Stack, construct: IConstruct): string {
   const element = (construct.node.defaultChild ?? construct) as CfnElement;
   return stack.getLogicalId(element);
+}
+
+/** CloudFormation references to a construct's resource: its logical ID, `Ref` and `Fn::GetAtt .Arn`. */
+export function references(stack: Stack) {
+  const id = (construct: IConstruct) => logicalId(stack, construct);
+  return {
+    id,
+    ref: (construct: IConstruct) => ({ Ref: id(construct) }),
+    arn: (construct: IConstruct) => ({ 'Fn::GetAtt': [id(construct), 'Arn'] }),
+  };
 }
 
 /** The IAM statements attached to the role of the function with this logical ID. */
