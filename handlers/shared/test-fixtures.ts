@@ -11,6 +11,8 @@ export const POWERTOOLS_TEST_ENV = {
   POWERTOOLS_DEV: 'true',
   POWERTOOLS_METRICS_DISABLED: 'false',
   POWERTOOLS_LOG_LEVEL: 'DEBUG',
+  // Lambda sets this on on-demand functions; Powertools emits ColdStart only when it is present.
+  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
   TIDEWATCH_STAGE: 'test',
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'test',

@@ -1,0 +1,86 @@
+import 'aws-sdk-client-mock-vitest/extend';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { StatusItem } from '../shared/status-item';
+import { captureOutput, emittedMetric, httpEvent, lambdaContext, POWERTOOLS_TEST_ENV, type CapturedOutput } from '../shared/test-fixtures';
+
+Object.assign(process.env, POWERTOOLS_TEST_ENV, { STATUS_TABLE_NAME: 'status-table' });
+const documents = mockClient(DynamoDBDocumentClient);
+const { handler } = await import('./index');
+
+const JOB_ID = '6f1e9f7e-3f5a-4c1e-9d4b-2a7c8e0b5d11';
+const JOB: StatusItem = {
+  id: JOB_ID,
+  kind: 'job',
+  status: 'PROCESSED',
+  task: 'sum',
+  payload: { numbers: [1, 2] },
+  result: { count: 2, sum: 3 },
+  attempts: 1,
+  createdAt: '2030-01-01T00:00:00.000Z',
+  updatedAt: '2030-01-01T00:00:01.000Z',
+  completedAt: '2030-01-01T00:00:01.000Z',
+};
+let output: CapturedOutput;
+
+beforeEach(() => {
+  documents.reset();
+  output = captureOutput();
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+async function get(id: string | undefined) {
+  const event = httpEvent({ routeKey: 'GET /jobs/{id}', rawPath: `/jobs/${id}`, pathParameters: id === undefined ? undefined : { id } });
+  const result = (await handler(event, lambdaContext('job-status'))) as APIGatewayProxyStructuredResultV2;
+  return { ...result, json: JSON.parse(result.body ?? 'null') as unknown };
+}
+
+describe('GET /jobs/{id}', () => {
+  it('answers 200 with the job status item, read consistently', async () => {
+    documents.on(GetCommand, { TableName: 'status-table', Key: { id: JOB_ID } }).resolves({ Item: JOB });
+
+    const response = await get(JOB_ID);
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json).toEqual(JOB);
+    expect(response.headers).toMatchObject({ 'content-type': 'application/json', 'cache-control': 'no-store' });
+    expect(documents).toHaveReceivedCommandWith(GetCommand, { ConsistentRead: true });
+    expect(emittedMetric(output.emf(), 'ColdStart')[0]?.document).toMatchObject({ service: 'job-status', stage: 'test', function_name: 'job-status' });
+  });
+
+  it('answers 404 when there is no such item', async () => {
+    documents.on(GetCommand).resolves({});
+
+    const response = await get(JOB_ID);
+
+    expect(response.statusCode).toBe(404);
+    expect(response.json).toEqual({ error: 'JobNotFound', message: `no job with id ${JOB_ID}` });
+  });
+
+  it('answers 404 for an item that is a file, not a job', async () => {
+    documents.on(GetCommand).resolves({ Item: { ...JOB, kind: 'file', fileName: 'a.csv' } });
+
+    const response = await get(JOB_ID);
+
+    expect(response.statusCode).toBe(404);
+  });
+
+  it.each([['not-a-uuid'], ['content#abc'], [''], [undefined]])('answers 400 for the malformed id %j without reading the table', async (id) => {
+    const response = await get(id);
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json).toEqual({ error: 'InvalidJobId', message: expect.stringContaining('job id must be a UUID') });
+    expect(documents).not.toHaveReceivedAnyCommand();
+  });
+
+  it('fails the invocation (a 5xx the API alarm sees) when the table cannot be read', async () => {
+    documents.on(GetCommand).rejects(new Error('DynamoDB unavailable'));
+
+    await expect(get(JOB_ID)).rejects.toThrow('DynamoDB unavailable');
+  });
+});

@@ -1,0 +1,29 @@
+/** GET /jobs/{id}: the job's status item, 404 when there is no such job, 400 for an id that is not a jobId. */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { errorResponse, HttpError, jsonResponse } from '../shared/http';
+import type { StatusStore } from '../shared/status-store';
+
+const JobId = z.uuid();
+
+export interface JobStatusDeps {
+  readonly store: StatusStore;
+  readonly logger: Logger;
+  readonly tracer: Tracer;
+}
+
+export async function getJobStatus(event: APIGatewayProxyEventV2, { store, logger, tracer }: JobStatusDeps): Promise<APIGatewayProxyStructuredResultV2> {
+  const id = event.pathParameters?.id ?? '';
+  if (!JobId.safeParse(id).success) {
+    return errorResponse(new HttpError(400, 'InvalidJobId', `job id must be a UUID as returned by POST /jobs, got ${JSON.stringify(id.slice(0, 100))}`));
+  }
+  logger.appendKeys({ jobId: id });
+  tracer.putAnnotation('jobId', id);
+  const item = await store.get(id);
+  // The status table also holds files (and content-hash markers): only jobs are answered here.
+  if (item?.kind !== 'job') return errorResponse(new HttpError(404, 'JobNotFound', `no job with id ${id}`));
+  logger.debug('job status read', { status: item.status });
+  return jsonResponse(200, item);
+}
