@@ -38,7 +38,8 @@ export class JobsApi extends Construct {
         [ENV.maxJobBodyBytes]: String(config.maxJobBodyBytes),
       },
     });
-    tables.grantStatus(this.submitJob.function, 'PutItem');
+    // PutItem writes RECEIVED; UpdateItem marks the job FAILED when the queue refuses it.
+    tables.grantStatus(this.submitJob.function, 'PutItem', 'UpdateItem');
     // Only SendMessage: grantSendMessages would add GetQueueAttributes and GetQueueUrl, which the
     // function never calls (it has the URL).
     iam.Grant.addToPrincipal({

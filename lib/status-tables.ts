@@ -13,7 +13,7 @@ export const TABLE_PARTITION_KEY = 'id';
 export const IDEMPOTENCY_TTL_ATTRIBUTE = 'expiration';
 
 /** The item-level calls the handlers make on the status table. */
-export type StatusTableAction = 'GetItem' | 'PutItem' | 'UpdateItem';
+export type StatusTableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
 
 export class StatusTables extends Construct {
   readonly statusTable: dynamodb.Table;

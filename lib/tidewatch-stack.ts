@@ -76,7 +76,8 @@ export class TidewatchStack extends Stack {
       },
     });
     this.uploads.grantProcess(this.files.worker);
-    this.tables.grantStatus(this.files.worker, 'GetItem', 'PutItem', 'UpdateItem');
+    // DeleteItem: a file that fails after claiming its content hash releases the claim.
+    this.tables.grantStatus(this.files.worker, 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem');
     this.tables.grantIdempotency(this.files.worker);
     this.ingest = new Ingest(this, 'Ingest', { bucket, filesQueue: this.files.queue, fanOut: config.fanOut });
 

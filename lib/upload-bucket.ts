@@ -78,8 +78,13 @@ export class UploadBucket extends Construct {
     return this.grantObjects(grantee, UPLOAD_PREFIX, 's3:PutObject');
   }
 
-  /** Read and delete under `uploads/`, write under `processed/`: what moving a processed file needs. */
+  /**
+   * Read and delete under `uploads/`, write under `processed/`: what moving a processed file needs.
+   * Plus ListBucket on the bucket (key names only, no content): without it S3 answers a read of a
+   * vanished object with 403 instead of 404, and the worker would retry a gone upload until the DLQ.
+   */
   grantProcess(grantee: iam.IGrantable): iam.Grant {
+    iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] });
     this.grantObjects(grantee, UPLOAD_PREFIX, 's3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject');
     return this.grantObjects(grantee, PROCESSED_PREFIX, 's3:PutObject');
   }

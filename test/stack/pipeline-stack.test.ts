@@ -296,14 +296,15 @@ describe('least privilege', () => {
     presign: () => [grant(objects('uploads/'), 's3:PutObject')],
     'file-worker': () => [
       grant(arn(stack.files.queue), ...consume),
+      grant(arn(bucket), 's3:ListBucket'),
       grant(objects('uploads/'), 's3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject'),
       grant(objects('processed/'), 's3:PutObject'),
-      grant(arn(stack.tables.statusTable), ...statusReadWrite),
+      grant(arn(stack.tables.statusTable), ...statusReadWrite, 'dynamodb:DeleteItem'),
       grant(arn(stack.tables.idempotencyTable), ...idempotency),
     ],
     'submit-job': () => [
       grant(arn(stack.jobs.queue), 'sqs:SendMessage'),
-      grant(arn(stack.tables.statusTable), 'dynamodb:PutItem'),
+      grant(arn(stack.tables.statusTable), 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
     ],
     'job-status': () => [grant(arn(stack.tables.statusTable), 'dynamodb:GetItem')],
     'job-worker': () => [
