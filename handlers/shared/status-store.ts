@@ -3,7 +3,7 @@
  * conditional PutItem calls, so concurrent workers never lose each other's fields.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ItemKind, ItemStatus, LastError, StatusItem } from './status-item';
 
 type Fields = Partial<Omit<StatusItem, 'id' | 'kind' | 'status' | 'createdAt' | 'updatedAt'>>;
@@ -81,6 +81,26 @@ export class StatusStore {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }));
       return String(Item?.fileId ?? fileId);
+    }
+  }
+
+  /**
+   * Gives up a file's claim on a content hash (the file failed after claiming it), so that a later upload
+   * of the same content is processed rather than marked a duplicate of a file that never completed.
+   * A claim owned by another file is left alone.
+   */
+  async releaseContentHash(contentHash: string, fileId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { id: `content#${contentHash}` },
+          ConditionExpression: 'fileId = :fileId',
+          ExpressionAttributeValues: { ':fileId': fileId },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 }
