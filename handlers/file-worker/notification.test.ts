@@ -23,8 +23,8 @@ describe('parseNotification', () => {
   });
 
   it('pins an unversioned object by its eTag', () => {
-    const [file] = (parseNotification(JSON.stringify(s3Event({ encodedKey: 'uploads/x.csv', eTag: 'e7' }))) as { files: unknown[] }).files;
-    expect(file).toMatchObject({ version: 'etag:e7', versionId: undefined });
+    const notification = parseNotification(JSON.stringify(s3Event({ encodedKey: 'uploads/x.csv', eTag: 'e7' })));
+    expect(notification).toMatchObject({ files: [{ version: 'etag:e7', versionId: undefined }] });
   });
 
   it.each([
