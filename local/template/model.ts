@@ -6,6 +6,7 @@
 
 /** A CloudFormation template as `cdk synth` writes it (only the parts the local cloud reads). */
 export interface CfnTemplate {
+  readonly Description?: string;
   readonly Resources: Record<string, CfnResource>;
   readonly Outputs?: Record<string, CfnOutput>;
   readonly Conditions?: Record<string, unknown>;
@@ -137,6 +138,15 @@ export interface StartLocalServicesOptions {
   readonly template?: SynthesizedStack;
   /** Answers CloudWatch (`monitoring`) requests; until set, they get an UnsupportedOperation error. */
   readonly cloudWatch?: ServiceHandler;
+  /** Where problems that fail no request go (a notification that could not be delivered). @default console.warn */
+  readonly onWarning?: (message: string) => void;
+}
+
+/** A template resource the local cloud does not emulate although it matters to behaviour. */
+export interface UnsupportedResource {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly reason: string;
 }
 
 /** The running local services, provisioned from the template. */
@@ -159,8 +169,71 @@ export interface LocalServices {
   /** The HTTP API's CORS; undefined when it has none. */
   readonly cors: LocalCors | undefined;
   readonly schedules: readonly LocalSchedule[];
+  /** Resources that matter to behaviour but are not emulated: print them at start. */
+  readonly unsupportedResources: readonly UnsupportedResource[];
   /** Plugs (or replaces) the CloudWatch handler after start. */
   setCloudWatchHandler(handler: ServiceHandler): void;
   /** Stops the gateway and both emulators; resolves when every port is closed. */
   stop(): Promise<void>;
+}
+
+/** A queue to create, with its CloudFormation properties as SQS attributes. */
+export interface QueuePlan {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly arn: string;
+  /** Local URL (through the gateway). */
+  readonly url: string;
+  readonly attributes: Record<string, string>;
+}
+
+export interface TopicPlan {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly arn: string;
+  readonly attributes: Record<string, string>;
+}
+
+/** An SNS → SQS subscription. */
+export interface SubscriptionPlan {
+  readonly logicalId: string;
+  readonly topicArn: string;
+  readonly queueArn: string;
+  /** `RawMessageDelivery`, `FilterPolicy`, `FilterPolicyScope` as SNS attribute strings. */
+  readonly attributes: Record<string, string>;
+}
+
+/** One S3 event notification rule, normalized from either template form. */
+export interface NotificationRule {
+  readonly id: string;
+  readonly bucket: string;
+  /** `s3:ObjectCreated:*`, `s3:ObjectCreated:Put`, ... */
+  readonly events: readonly string[];
+  readonly prefix?: string;
+  readonly suffix?: string;
+  readonly destination: { readonly service: 'sqs' | 'sns'; readonly arn: string };
+}
+
+export interface BucketPlan {
+  readonly logicalId: string;
+  readonly name: string;
+}
+
+export interface TablePlan {
+  readonly logicalId: string;
+  readonly name: string;
+  /** A DynamoDB `CreateTable` request. */
+  readonly createTable: Record<string, unknown>;
+  /** `TimeToLiveSpecification.AttributeName` when TTL is enabled. */
+  readonly ttlAttribute?: string;
+}
+
+/** Every storage and messaging resource of the template. */
+export interface StoragePlan {
+  readonly queues: readonly QueuePlan[];
+  readonly topics: readonly TopicPlan[];
+  readonly subscriptions: readonly SubscriptionPlan[];
+  readonly buckets: readonly BucketPlan[];
+  readonly notifications: readonly NotificationRule[];
+  readonly tables: readonly TablePlan[];
 }

@@ -1,0 +1,60 @@
+/**
+ * AWS-style error responses in each wire protocol the gateway speaks, so every SDK and the CLI
+ * surface the code and message as they would from AWS.
+ */
+import { randomUUID } from 'node:crypto';
+import type { GatewayResponse } from '../template/model';
+import { escapeXml } from './xml';
+
+/** The wire protocol of a request: errors must come back in the same one. */
+export type Protocol = 'json' | 'query' | 'rest-xml';
+
+/** An error a service handler raises deliberately; the gateway renders it in the request's protocol. */
+export class AwsServiceError extends Error {
+  override readonly name = 'AwsServiceError';
+
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+/** The error for any action or service the local cloud does not emulate: it names both. */
+export function unsupportedOperation(service: string, action: string): AwsServiceError {
+  return new AwsServiceError('UnsupportedOperation', `${service} ${action} is not supported by the Tidewatch local cloud`);
+}
+
+/** `jsonErrorPrefix` qualifies `__type` as SQS does (`com.amazonaws.sqs#QueueDoesNotExist`). */
+export function errorResponse(protocol: Protocol, error: AwsServiceError, jsonErrorPrefix = ''): GatewayResponse {
+  const requestId = randomUUID();
+  const fault = error.status >= 500 ? 'Receiver' : 'Sender';
+  switch (protocol) {
+    case 'json':
+      return {
+        status: error.status,
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amzn-errortype': error.code,
+          // SQS's query-compatible JSON: the SDK takes the error code from this header.
+          'x-amzn-query-error': `${error.code};${fault}`,
+          'x-amzn-requestid': requestId,
+        },
+        body: JSON.stringify({ __type: `${jsonErrorPrefix}${error.code}`, message: error.message }),
+      };
+    case 'query':
+      return {
+        status: error.status,
+        headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+        body: `<ErrorResponse><Error><Type>${fault}</Type><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+      };
+    case 'rest-xml':
+      return {
+        status: error.status,
+        headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId },
+        body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message><RequestId>${requestId}</RequestId></Error>`,
+      };
+  }
+}

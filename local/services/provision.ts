@@ -1,0 +1,63 @@
+/**
+ * Creates the template's queues, topics, subscriptions, buckets (with notifications) and tables
+ * in the emulators, with their properties, through the AWS SDK.
+ */
+import type { StoragePlan } from '../template/model';
+import type { BackendClients } from './backend-clients';
+import type { DynamoDbService } from './dynamodb-service';
+import type { S3Notifications } from './s3-notifications';
+
+export interface ProvisionTargets {
+  readonly clients: BackendClients;
+  readonly notifications: S3Notifications;
+  readonly dynamodb: DynamoDbService;
+}
+
+export async function provision(plan: StoragePlan, targets: ProvisionTargets): Promise<void> {
+  const [sqs, sns, s3, dynamodb] = await Promise.all([
+    import('@aws-sdk/client-sqs'),
+    import('@aws-sdk/client-sns'),
+    import('@aws-sdk/client-s3'),
+    import('@aws-sdk/client-dynamodb'),
+  ]);
+  const { clients } = targets;
+
+  const createQueues = async () => {
+    // Dead-letter targets first: a RedrivePolicy must name an existing queue.
+    const [targetsFirst, withRedrive] = partition(plan.queues, (queue) => !('RedrivePolicy' in queue.attributes));
+    for (const group of [targetsFirst, withRedrive]) {
+      await Promise.all(group.map((queue) => clients.sqs.send(new sqs.CreateQueueCommand({ QueueName: queue.name, Attributes: queue.attributes }))));
+    }
+  };
+  const createTopics = () =>
+    Promise.all(plan.topics.map((topic) => clients.sns.send(new sns.CreateTopicCommand({ Name: topic.name, Attributes: topic.attributes }))));
+  const createBuckets = () => Promise.all(plan.buckets.map((bucket) => clients.s3.send(new s3.CreateBucketCommand({ Bucket: bucket.name }))));
+  const createTables = () =>
+    Promise.all(
+      plan.tables.map(async (table) => {
+        try {
+          await clients.dynamodb.send(new dynamodb.CreateTableCommand(table.createTable as unknown as ConstructorParameters<typeof dynamodb.CreateTableCommand>[0]));
+        } catch (error) {
+          // Kept data (--keep): the table is already there.
+          if ((error as Error).name !== 'ResourceInUseException') throw error;
+        }
+        targets.dynamodb.setTimeToLive(table.name, table.ttlAttribute);
+      }),
+    );
+
+  await Promise.all([createQueues(), createTopics(), createBuckets(), createTables()]);
+  await Promise.all(
+    plan.subscriptions.map((subscription) =>
+      clients.sns.send(
+        new sns.SubscribeCommand({ TopicArn: subscription.topicArn, Protocol: 'sqs', Endpoint: subscription.queueArn, Attributes: subscription.attributes, ReturnSubscriptionArn: true }),
+      ),
+    ),
+  );
+  // Last: configuring notifications sends each destination the s3:TestEvent, so they must exist.
+  const buckets = new Set(plan.notifications.map((rule) => rule.bucket));
+  await Promise.all([...buckets].map((bucket) => targets.notifications.configure(bucket, plan.notifications.filter((rule) => rule.bucket === bucket))));
+}
+
+function partition<T>(items: readonly T[], predicate: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(predicate), items.filter((item) => !predicate(item))];
+}

@@ -1,0 +1,75 @@
+/**
+ * S3 event notifications, which fauxqs lacks: the template's rules per bucket, the `s3:TestEvent` when
+ * they are configured, and one event per matching rule after an object is created, sent to SQS or
+ * published to SNS (where subscriptions wrap it, or not, as templated).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { NotificationRule } from '../template/model';
+import type { BackendClients } from './backend-clients';
+import type { QueueUrls } from './queue-urls';
+import { objectCreatedEvent, ruleMatches, testEvent, type ObjectCreated } from './s3-event';
+
+/** Attempts per delivery: a notification is not given up on a single failed send. */
+const DELIVERY_ATTEMPTS = 3;
+
+export class S3Notifications {
+  private readonly rulesByBucket = new Map<string, NotificationRule[]>();
+
+  constructor(
+    private readonly clients: BackendClients,
+    private readonly queueUrls: QueueUrls,
+    private readonly onWarning: (message: string) => void,
+  ) {}
+
+  /** Sets a bucket's rules (replacing earlier ones) and sends each destination the `s3:TestEvent`. */
+  async configure(bucket: string, rules: readonly NotificationRule[]): Promise<void> {
+    this.rulesByBucket.set(bucket, [...rules]);
+    const destinations = new Map(rules.map((rule) => [rule.destination.arn, rule.destination]));
+    const message = JSON.stringify(testEvent(bucket, new Date(), randomRequestId(), randomHostId()));
+    await Promise.all([...destinations.values()].map((destination) => this.deliver(destination, message)));
+  }
+
+  rules(bucket: string): readonly NotificationRule[] {
+    return this.rulesByBucket.get(bucket) ?? [];
+  }
+
+  /** Whether any rule could fire for this bucket (spares a HeadObject when none can). */
+  watches(bucket: string): boolean {
+    return this.rules(bucket).length > 0;
+  }
+
+  async objectCreated(event: ObjectCreated): Promise<void> {
+    const matching = this.rules(event.bucket).filter((rule) => ruleMatches(rule, event.kind, event.key));
+    await Promise.all(matching.map((rule) => this.deliver(rule.destination, JSON.stringify(objectCreatedEvent(event, rule.id)))));
+  }
+
+  private async deliver(destination: NotificationRule['destination'], message: string): Promise<void> {
+    const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
+    const { PublishCommand } = await import('@aws-sdk/client-sns');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (destination.service === 'sqs') {
+          await this.clients.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrls.backendFromArn(destination.arn), MessageBody: message }));
+        } else {
+          await this.clients.sns.send(new PublishCommand({ TopicArn: destination.arn, Subject: 'Amazon S3 Notification', Message: message }));
+        }
+        return;
+      } catch (error) {
+        if (attempt >= DELIVERY_ATTEMPTS) {
+          this.onWarning(`S3 notification to ${destination.arn} not delivered after ${attempt} attempts: ${(error as Error).message}; event: ${message}`);
+          return;
+        }
+      }
+    }
+  }
+}
+
+/** 16 upper-case hex characters, the shape of S3's x-amz-request-id. */
+export function randomRequestId(): string {
+  return randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
+}
+
+/** The shape of S3's x-amz-id-2. */
+export function randomHostId(): string {
+  return randomBytes(48).toString('base64');
+}
