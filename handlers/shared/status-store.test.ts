@@ -1,0 +1,116 @@
+import 'aws-sdk-client-mock-vitest/extend';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { StatusStore } from './status-store';
+
+const documents = mockClient(DynamoDBDocumentClient);
+const NOW = new Date('2030-01-01T00:00:00.000Z');
+const store = new StatusStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), 'status-table', () => NOW);
+const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
+beforeEach(() => {
+  documents.reset();
+});
+
+describe('StatusStore', () => {
+  it('get reads one item consistently', async () => {
+    documents.on(GetCommand).resolves({ Item: { id: 'a', kind: 'job', status: 'RECEIVED' } });
+
+    await expect(store.get('a')).resolves.toEqual({ id: 'a', kind: 'job', status: 'RECEIVED' });
+    expect(documents).toHaveReceivedCommandWith(GetCommand, { TableName: 'status-table', Key: { id: 'a' }, ConsistentRead: true });
+  });
+
+  it('get answers undefined for an absent item', async () => {
+    documents.on(GetCommand).resolves({});
+    await expect(store.get('a')).resolves.toBeUndefined();
+  });
+
+  it('create puts a new item only if the id is free, without undefined fields', async () => {
+    documents.on(PutCommand).resolves({});
+
+    const item = await store.create('j', 'job', 'RECEIVED', { task: 'echo', payload: undefined, fail: true });
+
+    const expected = { id: 'j', kind: 'job', status: 'RECEIVED', task: 'echo', fail: true, createdAt: NOW.toISOString(), updatedAt: NOW.toISOString() };
+    expect(item).toEqual(expected);
+    expect(documents).toHaveReceivedCommandExactlyOnceWith(PutCommand, { TableName: 'status-table', Item: expected, ConditionExpression: 'attribute_not_exists(id)' });
+  });
+
+  it('create fails when the id exists', async () => {
+    documents.on(PutCommand).rejects(conditionFailed());
+    await expect(store.create('j', 'job', 'RECEIVED')).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+  });
+
+  it('update sets status and fields with placeholders, keeping createdAt when present', async () => {
+    documents.on(UpdateCommand).resolves({});
+
+    await store.update('f', 'file', 'PROCESSED', { rowCount: 3, fileName: undefined, result: { ok: true } });
+
+    expect(documents).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
+      TableName: 'status-table',
+      Key: { id: 'f' },
+      UpdateExpression:
+        'SET #kind = :kind, #status = :status, updatedAt = :at, createdAt = if_not_exists(createdAt, :at), #rowCount = :rowCount, #result = :result',
+      ExpressionAttributeNames: { '#kind': 'kind', '#status': 'status', '#rowCount': 'rowCount', '#result': 'result' },
+      ExpressionAttributeValues: { ':kind': 'file', ':status': 'PROCESSED', ':at': NOW.toISOString(), ':rowCount': 3, ':result': { ok: true } },
+    });
+  });
+
+  it.each([
+    ['a transient failure that is not final', false, false, 'PROCESSING', false],
+    ['a transient failure on the final attempt', false, true, 'FAILED', true],
+    ['a permanent failure', true, false, 'FAILED', true],
+  ])('recordFailure records %s', async (_case, permanent, final, status, completed) => {
+    documents.on(UpdateCommand).resolves({});
+    const lastError = { class: 'Error', message: 'boom', permanent };
+
+    await store.recordFailure('j', 'job', 2, lastError, final);
+
+    const values = documents.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues;
+    expect(values).toMatchObject({ ':status': status, ':attempts': 2, ':lastError': lastError });
+    expect(values?.[':completedAt']).toBe(completed ? NOW.toISOString() : undefined);
+  });
+
+  it('claimContentHash returns the caller when it is the first to claim the hash', async () => {
+    documents.on(PutCommand).resolves({});
+
+    await expect(store.claimContentHash('abc', 'file-1')).resolves.toBe('file-1');
+    expect(documents).toHaveReceivedCommandWith(PutCommand, {
+      Item: { id: 'content#abc', kind: 'content', fileId: 'file-1', createdAt: NOW.toISOString() },
+      ConditionExpression: 'attribute_not_exists(id)',
+    });
+  });
+
+  it('claimContentHash returns the owner when another file claimed the hash first', async () => {
+    documents.on(PutCommand).rejects(conditionFailed());
+    documents.on(GetCommand, { Key: { id: 'content#abc' } }).resolves({ Item: { id: 'content#abc', fileId: 'file-0' } });
+
+    await expect(store.claimContentHash('abc', 'file-1')).resolves.toBe('file-0');
+  });
+
+  it('claimContentHash passes on errors other than a lost race', async () => {
+    documents.on(PutCommand).rejects(new Error('throttled'));
+    await expect(store.claimContentHash('abc', 'file-1')).rejects.toThrow('throttled');
+  });
+
+  it('releaseContentHash deletes the claim only if the caller owns it', async () => {
+    documents.on(DeleteCommand).resolves({});
+
+    await store.releaseContentHash('abc', 'file-1');
+
+    expect(documents).toHaveReceivedCommandExactlyOnceWith(DeleteCommand, {
+      TableName: 'status-table',
+      Key: { id: 'content#abc' },
+      ConditionExpression: 'fileId = :fileId',
+      ExpressionAttributeValues: { ':fileId': 'file-1' },
+    });
+  });
+
+  it('releaseContentHash leaves another file’s claim alone, and passes on other errors', async () => {
+    documents.on(DeleteCommand).rejectsOnce(conditionFailed()).rejectsOnce(new Error('throttled'));
+
+    await expect(store.releaseContentHash('abc', 'file-1')).resolves.toBeUndefined();
+    await expect(store.releaseContentHash('abc', 'file-1')).rejects.toThrow('throttled');
+  });
+});
