@@ -1,4 +1,3 @@
-#!/usr/bin/env -S npx tsx
 /** The CDK app (`cdk.json`: `npx tsx bin/app.ts`). */
 import { ConfigError } from '../lib/config';
 import { createApp } from '../lib/app';

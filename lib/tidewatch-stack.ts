@@ -52,8 +52,9 @@ export class TidewatchStack extends Stack {
   readonly delivery: Delivery;
 
   constructor(scope: Construct, id: string, props: TidewatchStackProps) {
-    super(scope, id, { description: `Tidewatch pipeline (${props.config.stage})`, ...props });
-    const config = (this.config = props.config);
+    const { config, ...stackProps } = props;
+    super(scope, id, { description: `Tidewatch pipeline (${config.stage})`, ...stackProps });
+    this.config = config;
     Tags.of(this).add('project', 'tidewatch');
     Tags.of(this).add('stage', config.stage);
 
