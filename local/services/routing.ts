@@ -61,7 +61,8 @@ export function routeRequest(method: string, url: string, headers: IncomingHttpH
       return { service: service ?? { unknown: scope as string }, action, protocol: 'query', params };
     }
   }
-  if (scope && scope !== 's3') return { service: SCOPES[scope] ?? { unknown: scope }, protocol: SCOPES[scope] ? 'query' : 'rest-xml' };
+  // A foreign service's REST call: most AWS REST APIs speak JSON (x-amzn-ErrorType) for errors.
+  if (scope && scope !== 's3') return { service: SCOPES[scope] ?? { unknown: scope }, protocol: SCOPES[scope] ? 'query' : 'json' };
   return { service: 's3', protocol: 'rest-xml' };
 }
 

@@ -10,7 +10,7 @@ import type { HandlerResult, InboundRequest } from './inbound';
 import { Proxy, responseHeaders } from './proxy';
 import { header } from './routing';
 import type { ObjectCreatedKind } from './s3-event';
-import type { S3Notifications } from './s3-notifications';
+import { randomHostId, randomRequestId, type S3Notifications } from './s3-notifications';
 import { element } from './xml';
 
 const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
@@ -74,8 +74,9 @@ export class S3Service {
       eventTime: new Date(),
       principalId: accessKey ? `AWS:${accessKey}` : 'anonymous',
       sourceIPAddress: ipv4(request.remoteAddress),
-      requestId: headers['x-amz-request-id'] ?? '',
-      hostId: headers['x-amz-id-2'] ?? '',
+      requestId: headers['x-amz-request-id'] ?? randomRequestId(),
+      // fauxqs answers a constant x-amz-id-2; events carry a real-looking one.
+      hostId: randomHostId(),
     });
   }
 
@@ -101,7 +102,7 @@ export class S3Service {
         element('Id', rule.id),
         element(arnTag, rule.destination.arn),
         ...rule.events.map((event) => element('Event', event)),
-        filterRules ? element('Filter', [element('S3Key', filterRules)]) : '',
+        filterRules ? element('Filter', [element('S3Key', [filterRules])]) : '',
       ]);
     });
     return `<NotificationConfiguration xmlns="${S3_XMLNS}">${configurations.join('')}</NotificationConfiguration>`;
