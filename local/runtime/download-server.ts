@@ -1,5 +1,5 @@
 /**
- * The local CloudFront distribution: GET and HEAD of objects under the served prefix (`processed/`),
+ * The local CloudFront distribution: GET and HEAD of objects under the served prefixes (`processed/`),
  * read from the private bucket through the S3 API, as CloudFront reads them through origin access
  * control. Everything else gets CloudFront's answers: 404 from the default behavior's viewer-request
  * function, 403 AccessDenied from S3 for a key that does not exist (OAC grants no ListBucket), 403 for
@@ -13,8 +13,8 @@ import { close, listen } from './listen';
 export interface DownloadConfig {
   readonly s3: S3Client;
   readonly bucket: string;
-  /** Key prefix the distribution serves, with its trailing slash. */
-  readonly prefix: string;
+  /** Key prefixes the distribution serves (`processed/`). */
+  readonly prefixes: readonly string[];
 }
 
 /** The managed SecurityHeadersPolicy the delivery construct attaches to every behavior. */
@@ -67,7 +67,7 @@ export class DownloadServer {
       return send(403, { 'content-type': 'text/plain' }, 'This distribution is not configured to allow the HTTP request method that was used for this request.');
     }
     const key = objectKey(request.url ?? '/');
-    if (key === undefined || !key.startsWith(config.prefix)) return send(404, {});
+    if (key === undefined || !config.prefixes.some((prefix) => key.startsWith(prefix))) return send(404, {});
 
     let object: GetObjectCommandOutput;
     try {

@@ -30,6 +30,8 @@ export interface InvocationRecord {
   /** Set on a cold start. */
   readonly initDurationMs?: number;
   readonly error?: FunctionError;
+  /** Invocations of the function running when this one ended, this one included. */
+  readonly concurrent: number;
 }
 
 export interface FunctionHostOptions {
@@ -53,6 +55,7 @@ export class FunctionHost {
   private readonly maxConcurrency: number;
   private readonly env: Record<string, string>;
   private slotsInUse = 0;
+  private running = 0;
   private stopped = false;
 
   constructor(
@@ -81,6 +84,7 @@ export class FunctionHost {
   async invoke(event: unknown): Promise<unknown> {
     if (this.stopped) throw new Error(`${this.name} is stopped`);
     await this.acquireSlot();
+    this.running += 1;
     const requestId = randomUUID();
     const startedAt = performance.now();
     let initDurationMs: number | undefined;
@@ -93,13 +97,14 @@ export class FunctionHost {
       }
       this.busy.add(environment);
       const payload = await environment.invoke(this.context(requestId, environment.logStreamName), event);
-      this.report({ functionName: this.name, requestId, durationMs: performance.now() - startedAt - (initDurationMs ?? 0), initDurationMs });
+      this.report({ requestId, startedAt, initDurationMs });
       return JSON.parse(payload) as unknown;
     } catch (error) {
       const failure = error instanceof FunctionError ? error : new FunctionError(this.name, { errorType: 'Runtime.Unknown', errorMessage: String(error), stackTrace: [] });
-      this.report({ functionName: this.name, requestId, durationMs: performance.now() - startedAt - (initDurationMs ?? 0), initDurationMs, error: failure });
+      this.report({ requestId, startedAt, initDurationMs, error: failure });
       throw failure;
     } finally {
+      this.running -= 1;
       if (environment) {
         this.busy.delete(environment);
         if (environment.alive && !this.stopped) this.idle.push(environment);
@@ -145,7 +150,15 @@ export class FunctionHost {
     };
   }
 
-  private report(record: InvocationRecord): void {
+  private report(invocation: { requestId: string; startedAt: number; initDurationMs: number | undefined; error?: FunctionError }): void {
+    const record: InvocationRecord = {
+      functionName: this.name,
+      requestId: invocation.requestId,
+      durationMs: performance.now() - invocation.startedAt - (invocation.initDurationMs ?? 0),
+      initDurationMs: invocation.initDurationMs,
+      error: invocation.error,
+      concurrent: this.running,
+    };
     const init = record.initDurationMs === undefined ? '' : `\tInit Duration: ${record.initDurationMs.toFixed(2)} ms`;
     const status = record.error ? `\tStatus: error\tError Type: ${record.error.errorType}` : '';
     this.options.logSink.write(

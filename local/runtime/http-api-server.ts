@@ -25,6 +25,19 @@ export interface HttpApiConfig {
   readonly apiId: string;
   /** Receives the API's own warnings, under the function's name. */
   readonly log: (functionName: string, line: string) => void;
+  /** Called after every answered request, for API Gateway's metrics. */
+  readonly onRequest?: (record: ApiRequestRecord) => void;
+}
+
+/** One answered request, as API Gateway meters it. */
+export interface ApiRequestRecord {
+  readonly apiId: string;
+  readonly stage: '$default';
+  readonly status: number;
+  /** From request received to response sent. */
+  readonly latencyMs: number;
+  /** Time spent in the function; undefined when no function ran. */
+  readonly integrationLatencyMs?: number;
 }
 
 /** API Gateway's HTTP API payload limit. */
@@ -66,7 +79,17 @@ export class HttpApiServer {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const requestId = randomBytes(10).toString('base64').replace(/=+$/, '');
+    const receivedAt = new Date();
+    const started = performance.now();
+    let integrationLatencyMs: number | undefined;
     const send = (answer: HttpResponse) => {
+      this.config?.onRequest?.({
+        apiId: this.config.apiId,
+        stage: '$default',
+        status: answer.statusCode,
+        latencyMs: performance.now() - started,
+        integrationLatencyMs,
+      });
       response.writeHead(answer.statusCode, {
         ...answer.headers,
         'apigw-requestid': requestId,
@@ -77,7 +100,6 @@ export class HttpApiServer {
     };
     const config = this.config;
     if (!config) return send(message(503, 'Service Unavailable'));
-    const receivedAt = new Date();
     const body = await readBody(request);
     if (!body) return send(message(413, 'Request Entity Too Large'));
     const method = request.method ?? 'GET';
@@ -93,18 +115,21 @@ export class HttpApiServer {
       { method, url: request.url ?? '/', rawHeaders: request.rawHeaders, body, sourceIp: sourceIp(request), requestId, receivedAt },
       { routeKey: route.routeKey, pathParameters: route.pathParameters, accountId: config.accountId, apiId: config.apiId },
     );
-    let result: unknown;
+    const invokedAt = performance.now();
+    const outcome = await route.target.invoke(event).then(
+      (result) => ({ failed: false, result }),
+      () => ({ failed: true, result: undefined }), // the function host logged the failure
+    );
+    integrationLatencyMs = performance.now() - invokedAt;
+    if (outcome.failed) return send(withCors(message(500, 'Internal Server Error')));
+    let answer: HttpResponse;
     try {
-      result = await route.target.invoke(event);
-    } catch {
-      return send(withCors(message(500, 'Internal Server Error'))); // the function host logged the failure
-    }
-    try {
-      send(withCors(httpResponse(result)));
+      answer = httpResponse(outcome.result);
     } catch (error) {
       config.log(route.target.name, `[http api] ${route.routeKey}: ${(error as Error).message}; answered 500`);
-      send(withCors(message(500, 'Internal Server Error')));
+      answer = message(500, 'Internal Server Error');
     }
+    send(withCors(answer));
   }
 }
 

@@ -22,7 +22,7 @@ export interface PollerMapping {
   readonly batchSize: number;
   /** Seconds to wait for a fuller batch once one message arrived. */
   readonly maximumBatchingWindowSeconds: number;
-  /** Concurrent invocations; undefined uses `defaultConcurrency`. */
+  /** Concurrent invocations; undefined runs `DEFAULT_POLLERS`. */
   readonly maxConcurrency?: number;
   readonly reportBatchItemFailures: boolean;
 }
@@ -35,13 +35,13 @@ export interface SqsPollerOptions {
   readonly invoke: (event: unknown) => Promise<unknown>;
   /** Receives the poller's own warnings (a failed receive, an invalid batch response). */
   readonly log: (line: string) => void;
-  /** Pollers when the mapping sets no maximum concurrency (Lambda starts with five). @default 5 */
-  readonly defaultConcurrency?: number;
   /** Long-poll wait of each ReceiveMessage, seconds (0..20). @default 20 */
   readonly waitTimeSeconds?: number;
 }
 
 const SQS_BATCH_LIMIT = 10;
+/** Pollers of a mapping without a maximum concurrency: Lambda starts with five. */
+export const DEFAULT_POLLERS = 5;
 
 export class SqsPoller {
   private readonly abort = new AbortController();
@@ -50,7 +50,7 @@ export class SqsPoller {
   constructor(private readonly options: SqsPollerOptions) {}
 
   start(): void {
-    const concurrency = this.options.mapping.maxConcurrency ?? this.options.defaultConcurrency ?? 5;
+    const concurrency = this.options.mapping.maxConcurrency ?? DEFAULT_POLLERS;
     for (let index = 0; index < concurrency; index += 1) this.loops.push(this.poll());
   }
 

@@ -16,7 +16,7 @@ beforeAll(async () => {
     await s3.send(new PutObjectCommand({ Bucket: 'files', Key: key, Body: csv, ContentType: 'text/csv' }));
   }
   downloads = await DownloadServer.listen({ port: 0, host: '127.0.0.1' });
-  downloads.serve({ s3, bucket: 'files', prefix: 'processed/' });
+  downloads.serve({ s3, bucket: 'files', prefixes: ['processed/'] });
 });
 
 afterAll(async () => {

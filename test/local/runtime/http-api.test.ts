@@ -3,13 +3,14 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FunctionHost } from '../../../local/runtime/function-host';
-import { HttpApiServer } from '../../../local/runtime/http-api-server';
+import { HttpApiServer, type ApiRequestRecord } from '../../../local/runtime/http-api-server';
 import { RouteTable } from '../../../local/runtime/http-route-table';
 import { LogSink } from '../../../local/runtime/log-sink';
 
 const handlers = fileURLToPath(new URL('./fixtures/handlers.ts', import.meta.url));
 const hosts: FunctionHost[] = [];
 const warnings: string[] = [];
+const requests: ApiRequestRecord[] = [];
 let api: HttpApiServer;
 
 function fixture(handler: string, timeoutSeconds = 10) {
@@ -39,6 +40,7 @@ beforeAll(async () => {
     accountId: '000000000000',
     apiId: 'local',
     log: (functionName, line) => warnings.push(`${functionName} ${line}`),
+    onRequest: (record) => requests.push(record),
   });
 });
 
@@ -112,6 +114,16 @@ describe('HttpApiServer', () => {
       const response = await fetch(`${api.url}${path}`, { method });
       expect([response.status, await response.json()]).toEqual([404, { message: 'Not Found' }]);
     }
+  });
+
+  it('reports every answered request for API Gateway metrics', async () => {
+    requests.length = 0;
+    await fetch(`${api.url}/object`);
+    await fetch(`${api.url}/nope`);
+    expect(requests).toEqual([
+      { apiId: 'local', stage: '$default', status: 200, latencyMs: expect.any(Number), integrationLatencyMs: expect.any(Number) },
+      { apiId: 'local', stage: '$default', status: 404, latencyMs: expect.any(Number), integrationLatencyMs: undefined },
+    ]);
   });
 
   it('answers 500 Internal Server Error when the function throws, times out or returns an invalid response', async () => {

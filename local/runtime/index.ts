@@ -1,0 +1,202 @@
+/**
+ * The local cloud's runtime half: runs the template's functions against the running local services.
+ * Function hosts (worker threads), SQS pollers, the HTTP API, the local CloudFront and schedules,
+ * with every function's output captured line by line.
+ *
+ * Two steps, because the services resolve `ApiUrl` and `DownloadUrl` from the real ports (0 in tests):
+ * `LocalRuntime.bind()` binds the two HTTP servers, then `start(services)` wires everything.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Writable } from 'node:stream';
+import type { LocalFunction, LocalServices } from '../template/model';
+import { readDistribution } from './distribution';
+import { DownloadServer } from './download-server';
+import { FunctionHost, type InvocationRecord } from './function-host';
+import { HttpApiServer } from './http-api-server';
+import { LogSink, type LineListener } from './log-sink';
+import { Scheduler } from './scheduler';
+import { DEFAULT_POLLERS, SqsPoller } from './sqs-poller';
+
+export type { InvocationRecord } from './function-host';
+export type { LineListener } from './log-sink';
+
+export interface BindRuntimeOptions {
+  /** Port of the local HTTP API; 0 picks a free one. @default 3000 */
+  readonly apiPort?: number;
+  /** Port of the local CloudFront; 0 picks a free one. @default 3001 */
+  readonly downloadPort?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+}
+
+export interface StartRuntimeOptions {
+  /** Directory of the per-function log files; undefined keeps none. @default undefined */
+  readonly logDirectory?: string;
+  /** Where function output is printed, prefixed by the function name; undefined prints nothing. @default undefined */
+  readonly print?: Writable & { readonly isTTY?: boolean };
+  /** Longest `stop()` waits for invocations in flight before ending them. @default 10 */
+  readonly stopGraceSeconds?: number;
+  /** Concurrent invocations of a function behind the HTTP API or a schedule. @default 10 */
+  readonly defaultConcurrency?: number;
+  /** Long-poll wait of the SQS pollers, seconds. @default 20 */
+  readonly pollWaitSeconds?: number;
+}
+
+export class UnsupportedTemplateError extends Error {
+  override readonly name = 'UnsupportedTemplateError';
+}
+
+const SDK_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+export class LocalRuntime {
+  private readonly lineListeners = new Set<LineListener>();
+  private readonly invocationListeners = new Set<(record: InvocationRecord) => void>();
+  private logSink = new LogSink();
+  private hosts: FunctionHost[] = [];
+  private pollers: SqsPoller[] = [];
+  private scheduler: Scheduler | undefined;
+  private clients: { destroy(): void }[] = [];
+  private stopGraceMs = 10_000;
+
+  private constructor(
+    private readonly api: HttpApiServer,
+    private readonly downloads: DownloadServer,
+  ) {}
+
+  /** Binds the HTTP API and the local CloudFront; they answer 503 until `start`. */
+  static async bind(options: BindRuntimeOptions = {}): Promise<LocalRuntime> {
+    const host = options.host ?? '127.0.0.1';
+    const [api, downloads] = await Promise.allSettled([
+      HttpApiServer.listen({ port: options.apiPort ?? 3000, host }),
+      DownloadServer.listen({ port: options.downloadPort ?? 3001, host }),
+    ]);
+    if (api.status === 'rejected' || downloads.status === 'rejected') {
+      await Promise.all([api, downloads].map((bound) => (bound.status === 'fulfilled' ? bound.value.close() : undefined)));
+      throw (api.status === 'rejected' ? api.reason : (downloads as PromiseRejectedResult).reason) as Error;
+    }
+    return new LocalRuntime(api.value, downloads.value);
+  }
+
+  /** `http://127.0.0.1:<port>` of the HTTP API. */
+  get apiUrl(): string {
+    return this.api.url;
+  }
+
+  /** `http://127.0.0.1:<port>` of the local CloudFront. */
+  get downloadUrl(): string {
+    return this.downloads.url;
+  }
+
+  get apiPort(): number {
+    return Number(new URL(this.api.url).port);
+  }
+
+  get downloadPort(): number {
+    return Number(new URL(this.downloads.url).port);
+  }
+
+  /** Every line a function writes (and its REPORT lines); returns the unsubscribe function. */
+  onLine(listener: LineListener): () => void {
+    this.lineListeners.add(listener);
+    return () => this.lineListeners.delete(listener);
+  }
+
+  /** Every finished invocation; returns the unsubscribe function. */
+  onInvocation(listener: (record: InvocationRecord) => void): () => void {
+    this.invocationListeners.add(listener);
+    return () => this.invocationListeners.delete(listener);
+  }
+
+  /** Wires the template's functions, event sources, routes, distribution and schedules to `services`. */
+  start(services: LocalServices, options: StartRuntimeOptions = {}): void {
+    this.stopGraceMs = (options.stopGraceSeconds ?? 10) * 1000;
+    this.logSink = new LogSink({ logDirectory: options.logDirectory, print: options.print });
+    this.logSink.onLine((functionName, line) => {
+      for (const listener of this.lineListeners) listener(functionName, line);
+    });
+    this.logSink.register(services.functions.map((fn) => fn.name));
+    const hosts = new Map(services.functions.map((fn) => [fn.logicalId, this.host(services, fn, options)]));
+    this.hosts = [...hosts.values()];
+    const hostOf = (logicalId: string, usedBy: string): FunctionHost => {
+      const host = hosts.get(logicalId);
+      if (!host) throw new UnsupportedTemplateError(`${usedBy} targets ${logicalId}, which is not a project function (no Tidewatch:Entry metadata)`);
+      return host;
+    };
+    const log = (functionName: string, line: string) => this.logSink.write(functionName, line);
+    const region = services.region;
+    const clientConfig = { endpoint: services.endpoint, region, credentials: SDK_CREDENTIALS };
+
+    const sqs = new SQSClient(clientConfig);
+    const s3 = new S3Client({ ...clientConfig, forcePathStyle: true });
+    this.clients = [sqs, s3];
+
+    for (const route of services.httpRoutes) {
+      if (route.payloadFormatVersion !== '2.0') throw new UnsupportedTemplateError(`route ${route.routeKey}: the local HTTP API supports payload format 2.0 only, not ${route.payloadFormatVersion}`);
+    }
+    this.api.serve({
+      routes: services.httpRoutes.map((route) => ({ routeKey: route.routeKey, target: hostOf(route.functionLogicalId, `route ${route.routeKey}`) })),
+      cors: services.cors,
+      accountId: services.accountId,
+      apiId: 'local',
+      log,
+    });
+
+    const distribution = readDistribution(services.template);
+    if (distribution) {
+      this.downloads.serve({ s3, bucket: String(services.resolve({ Ref: distribution.bucketLogicalId })), prefixes: distribution.servedPrefixes });
+    }
+
+    this.pollers = services.eventSourceMappings
+      .filter((mapping) => mapping.enabled)
+      .map((mapping) => {
+        const host = hostOf(mapping.functionLogicalId, `the event source mapping of ${mapping.queueArn}`);
+        return new SqsPoller({
+          mapping,
+          sqs,
+          region,
+          invoke: (event) => host.invoke(event),
+          log: (line) => log(host.name, line),
+          waitTimeSeconds: options.pollWaitSeconds,
+        });
+      });
+
+    this.scheduler = new Scheduler(
+      services.schedules.map((schedule) => {
+        const host = hostOf(schedule.functionLogicalId, `schedule ${schedule.expression}`);
+        return { expression: schedule.expression, input: schedule.input, functionName: host.name, invoke: (event: unknown) => host.invoke(event) };
+      }),
+      { region, accountId: services.accountId, log },
+    );
+    for (const poller of this.pollers) poller.start();
+    this.scheduler.start();
+  }
+
+  /**
+   * Stops schedules and pollers, waits for invocations in flight (up to `stopGraceSeconds`), then
+   * ends the workers, closes both servers and flushes the log files.
+   */
+  async stop(): Promise<void> {
+    this.scheduler?.stop();
+    await Promise.all(this.pollers.map((poller) => poller.stop(this.stopGraceMs)));
+    await Promise.all([...this.hosts.map((host) => host.stop()), this.api.close(), this.downloads.close()]);
+    for (const client of this.clients) client.destroy();
+    await this.logSink.close();
+  }
+
+  private host(services: LocalServices, fn: LocalFunction, options: StartRuntimeOptions): FunctionHost {
+    const mappings = services.eventSourceMappings.filter((mapping) => mapping.functionLogicalId === fn.logicalId && mapping.enabled);
+    // Enough environments for every poller of the function's queues, and for HTTP and schedule traffic.
+    const maxConcurrency = Math.max(options.defaultConcurrency ?? 10, ...mappings.map((mapping) => mapping.maxConcurrency ?? DEFAULT_POLLERS));
+    return new FunctionHost(fn, {
+      endpoint: services.endpoint,
+      region: services.region,
+      accountId: services.accountId,
+      logSink: this.logSink,
+      maxConcurrency,
+      onInvocation: (record) => {
+        for (const listener of this.invocationListeners) listener(record);
+      },
+    });
+  }
+}
