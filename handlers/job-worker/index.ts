@@ -1,20 +1,17 @@
 /** Job worker (SQS jobs queue): Powertools and client wiring only; the logic is in job-processor.ts. */
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { requireEnv, requireNumberEnv } from '../shared/env';
 import { FailurePolicy } from '../shared/failure-policy';
-import { instrument } from '../shared/powertools';
+import { instrument, instrumented } from '../shared/powertools';
 import { StatusStore } from '../shared/status-store';
 import { JobProcessor } from './job-processor';
 
-const { logger, metrics, tracer } = instrument('job-worker');
+const instrumentation = instrument('job-worker');
+const { logger, metrics, tracer } = instrumentation;
 const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
 const sqs = tracer.captureAWSv3Client(new SQSClient({}));
 const store = new StatusStore(DynamoDBDocumentClient.from(dynamodb), requireEnv('statusTable'));
@@ -35,7 +32,7 @@ const processor = new JobProcessor({
   tracer,
 });
 
-export const handler = middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => processor.processBatch(event, context))
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics, { captureColdStartMetric: true }));
+export const handler = instrumented(
+  async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => processor.processBatch(event, context),
+  instrumentation,
+);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { instrument, METRICS_NAMESPACE } from './powertools';
-import { captureOutput, emittedMetric, POWERTOOLS_TEST_ENV } from './test-fixtures';
+import { instrument, instrumented, METRICS_NAMESPACE } from './powertools';
+import { captureOutput, emittedMetric, lambdaContext, POWERTOOLS_TEST_ENV } from './test-fixtures';
 
 Object.assign(process.env, POWERTOOLS_TEST_ENV);
 
@@ -29,5 +29,42 @@ describe('instrument', () => {
     logger.info('hello');
 
     expect(output.logs()).toEqual([expect.objectContaining({ message: 'hello', service: 'presign', stage: 'dev', level: 'INFO' })]);
+  });
+});
+
+describe('instrumented', () => {
+  it('adds the Lambda context to logs, clears per-invocation keys, flushes metrics and counts one cold start', async () => {
+    const output = captureOutput();
+    const instrumentation = instrument('demo', { TIDEWATCH_STAGE: 'test' });
+    const handler = instrumented(async (event: { id?: string }) => {
+      if (event.id) instrumentation.logger.appendKeys({ jobId: event.id });
+      instrumentation.logger.info('working');
+      instrumentation.metrics.addMetric('JobsSubmitted', 'Count', 1);
+      return 'ok';
+    }, instrumentation);
+
+    await expect(handler({ id: 'job-1' }, lambdaContext('demo-function'))).resolves.toBe('ok');
+    await handler({}, lambdaContext('demo-function'));
+
+    const [first, second] = output.logs().filter((line) => line.message === 'working');
+    expect(first).toMatchObject({ jobId: 'job-1', function_name: 'demo-function', cold_start: true });
+    expect(second).not.toHaveProperty('jobId');
+    expect(second).toMatchObject({ cold_start: false });
+    expect(emittedMetric(output.emf(), 'JobsSubmitted')).toHaveLength(2);
+    const coldStarts = emittedMetric(output.emf(), 'ColdStart');
+    expect(coldStarts).toHaveLength(1);
+    expect(coldStarts[0]?.document).toMatchObject({ service: 'demo', stage: 'test', function_name: 'demo-function', ColdStart: 1 });
+  });
+
+  it('flushes the metrics of an invocation that throws', async () => {
+    const output = captureOutput();
+    const instrumentation = instrument('demo', {});
+    const handler = instrumented(async () => {
+      instrumentation.metrics.addMetric('DeadLettered', 'Count', 1);
+      throw new Error('crash');
+    }, instrumentation);
+
+    await expect(handler({}, lambdaContext('demo-function'))).rejects.toThrow('crash');
+    expect(emittedMetric(output.emf(), 'DeadLettered')).toHaveLength(1);
   });
 });

@@ -4,8 +4,13 @@
  * dimensions (`service`, `stage`) and traces its SDK clients.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 
 export const METRICS_NAMESPACE = 'Tidewatch';
 
@@ -23,4 +28,16 @@ export function instrument(serviceName: string, env: NodeJS.ProcessEnv = process
     metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName, defaultDimensions: { stage } }),
     tracer: new Tracer({ serviceName }),
   };
+}
+
+/**
+ * Wraps a handler with the Powertools middlewares every function uses: a traced invocation, the Lambda
+ * context (and request id) on every log line with per-invocation keys cleared afterwards, and metrics
+ * flushed as EMF at the end of each invocation, with the ColdStart metric on the first.
+ */
+export function instrumented<TEvent, TResult>(handler: (event: TEvent, context: Context) => Promise<TResult>, { logger, metrics, tracer }: Instrumentation) {
+  return middy(handler)
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }));
 }
