@@ -15,8 +15,6 @@ export interface FileProcessorDeps {
   readonly s3: S3Client;
   readonly store: StatusStore;
   readonly rules: UploadRules & { readonly processedPrefix: string };
-  /** @default () => new Date() */
-  readonly now?: () => Date;
 }
 
 interface OutcomeBase {
@@ -36,7 +34,6 @@ const GONE_ERRORS = new Set(['NoSuchKey', 'NoSuchVersion', 'PreconditionFailed']
 
 export function createFileProcessor(deps: FileProcessorDeps): (file: FileRef, attempt: number) => Promise<FileOutcome> {
   const { s3, store, rules } = deps;
-  const now = deps.now ?? (() => new Date());
 
   return async function processFile(file, attempt) {
     const fileId = fileIdOf(file.key, rules.uploadPrefix);
@@ -52,7 +49,7 @@ export function createFileProcessor(deps: FileProcessorDeps): (file: FileRef, at
     const owner = await store.claimContentHash(scan.contentHash, fileId);
     const result = { rowCount: scan.rowCount, contentHash: scan.contentHash };
     if (owner !== fileId) {
-      const completedAt = now().toISOString();
+      const completedAt = new Date().toISOString();
       await store.update(fileId, 'file', 'DUPLICATE', { ...identity, ...result, duplicateOf: owner, attempts: attempt, completedAt });
       return { status: 'DUPLICATE', fileId, ...result, duplicateOf: owner, completedAt };
     }
@@ -65,7 +62,7 @@ export function createFileProcessor(deps: FileProcessorDeps): (file: FileRef, at
       // No VersionId: on the versioned bucket this adds a delete marker, so the upload stays recoverable
       // as a noncurrent version until the lifecycle rule expires it.
       await s3.send(new DeleteObjectCommand({ Bucket: file.bucket, Key: file.key }));
-      const completedAt = now().toISOString();
+      const completedAt = new Date().toISOString();
       await store.update(fileId, 'file', 'PROCESSED', { ...identity, ...result, processedKey, attempts: attempt, completedAt });
       return { status: 'PROCESSED', fileId, ...result, processedKey, completedAt };
     } catch (error) {

@@ -1,5 +1,5 @@
 /**
- * The file worker's batch handler, built from its dependencies so tests can hand it mocked SDK clients.
+ * The file worker's batch handler, built from its clients, settings and instrumentation (index.ts only wires them).
  *
  * Per SQS record: parse the notification (direct S3 event, SNS-wrapped S3 event or s3:TestEvent), then
  * run each announced object version through the file processor, made idempotent by Powertools on
@@ -33,8 +33,6 @@ export interface FileWorkerDeps {
   readonly store: StatusStore;
   readonly settings: FileWorkerSettings;
   readonly instrumentation: Instrumentation;
-  /** @default () => new Date() */
-  readonly now?: () => Date;
 }
 
 /**
@@ -58,7 +56,7 @@ export function createFileWorker(deps: FileWorkerDeps): (event: SQSEvent, contex
     // Marks results served from the idempotency table, so a repeated delivery is logged and not counted twice.
     responseHook: (response) => ({ ...(response as object), replayed: true }),
   });
-  const processFile = createFileProcessor({ s3: deps.s3, store: deps.store, rules: settings, now: deps.now });
+  const processFile = createFileProcessor({ s3: deps.s3, store: deps.store, rules: settings });
   const processFileOnce: (file: FileRef, attempt: number) => Promise<RunResult> = makeIdempotent(processFile, {
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: settings.idempotencyTableName, awsSdkV3Client: deps.dynamo }),
     config: idempotency,
