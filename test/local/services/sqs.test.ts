@@ -1,0 +1,174 @@
+import {
+  AddPermissionCommand,
+  CancelMessageMoveTaskCommand,
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ListDeadLetterSourceQueuesCommand,
+  ListMessageMoveTasksCommand,
+  ListQueuesCommand,
+  PurgeQueueCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+  StartMessageMoveTaskCommand,
+  type Message,
+} from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { eventually, startHarness, TEST_CREDENTIALS, type Harness } from './harness';
+
+let harness: Harness;
+let workQueue: string;
+let deadLetters: string;
+let arnOf: (queueUrl: string) => Promise<string>;
+
+beforeAll(async () => {
+  harness = await startHarness();
+  workQueue = harness.services.outputs.WorkQueueUrl;
+  deadLetters = harness.services.outputs.DeadLetterQueueUrl;
+  arnOf = async (QueueUrl) =>
+    (await harness.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn as string;
+});
+afterAll(() => harness?.stop());
+beforeEach(async () => {
+  await Promise.all([workQueue, deadLetters].map((QueueUrl) => harness.sqs.send(new PurgeQueueCommand({ QueueUrl }))));
+});
+
+async function fillDeadLetters(count: number): Promise<void> {
+  for (let first = 0; first < count; first += 10) {
+    const entries = Array.from({ length: Math.min(10, count - first) }, (_, index) => ({
+      Id: String(first + index),
+      MessageBody: JSON.stringify({ job: first + index }),
+      MessageAttributes: { origin: { DataType: 'String', StringValue: `job-${first + index}` } },
+    }));
+    await harness.sqs.send(new SendMessageBatchCommand({ QueueUrl: deadLetters, Entries: entries }));
+  }
+}
+
+async function drain(QueueUrl: string, expected: number): Promise<Message[]> {
+  const messages: Message[] = [];
+  await eventually(async () => {
+    const { Messages = [] } = await harness.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], VisibilityTimeout: 60 }),
+    );
+    messages.push(...Messages);
+    return messages.length >= expected ? true : undefined;
+  }, `${expected} messages on ${QueueUrl}`);
+  return messages;
+}
+
+async function latestTask(SourceArn: string) {
+  const { Results = [] } = await harness.sqs.send(new ListMessageMoveTasksCommand({ SourceArn }));
+  return Results[0];
+}
+
+describe('queue URLs', () => {
+  it('answers URLs on 127.0.0.1 that a client can use as its endpoint', async () => {
+    const created = await harness.sqs.send(new CreateQueueCommand({ QueueName: 'made-by-a-client' }));
+    expect(created.QueueUrl).toBe(`${harness.services.endpoint}/000000000000/made-by-a-client`);
+    const { QueueUrl } = await harness.sqs.send(new GetQueueUrlCommand({ QueueName: 'made-by-a-client' }));
+    expect(QueueUrl).toBe(created.QueueUrl);
+    const { QueueUrls = [] } = await harness.sqs.send(new ListQueuesCommand({}));
+    expect(QueueUrls).toContain(workQueue);
+    expect(QueueUrls.every((url) => url.startsWith(`${harness.services.endpoint}/000000000000/`))).toBe(true);
+
+    // No endpoint configured: the SDK sends to the queue URL's own host, which must resolve.
+    const endpointless = new SQSClient({ region: 'us-east-1', credentials: TEST_CREDENTIALS });
+    try {
+      await endpointless.send(new SendMessageCommand({ QueueUrl, MessageBody: 'via the queue URL' }));
+    } finally {
+      endpointless.destroy();
+    }
+    const { Messages = [] } = await harness.sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
+    expect(Messages.map((message) => message.Body)).toEqual(['via the queue URL']);
+  });
+
+  it("accepts fauxqs's sqs.<region>.localhost form and other hosts in requests", async () => {
+    const port = new URL(harness.services.endpoint).port;
+    const client = new SQSClient({ region: 'us-east-1', credentials: TEST_CREDENTIALS, endpoint: harness.services.endpoint, useQueueUrlAsEndpoint: false });
+    try {
+      const name = workQueue.split('/').pop();
+      await client.send(new SendMessageCommand({ QueueUrl: `http://sqs.us-east-1.localhost:${port}/000000000000/${name}`, MessageBody: 'one' }));
+      await client.send(new SendMessageCommand({ QueueUrl: `http://localhost:${port}/000000000000/${name}`, MessageBody: 'two' }));
+    } finally {
+      client.destroy();
+    }
+    const bodies = (await drain(workQueue, 2)).map((message) => message.Body).sort();
+    expect(bodies).toEqual(['one', 'two']);
+  });
+
+  it('rejects an action it does not emulate with an AWS error naming service and action', async () => {
+    const failure = await harness.sqs
+      .send(new AddPermissionCommand({ QueueUrl: workQueue, Label: 'x', AWSAccountIds: ['111122223333'], Actions: ['SendMessage'] }))
+      .catch((error: Error & { $metadata?: { httpStatusCode?: number } }) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).name).toBe('UnsupportedOperation');
+    expect((failure as Error).message).toBe('SQS AddPermission is not supported by the Tidewatch local cloud');
+    expect((failure as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode).toBe(400);
+  });
+});
+
+describe('message move tasks', () => {
+  it('moves every dead letter back to its source queue, bodies and attributes kept', async () => {
+    await fillDeadLetters(12);
+    const SourceArn = await arnOf(deadLetters);
+    const { TaskHandle } = await harness.sqs.send(new StartMessageMoveTaskCommand({ SourceArn }));
+    expect(TaskHandle).toBeTruthy();
+    const done = await eventually(async () => {
+      const task = await latestTask(SourceArn);
+      return task?.Status === 'COMPLETED' ? task : undefined;
+    }, 'the move task to complete');
+    expect(done).toMatchObject({ SourceArn, ApproximateNumberOfMessagesMoved: 12, ApproximateNumberOfMessagesToMove: 12 });
+    expect(done.TaskHandle).toBeUndefined();
+    const moved = await drain(workQueue, 12);
+    expect(moved.map((message) => JSON.parse(message.Body as string).job).sort((a, b) => a - b)).toEqual([...Array(12).keys()]);
+    for (const message of moved) {
+      expect(message.MessageAttributes?.origin.StringValue).toBe(`job-${JSON.parse(message.Body as string).job}`);
+    }
+    const left = await harness.sqs.send(new GetQueueAttributesCommand({ QueueUrl: deadLetters, AttributeNames: ['All'] }));
+    expect(left.Attributes?.ApproximateNumberOfMessages).toBe('0');
+    expect(left.Attributes?.ApproximateNumberOfMessagesNotVisible).toBe('0');
+  });
+
+  it('honours MaxNumberOfMessagesPerSecond and moves to a DestinationArn', async () => {
+    await fillDeadLetters(5);
+    const other = (await harness.sqs.send(new CreateQueueCommand({ QueueName: 'redrive-destination' }))).QueueUrl as string;
+    const [SourceArn, DestinationArn] = await Promise.all([arnOf(deadLetters), arnOf(other)]);
+    const started = Date.now();
+    await harness.sqs.send(new StartMessageMoveTaskCommand({ SourceArn, DestinationArn, MaxNumberOfMessagesPerSecond: 2 }));
+    expect(await latestTask(SourceArn)).toMatchObject({ Status: 'RUNNING', DestinationArn, MaxNumberOfMessagesPerSecond: 2, ApproximateNumberOfMessagesToMove: 5 });
+    await eventually(async () => ((await latestTask(SourceArn))?.Status === 'COMPLETED' ? true : undefined), 'the paced task to complete');
+    // Five messages at two a second: the fifth leaves no earlier than 2 s after the first.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+    expect(await drain(other, 5)).toHaveLength(5);
+  });
+
+  it('cancels a running task, leaving the rest in the DLQ', async () => {
+    await fillDeadLetters(10);
+    const SourceArn = await arnOf(deadLetters);
+    const { TaskHandle } = await harness.sqs.send(new StartMessageMoveTaskCommand({ SourceArn, MaxNumberOfMessagesPerSecond: 1 }));
+    await expect(harness.sqs.send(new StartMessageMoveTaskCommand({ SourceArn }))).rejects.toThrow(/already a task running/);
+    await eventually(async () => (((await latestTask(SourceArn))?.ApproximateNumberOfMessagesMoved ?? 0) >= 1 ? true : undefined), 'a first moved message');
+    const { ApproximateNumberOfMessagesMoved } = await harness.sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle }));
+    const cancelled = await eventually(async () => {
+      const task = await latestTask(SourceArn);
+      return task?.Status === 'CANCELLED' ? task : undefined;
+    }, 'the task to be cancelled');
+    expect(cancelled.ApproximateNumberOfMessagesMoved).toBeGreaterThanOrEqual(ApproximateNumberOfMessagesMoved as number);
+    expect(cancelled.ApproximateNumberOfMessagesMoved).toBeLessThan(10);
+    const moved = cancelled.ApproximateNumberOfMessagesMoved as number;
+    const left = await harness.sqs.send(new GetQueueAttributesCommand({ QueueUrl: deadLetters, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    expect(Number(left.Attributes?.ApproximateNumberOfMessages)).toBe(10 - moved);
+    await expect(harness.sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+
+  it('refuses a source that is not a dead-letter queue, and lists a DLQ’s source queues', async () => {
+    await expect(harness.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: await arnOf(workQueue) }))).rejects.toMatchObject({
+      name: 'InvalidParameterValue',
+      message: expect.stringContaining('must be configured as a Dead Letter Queue'),
+    });
+    const { queueUrls } = await harness.sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: deadLetters }));
+    expect(queueUrls).toEqual([workQueue]);
+  });
+});
