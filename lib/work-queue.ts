@@ -14,6 +14,8 @@ import { InstrumentedFunction } from './instrumented-function';
 
 /** SQS asks for a visibility timeout of at least 6 × the function timeout for Lambda event sources. */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
+/** Days a message waits in a work queue before SQS drops it (unless the DLQ keeps dead letters shorter). */
+export const QUEUE_RETENTION_DAYS = 4;
 
 export interface WorkQueueProps {
   /** The worker's folder under `handlers/`, e.g. `file-worker`. */
@@ -27,12 +29,6 @@ export interface WorkQueueProps {
   >;
   /** The worker's variables beyond the queue's own (QUEUE_URL, MAX_RECEIVE_COUNT, RETRY_BACKOFF_BASE_SECONDS). */
   readonly environment: Record<string, string>;
-  /**
-   * How long a message waits in the queue before SQS drops it; shorter than the DLQ's retention
-   * because a standard queue keeps a message's original enqueue time when it moves to the DLQ.
-   * @default Duration.days(4)
-   */
-  readonly retentionPeriod?: Duration;
 }
 
 export class WorkQueue extends Construct {
@@ -60,7 +56,9 @@ export class WorkQueue extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(settings.workerTimeoutSeconds * VISIBILITY_TIMEOUT_FACTOR),
-      retentionPeriod: props.retentionPeriod ?? Duration.days(4),
+      // SQS's default 4 days, capped at the DLQ's retention: a moved message keeps its original
+      // enqueue time, so a dead letter must be kept at least as long as the queue keeps messages.
+      retentionPeriod: Duration.days(Math.min(QUEUE_RETENTION_DAYS, config.deadLetterRetentionDays)),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: config.maxReceiveCount },
     });
 
