@@ -20,7 +20,7 @@ import { traceRecord } from './record-trace';
 import { runTask } from './tasks';
 
 /** How long a finished job's idempotency record is kept: as long as its message can live (DLQ retention, 14 days). */
-export const JOB_IDEMPOTENCY_SECONDS = 14 * 24 * 3600;
+const JOB_IDEMPOTENCY_SECONDS = 14 * 24 * 3600;
 
 /** A job that fails on purpose (`{"fail": true}`, seed 003's DLQ demo): transient, so it is retried until the DLQ. */
 export class RequestedFailureError extends Error {

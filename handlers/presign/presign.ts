@@ -16,7 +16,7 @@ import { errorResponse, HttpError, jsonResponse, readJsonBody } from '../shared/
 import { fileNameProblem, generatedFileName } from './file-name';
 
 /** POST /presign bodies are three short fields; anything larger is not a presign request. */
-export const MAX_PRESIGN_BODY_BYTES = 4096;
+const MAX_PRESIGN_BODY_BYTES = 4096;
 
 
 export interface PresignSettings {
