@@ -6,8 +6,7 @@
  *   npx tsx bench/coldstart.ts [--runs 9]
  *
  * Targets: API handlers ≤ 40 ms, workers ≤ 100 ms module load on these machines.
- * The AWS SDK stays external (the Lambda runtime provides it), so its load is part of the figure, as it
- * is in Lambda.
+ * The bundles include the AWS SDK clients they use, so the figure is the whole load of the handler.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
