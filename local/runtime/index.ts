@@ -8,17 +8,19 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { basename, dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { LocalFunction, LocalServices } from '../template/model';
 import { readDistribution } from './distribution';
 import { DownloadServer } from './download-server';
 import { FunctionHost, type InvocationRecord } from './function-host';
-import { HttpApiServer } from './http-api-server';
+import { HttpApiServer, type ApiRequestRecord } from './http-api-server';
 import { LogSink, type LineListener } from './log-sink';
 import { Scheduler } from './scheduler';
 import { DEFAULT_POLLERS, SqsPoller } from './sqs-poller';
 
 export type { InvocationRecord } from './function-host';
+export type { ApiRequestRecord } from './http-api-server';
 export type { LineListener } from './log-sink';
 
 export interface BindRuntimeOptions {
@@ -52,6 +54,7 @@ const SDK_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 export class LocalRuntime {
   private readonly lineListeners = new Set<LineListener>();
   private readonly invocationListeners = new Set<(record: InvocationRecord) => void>();
+  private readonly apiRequestListeners = new Set<(record: ApiRequestRecord) => void>();
   private logSink = new LogSink();
   private hosts: FunctionHost[] = [];
   private pollers: SqsPoller[] = [];
@@ -108,6 +111,12 @@ export class LocalRuntime {
     return () => this.invocationListeners.delete(listener);
   }
 
+  /** Every request the HTTP API answered; returns the unsubscribe function. */
+  onApiRequest(listener: (record: ApiRequestRecord) => void): () => void {
+    this.apiRequestListeners.add(listener);
+    return () => this.apiRequestListeners.delete(listener);
+  }
+
   /** Wires the template's functions, event sources, routes, distribution and schedules to `services`. */
   start(services: LocalServices, options: StartRuntimeOptions = {}): void {
     this.stopGraceMs = (options.stopGraceSeconds ?? 10) * 1000;
@@ -115,7 +124,7 @@ export class LocalRuntime {
     this.logSink.onLine((functionName, line) => {
       for (const listener of this.lineListeners) listener(functionName, line);
     });
-    this.logSink.register(services.functions.map((fn) => fn.name));
+    this.logSink.label(functionLabels(services.functions));
     const hosts = new Map(services.functions.map((fn) => [fn.logicalId, this.host(services, fn, options)]));
     this.hosts = [...hosts.values()];
     const hostOf = (logicalId: string, usedBy: string): FunctionHost => {
@@ -138,8 +147,11 @@ export class LocalRuntime {
       routes: services.httpRoutes.map((route) => ({ routeKey: route.routeKey, target: hostOf(route.functionLogicalId, `route ${route.routeKey}`) })),
       cors: services.cors,
       accountId: services.accountId,
-      apiId: 'local',
+      apiId: httpApiId(services),
       log,
+      onRequest: (record) => {
+        for (const listener of this.apiRequestListeners) listener(record);
+      },
     });
 
     const distribution = readDistribution(services.template);
@@ -199,4 +211,20 @@ export class LocalRuntime {
       },
     });
   }
+}
+
+/** The local id of the template's HTTP API (what `Ref` gives), as API Gateway reports it in events and metrics. */
+function httpApiId(services: LocalServices): string {
+  const logicalId = Object.keys(services.template.Resources).find((id) => services.template.Resources[id]?.Type === 'AWS::ApiGatewayV2::Api');
+  return logicalId ? String(services.resolve({ Ref: logicalId })) : 'local';
+}
+
+/**
+ * Short labels for the functions' output: the entry's folder (`handlers/file-worker/index.ts` →
+ * `file-worker`, the function's name in the project) when no two functions share it, else the physical name.
+ */
+function functionLabels(functions: readonly LocalFunction[]): Record<string, string> {
+  const folder = (fn: LocalFunction) => basename(dirname(fn.entry));
+  const shared = (fn: LocalFunction) => functions.filter((other) => folder(other) === folder(fn)).length > 1;
+  return Object.fromEntries(functions.map((fn) => [fn.name, shared(fn) ? fn.name : folder(fn)]));
 }

@@ -1,7 +1,7 @@
 /**
- * Everything the functions write, line by line: printed with the function's name in front (coloured on
- * a terminal), appended to `<logDirectory>/<function>.log` (the local CloudWatch log group) and handed
- * to line listeners (issue 4 turns EMF lines into metrics).
+ * Everything the functions write, line by line: printed with the function's label in front (coloured
+ * on a terminal), appended to `<logDirectory>/<label>.log` (the local CloudWatch log group) and handed
+ * to line listeners under the function's physical name (issue 4 turns EMF lines into metrics).
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ export class LogSink {
   private readonly listeners = new Set<LineListener>();
   private readonly files = new Map<string, WriteStream>();
   private readonly prefixes = new Map<string, string>();
+  private readonly labels = new Map<string, string>();
   private readonly colour: boolean;
   private prefixWidth = 0;
 
@@ -39,9 +40,13 @@ export class LogSink {
     return () => this.listeners.delete(listener);
   }
 
-  /** Names the functions up front so their prefixes line up. */
-  register(functionNames: readonly string[]): void {
-    this.prefixWidth = Math.max(this.prefixWidth, ...functionNames.map((name) => name.length));
+  /**
+   * Gives functions the short labels their lines are printed and filed under (`file-worker` rather
+   * than its physical name); also lines the prefixes up. Unlabelled functions use their name.
+   */
+  label(labels: Readonly<Record<string, string>>): void {
+    for (const [functionName, label] of Object.entries(labels)) this.labels.set(functionName, label);
+    this.prefixWidth = Math.max(this.prefixWidth, ...Object.values(labels).map((label) => label.length));
     this.prefixes.clear();
   }
 
@@ -66,16 +71,20 @@ export class LogSink {
   private file(functionName: string): WriteStream {
     let file = this.files.get(functionName);
     if (!file) {
-      file = createWriteStream(join(this.options.logDirectory as string, `${functionName}.log`), { flags: 'a' });
+      file = createWriteStream(join(this.options.logDirectory as string, `${this.labelOf(functionName)}.log`), { flags: 'a' });
       this.files.set(functionName, file);
     }
     return file;
   }
 
+  private labelOf(functionName: string): string {
+    return this.labels.get(functionName) ?? functionName;
+  }
+
   private prefix(functionName: string): string {
     let prefix = this.prefixes.get(functionName);
     if (prefix === undefined) {
-      const label = `${functionName.padEnd(this.prefixWidth)} │ `;
+      const label = `${this.labelOf(functionName).padEnd(this.prefixWidth)} │ `;
       const code = COLOURS[this.prefixes.size % COLOURS.length];
       prefix = this.colour ? `\u001b[${code}m${label}\u001b[0m` : label;
       this.prefixes.set(functionName, prefix);

@@ -1,0 +1,129 @@
+/**
+ * The local cloud: the whole stack offline. Binds the runtime's HTTP ports, starts the services
+ * (synthesis, emulators, gateway, provisioning) with those ports, wires the runtime to them, writes
+ * the stack outputs to `.tidewatch/outputs.json` in the shape of `cdk deploy --outputs-file` and
+ * prints the endpoints.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { LocalRuntime } from './runtime';
+import { startLocalServices } from './services';
+import type { LocalServices, SynthesizedStack } from './template/model';
+
+export interface LocalCloudOptions {
+  /** Port of the AWS-compatible endpoint; 0 picks a free one. @default 4566 */
+  readonly port?: number;
+  /** Port of the HTTP API; 0 picks a free one. @default 3000 */
+  readonly apiPort?: number;
+  /** Port of the local CloudFront; 0 picks a free one. @default 3001 */
+  readonly downloadPort?: number;
+  /** Keep data (and function logs) across runs under `.tidewatch/`; otherwise start fresh. @default false */
+  readonly keep?: boolean;
+  /** Root of the project (its `lib/` app and `handlers/`). @default process.cwd() */
+  readonly projectRoot?: string;
+  /** Where logs, kept data and the outputs file live. @default '<projectRoot>/.tidewatch' */
+  readonly stateDirectory?: string;
+  /** Stage of the synthesized stack. @default 'local' */
+  readonly stage?: string;
+  /** A template already synthesized (tests); skips synthesis. @default synthesizes the app */
+  readonly template?: SynthesizedStack;
+  /** Where function output (prefixed by function name) and warnings are printed; undefined prints nothing. @default undefined */
+  readonly print?: Writable & { readonly isTTY?: boolean };
+  /** Longest `stop()` waits for invocations in flight. @default 10 */
+  readonly stopGraceSeconds?: number;
+  /** Long-poll wait of the SQS pollers, seconds. @default 20 */
+  readonly pollWaitSeconds?: number;
+}
+
+export interface LocalCloudEndpoints {
+  /** The AWS-compatible endpoint (`--endpoint-url`). */
+  readonly aws: string;
+  /** The HTTP API base URL, ending in `/` (the `ApiUrl` output). */
+  readonly api: string;
+  /** The local CloudFront base URL, ending in `/` (the `DownloadUrl` output). */
+  readonly downloads: string;
+}
+
+export interface LocalCloud {
+  readonly stackName: string;
+  readonly endpoints: LocalCloudEndpoints;
+  /** The stack outputs, resolved locally. */
+  readonly outputs: Readonly<Record<string, string>>;
+  /** Path of the outputs file written at start. */
+  readonly outputsFile: string;
+  /** The services half (e.g. to plug a CloudWatch handler). */
+  readonly services: LocalServices;
+  /** The runtime half (function output lines, invocations, API requests). */
+  readonly runtime: LocalRuntime;
+  /** Stops pollers (waiting for invocations in flight), workers, servers and services. */
+  stop(): Promise<void>;
+}
+
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const projectRoot = options.projectRoot ?? process.cwd();
+  const stateDirectory = options.stateDirectory ?? join(projectRoot, '.tidewatch');
+  const logDirectory = join(stateDirectory, 'logs');
+  const outputsFile = join(stateDirectory, 'outputs.json');
+  if (!options.keep) await rm(logDirectory, { recursive: true, force: true });
+  await mkdir(stateDirectory, { recursive: true });
+
+  const runtime = await LocalRuntime.bind({ apiPort: options.apiPort, downloadPort: options.downloadPort });
+  let services: LocalServices | undefined;
+  let stopped: Promise<void> | undefined;
+  try {
+    services = await startLocalServices({
+      port: options.port,
+      apiPort: runtime.apiPort,
+      downloadPort: runtime.downloadPort,
+      keep: options.keep,
+      dataDir: join(stateDirectory, 'data'),
+      stage: options.stage,
+      projectRoot,
+      template: options.template,
+      // Once stopping, requests cut short (the pollers' long polls) are expected, not worth a warning.
+      onWarning: (message) => {
+        if (!stopped) options.print?.write(`${message}\n`);
+      },
+    });
+    for (const resource of services.unsupportedResources) {
+      options.print?.write(`not emulated: ${resource.logicalId} (${resource.type}): ${resource.reason}\n`);
+    }
+    runtime.start(services, {
+      logDirectory,
+      print: options.print,
+      stopGraceSeconds: options.stopGraceSeconds,
+      pollWaitSeconds: options.pollWaitSeconds,
+    });
+    await writeFile(outputsFile, `${JSON.stringify({ [services.stackName]: services.outputs }, null, 2)}\n`);
+  } catch (error) {
+    await runtime.stop();
+    await services?.stop();
+    throw error;
+  }
+
+  const running = services;
+  const endpoints = { aws: running.endpoint, api: `${runtime.apiUrl}/`, downloads: `${runtime.downloadUrl}/` };
+  options.print?.write(
+    [
+      `AWS endpoint   ${endpoints.aws}   (SQS, SNS, S3, DynamoDB, CloudFormation: --endpoint-url)`,
+      `HTTP API       ${endpoints.api}`,
+      `Downloads      ${endpoints.downloads}processed/...`,
+      `Outputs        ${outputsFile}`,
+      `Function logs  ${logDirectory}`,
+      '',
+    ].join('\n'),
+  );
+  return {
+    stackName: running.stackName,
+    endpoints,
+    outputs: running.outputs,
+    outputsFile,
+    services: running,
+    runtime,
+    stop() {
+      stopped ??= runtime.stop().then(() => running.stop());
+      return stopped;
+    },
+  };
+}
