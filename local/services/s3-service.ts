@@ -10,6 +10,7 @@ import type { HandlerResult, InboundRequest } from './inbound';
 import { Proxy, responseHeaders } from './proxy';
 import { header } from './routing';
 import type { ObjectCreatedKind } from './s3-event';
+import { DIRECT_PUT_LIMIT, putLargeObject } from './s3-large-put';
 import { randomHostId, randomRequestId, type S3Notifications } from './s3-notifications';
 import { element } from './xml';
 
@@ -52,9 +53,12 @@ export class S3Service {
       const response = await this.proxy.forward(this.fauxqs, request);
       return { status: response.statusCode ?? 502, headers: responseHeaders(response, true), stream: response };
     }
-    const response = await this.proxy.exchange(this.fauxqs, { ...request, headers: storableHeaders(request) });
+    const response =
+      kind === 'Put' && request.body.length > DIRECT_PUT_LIMIT
+        ? await putLargeObject(this.clients.s3, address.bucket, address.key, request.body, request.headers)
+        : await this.proxy.exchange(this.fauxqs, { ...request, headers: storableHeaders(request) });
     if (response.status === 200 && this.notifications.watches(address.bucket)) {
-      await this.notify(kind, address.bucket, address.key, request, response.headers);
+      await this.notify(kind, address.bucket, address.key, request, response.headers ?? {});
     }
     return response;
   }

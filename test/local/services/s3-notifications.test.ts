@@ -134,6 +134,19 @@ describe('S3 event notifications', () => {
     expect(event.userIdentity.principalId).toBe('AWS:test');
   });
 
+  it('stores a single PUT larger than the emulator takes in one request, and notifies it', async () => {
+    const Key = 'uploads/large/rows.csv';
+    const body = Buffer.alloc(12 * 1024 * 1024 + 5, 'a,b\n');
+    const url = await getSignedUrl(harness.s3, new PutObjectCommand({ Bucket: bucket, Key, ContentType: 'text/csv' }), { expiresIn: 300 });
+    const response = await fetch(url, { method: 'PUT', body, headers: { 'content-type': 'text/csv' } });
+    expect(response.status).toBe(200);
+    const stored = await harness.s3.send(new GetObjectCommand({ Bucket: bucket, Key }));
+    expect(stored.ContentType).toBe('text/csv');
+    expect(Buffer.from(await (stored.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()).equals(body)).toBe(true);
+    const event = JSON.parse((await receiveOne(workQueue)).Body as string).Records[0];
+    expect(event.s3.object).toMatchObject({ key: Key, size: body.length });
+  });
+
   it('rejects S3 management calls it does not emulate with an error naming them', async () => {
     const response = await fetch(`${harness.services.endpoint}/${bucket}?lifecycle`, { method: 'PUT', body: '<LifecycleConfiguration/>' });
     expect(response.status).toBe(400);
