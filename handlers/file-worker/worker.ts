@@ -15,7 +15,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { traceRecord } from '../job-worker/record-trace';
+import { traceRecord } from '../shared/record-trace';
 import { FailurePolicy, attemptOf } from '../shared/failure-policy';
 import type { Instrumentation } from '../shared/powertools';
 import type { StatusStore } from '../shared/status-store';

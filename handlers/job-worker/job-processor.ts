@@ -16,7 +16,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { attemptOf, type FailurePolicy } from '../shared/failure-policy';
 import type { StatusStore } from '../shared/status-store';
 import { MalformedJobMessageError, parseJobMessage, type JobMessage } from './job-message';
-import { traceRecord } from './record-trace';
+import { traceRecord } from '../shared/record-trace';
 import { runTask } from './tasks';
 
 /** How long a finished job's idempotency record is kept: as long as its message can live (DLQ retention, 14 days). */

@@ -1,7 +1,8 @@
 /**
- * One X-Ray subsegment per SQS record, annotated with its ids, so a job's trace can be found by jobId even
- * though a batch of records shares one invocation (and one handler segment). Powertools traces whole
- * handlers and class methods only; this follows its documented manual-instrumentation pattern.
+ * One X-Ray subsegment per SQS record, annotated with its ids, so a job's or file's trace can be found by
+ * jobId or fileId even though a batch of records shares one invocation (and one handler segment). Used by
+ * both workers. Powertools traces whole handlers and class methods only; this follows its documented
+ * manual-instrumentation pattern.
  */
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 
