@@ -21,8 +21,6 @@ Object.assign(process.env, POWERTOOLS_TEST_ENV, {
   QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/files',
   MAX_RECEIVE_COUNT: '3',
   RETRY_BACKOFF_BASE_SECONDS: '10',
-  // As on Lambda: Powertools only reports a cold start for on-demand initialisation.
-  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
 });
 const s3 = mockClient(S3Client);
 const sqs = mockClient(SQSClient);
