@@ -1,16 +1,18 @@
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DownloadServer } from '../../../local/runtime/download-server';
+import { startLocalServices } from '../../../local/services';
+import type { LocalServices } from '../../../local/template/model';
 
-let fauxqs: FauxqsServer;
+let services: LocalServices;
 let s3: S3Client;
 let downloads: DownloadServer;
 const csv = 'id,name\n1,"Smith, Jane"\n';
 
 beforeAll(async () => {
-  fauxqs = await startFauxqs({ port: 0, logger: false });
-  s3 = new S3Client({ endpoint: fauxqs.address, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  // The real local endpoint with an empty stack; the test creates its bucket.
+  services = await startLocalServices({ port: 0, apiPort: 0, downloadPort: 0, template: { stackName: 'RuntimeTest', template: { Resources: {} } } });
+  s3 = new S3Client({ endpoint: services.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   await s3.send(new CreateBucketCommand({ Bucket: 'files' }));
   for (const key of ['processed/1234/people list.csv', 'uploads/1234/people list.csv']) {
     await s3.send(new PutObjectCommand({ Bucket: 'files', Key: key, Body: csv, ContentType: 'text/csv' }));
@@ -22,7 +24,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await downloads.close();
   s3.destroy();
-  await fauxqs.stop();
+  await services.stop();
 });
 
 describe('DownloadServer (local CloudFront)', () => {

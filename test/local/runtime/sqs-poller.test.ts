@@ -1,26 +1,35 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SqsSchema } from '@aws-lambda-powertools/parser/schemas/sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FunctionHost } from '../../../local/runtime/function-host';
+import { startLocalServices } from '../../../local/services';
+import type { LocalServices } from '../../../local/template/model';
 import { LogSink } from '../../../local/runtime/log-sink';
 import { SqsPoller, type PollerMapping } from '../../../local/runtime/sqs-poller';
 
 const handlers = fileURLToPath(new URL('./fixtures/handlers.ts', import.meta.url));
-let fauxqs: FauxqsServer;
+let services: LocalServices;
 let sqs: SQSClient;
 const running: { stop(): Promise<void> }[] = [];
 
+// The real local endpoint (gateway in front of fauxqs), with an empty stack: each test creates its queues.
 beforeAll(async () => {
-  fauxqs = await startFauxqs({ port: 0, logger: false });
-  sqs = new SQSClient({ endpoint: fauxqs.address, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  services = await startLocalServices({
+    port: 0,
+    apiPort: 0,
+    downloadPort: 0,
+    template: { stackName: 'RuntimeTest', template: { Resources: {} } },
+    // A stopped poller's long poll, cut short, makes the gateway warn; that is expected here.
+    onWarning: () => undefined,
+  });
+  sqs = new SQSClient({ endpoint: services.endpoint, region: services.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 });
 afterAll(async () => {
   sqs.destroy();
-  await fauxqs.stop();
+  await services.stop();
 });
 afterEach(async () => {
   for (const part of running.splice(0).reverse()) await part.stop();
@@ -69,7 +78,7 @@ function startPoller(mapping: PollerMapping, invoke: (event: unknown) => Promise
 function fixtureHost(handler: string, timeoutSeconds = 10) {
   const host = new FunctionHost(
     { name: `fixture-${handler}`, entry: handlers, handler, environment: {}, timeoutSeconds, memoryMiB: 128 },
-    { endpoint: fauxqs.address, region: 'us-east-1', accountId: '000000000000', logSink: new LogSink() },
+    { endpoint: services.endpoint, region: 'us-east-1', accountId: '000000000000', logSink: new LogSink() },
   );
   running.push(host);
   return host;
