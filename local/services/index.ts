@@ -77,6 +77,8 @@ export async function startLocalServices(options: StartLocalServicesOptions): Pr
     const dispatch: Dispatch = async (request, route) => {
       switch (route.service) {
         case 'sqs':
+          // fauxqs speaks SQS's JSON protocol only (as do SDK v3 and this CLI); older clients post forms.
+          if (route.protocol === 'query') throw unsupportedOperation('SQS', `${route.action} over the query protocol`);
           return services.sqs.handle(request, route.action);
         case 'sns':
         case 'sts':

@@ -74,7 +74,8 @@ describe('queue URLs', () => {
     expect(QueueUrls.every((url) => url.startsWith(`${harness.services.endpoint}/000000000000/`))).toBe(true);
 
     // No endpoint configured: the SDK sends to the queue URL's own host, which must resolve.
-    const endpointless = new SQSClient({ region: 'us-east-1', credentials: TEST_CREDENTIALS });
+    // (Its logger would warn that the queue URL's host differs from the default endpoint: that is the point.)
+    const endpointless = new SQSClient({ region: 'us-east-1', credentials: TEST_CREDENTIALS, logger: { ...console, warn: () => undefined } });
     try {
       await endpointless.send(new SendMessageCommand({ QueueUrl, MessageBody: 'via the queue URL' }));
     } finally {
@@ -106,6 +107,17 @@ describe('queue URLs', () => {
     expect((failure as Error).name).toBe('UnsupportedOperation');
     expect((failure as Error).message).toBe('SQS AddPermission is not supported by the Tidewatch local cloud');
     expect((failure as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode).toBe(400);
+  });
+
+  it('names the SQS query protocol (older clients) as unsupported', async () => {
+    const credential = 'test/20260101/us-east-1/sqs/aws4_request';
+    const response = await fetch(harness.services.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `AWS4-HMAC-SHA256 Credential=${credential}, SignedHeaders=host, Signature=0` },
+      body: new URLSearchParams({ Action: 'ReceiveMessage', QueueUrl: workQueue }).toString(),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('<Message>SQS ReceiveMessage over the query protocol is not supported by the Tidewatch local cloud</Message>');
   });
 });
 
