@@ -6,9 +6,9 @@
  * a method other than GET and HEAD.
  */
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { close, listen } from './listen';
+import { bindHttpServer, serviceUnavailable, type BoundServer } from './listen';
 
 export interface DownloadConfig {
   readonly s3: S3Client;
@@ -31,21 +31,25 @@ const ACCESS_DENIED = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>Acce
 export class DownloadServer {
   private config: DownloadConfig | undefined;
 
-  private constructor(
-    private readonly server: Server,
-    /** `http://127.0.0.1:<port>`, without a trailing slash. */
-    readonly url: string,
-  ) {}
+  private constructor(private readonly bound: BoundServer) {}
 
-  /** Binds the port first (answering 503 until `serve`), so `DownloadUrl` can resolve to the real port. */
+  /** Binds the port; requests get 503 until `serve` names the bucket. */
   static async listen(options: { readonly port: number; readonly host: string }): Promise<DownloadServer> {
     let downloads: DownloadServer | undefined;
-    const server = createServer((request, response) => {
-      downloads?.handle(request, response).catch(() => response.destroy());
-    });
-    const port = await listen(server, options.port, options.host, 'local CloudFront');
-    downloads = new DownloadServer(server, `http://${options.host}:${port}`);
+    const bound = await bindHttpServer(options, 'local CloudFront', async (request, response) =>
+      downloads ? downloads.handle(request, response) : serviceUnavailable(response),
+    );
+    downloads = new DownloadServer(bound);
     return downloads;
+  }
+
+  /** `http://127.0.0.1:<port>`, without a trailing slash. */
+  get url(): string {
+    return this.bound.url;
+  }
+
+  get port(): number {
+    return this.bound.port;
   }
 
   serve(config: DownloadConfig): void {
@@ -53,7 +57,7 @@ export class DownloadServer {
   }
 
   close(): Promise<void> {
-    return close(this.server);
+    return this.bound.close();
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -62,7 +66,7 @@ export class DownloadServer {
       response.end(request.method === 'HEAD' ? undefined : body);
     };
     const config = this.config;
-    if (!config) return send(503, {});
+    if (!config) return serviceUnavailable(response);
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return send(403, { 'content-type': 'text/plain' }, 'This distribution is not configured to allow the HTTP request method that was used for this request.');
     }

@@ -3,12 +3,12 @@
  * CORS, and API Gateway's own answers (404 for no route, 413 over 10 MB, 500 when the function fails).
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LocalCors } from '../template/model';
 import { preflightHeaders, withCorsHeaders } from './cors';
 import { httpApiEvent, httpResponse, type HttpResponse } from './http-api-event';
 import { RouteTable } from './http-route-table';
-import { close, listen } from './listen';
+import { bindHttpServer, serviceUnavailable, type BoundServer } from './listen';
 
 /** A function behind a route (a `FunctionHost` fits). */
 export interface RouteTarget {
@@ -47,25 +47,23 @@ export class HttpApiServer {
   private config: HttpApiConfig | undefined;
   private routes: RouteTable<RouteTarget> = new RouteTable([]);
 
-  private constructor(
-    private readonly server: Server,
-    /** `http://127.0.0.1:<port>`, without a trailing slash. */
-    readonly url: string,
-  ) {}
+  private constructor(private readonly bound: BoundServer) {}
 
-  /**
-   * Binds the port first, answering 503 until `serve` is called: the services need the real port
-   * (0 in tests) to resolve `ApiUrl` before the routes can be wired.
-   */
+  /** Binds the port; requests get 503 until `serve` wires the routes. */
   static async listen(options: { readonly port: number; readonly host: string }): Promise<HttpApiServer> {
     let api: HttpApiServer | undefined;
-    const server = createServer((request, response) => {
-      // A client that went away mid-request leaves nothing to answer.
-      api?.handle(request, response).catch(() => response.destroy());
-    });
-    const port = await listen(server, options.port, options.host, 'local HTTP API');
-    api = new HttpApiServer(server, `http://${options.host}:${port}`);
+    const bound = await bindHttpServer(options, 'local HTTP API', async (request, response) => (api ? api.handle(request, response) : serviceUnavailable(response)));
+    api = new HttpApiServer(bound);
     return api;
+  }
+
+  /** `http://127.0.0.1:<port>`, without a trailing slash. */
+  get url(): string {
+    return this.bound.url;
+  }
+
+  get port(): number {
+    return this.bound.port;
   }
 
   serve(config: HttpApiConfig): void {
@@ -74,7 +72,7 @@ export class HttpApiServer {
   }
 
   close(): Promise<void> {
-    return close(this.server);
+    return this.bound.close();
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -99,7 +97,7 @@ export class HttpApiServer {
       response.end(request.method === 'HEAD' ? undefined : answer.body);
     };
     const config = this.config;
-    if (!config) return send(message(503, 'Service Unavailable'));
+    if (!config) return serviceUnavailable(response);
     const body = await readBody(request);
     if (!body) return send(message(413, 'Request Entity Too Large'));
     const method = request.method ?? 'GET';

@@ -92,11 +92,11 @@ export class LocalRuntime {
   }
 
   get apiPort(): number {
-    return Number(new URL(this.api.url).port);
+    return this.api.port;
   }
 
   get downloadPort(): number {
-    return Number(new URL(this.downloads.url).port);
+    return this.downloads.port;
   }
 
   /** Every line a function writes (and its REPORT lines); returns the unsubscribe function. */

@@ -12,20 +12,14 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { LocalEventSourceMapping } from '../template/model';
 import { recordsToDelete, sqsEvent } from './sqs-event';
 
-/** What a poller needs from a mapping (a `LocalEventSourceMapping` of the template fits). */
-export interface PollerMapping {
-  readonly queueUrl: string;
-  readonly queueArn: string;
-  /** Records per invocation (1..10000). */
-  readonly batchSize: number;
-  /** Seconds to wait for a fuller batch once one message arrived. */
-  readonly maximumBatchingWindowSeconds: number;
-  /** Concurrent invocations; undefined runs `DEFAULT_POLLERS`. */
-  readonly maxConcurrency?: number;
-  readonly reportBatchItemFailures: boolean;
-}
+/** What a poller needs from an event source mapping of the template. */
+export type PollerMapping = Pick<
+  LocalEventSourceMapping,
+  'queueUrl' | 'queueArn' | 'batchSize' | 'maximumBatchingWindowSeconds' | 'maxConcurrency' | 'reportBatchItemFailures'
+>;
 
 export interface SqsPollerOptions {
   readonly mapping: PollerMapping;

@@ -162,6 +162,14 @@ describe('HttpApiServer', () => {
   });
 });
 
+describe('binding', () => {
+  it('fails with a clear message when the port is taken', async () => {
+    await expect(HttpApiServer.listen({ port: api.port, host: '127.0.0.1' })).rejects.toThrow(
+      `port ${api.port} on 127.0.0.1 is already in use, so the local HTTP API cannot start: stop whatever holds it or choose another port`,
+    );
+  });
+});
+
 describe('RouteTable', () => {
   const table = new RouteTable(
     ['GET /jobs/latest', 'GET /jobs/{id}', 'ANY /jobs/{id}', 'GET /files/{proxy+}', 'ANY /{proxy+}', '$default'].map((routeKey) => ({ routeKey, target: routeKey })),
