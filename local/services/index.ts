@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { LocalServices, ServiceHandler, StartLocalServicesOptions } from '../template/model';
 import { readLocalStack } from '../template/local-stack';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../template/resource-identity';
+import { isAlarmType } from '../template/resource-support';
 import { synthesizeTemplate } from '../template/synthesize';
 import { unsupportedOperation } from './aws-errors';
 import type { Backend } from './backend';
@@ -113,7 +114,9 @@ export async function startLocalServices(options: StartLocalServicesOptions): Pr
       httpRoutes: local.compute.httpRoutes,
       cors: local.compute.cors,
       schedules: local.compute.schedules,
-      unsupportedResources: local.unsupported,
+      get unsupportedResources() {
+        return cloudWatch ? local.unsupported.filter((resource) => !isAlarmType(resource.type)) : local.unsupported;
+      },
       setCloudWatchHandler: (handler: ServiceHandler) => {
         cloudWatch = handler;
       },

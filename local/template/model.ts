@@ -169,7 +169,7 @@ export interface LocalServices {
   /** The HTTP API's CORS; undefined when it has none. */
   readonly cors: LocalCors | undefined;
   readonly schedules: readonly LocalSchedule[];
-  /** Resources that matter to behaviour but are not emulated: print them at start. */
+  /** Resources that matter to behaviour but are not emulated: print them at start (alarms leave the list once a CloudWatch handler is plugged). */
   readonly unsupportedResources: readonly UnsupportedResource[];
   /** Plugs (or replaces) the CloudWatch handler after start. */
   setCloudWatchHandler(handler: ServiceHandler): void;

@@ -49,8 +49,13 @@ export function supportOf(resource: CfnResource): Support {
   if (EMULATED.has(resource.Type)) return { kind: 'emulated' };
   const ignored = IGNORED_PREFIXES.find(([prefix]) => resource.Type.startsWith(prefix));
   if (ignored) return { kind: 'ignored', reason: ignored[1] };
-  if (resource.Type === 'AWS::CloudWatch::Alarm') return { kind: 'unsupported', reason: 'alarms are not evaluated by the local cloud yet' };
+  if (isAlarmType(resource.Type)) return { kind: 'unsupported', reason: 'alarms are not evaluated: no local CloudWatch is plugged in' };
   return { kind: 'unsupported', reason: `${resource.Type} is not emulated by the local cloud` };
+}
+
+/** Alarms: emulated only once a CloudWatch handler is plugged into the gateway. */
+export function isAlarmType(type: string): boolean {
+  return type === 'AWS::CloudWatch::Alarm' || type === 'AWS::CloudWatch::CompositeAlarm';
 }
 
 /** The template's resources that change behaviour but are not emulated. */
