@@ -17,6 +17,8 @@ export interface WorkQueueSettings {
   readonly workerTimeoutSeconds: number;
   /** Worker memory in MiB. @default 512 */
   readonly workerMemoryMiB: number;
+  /** Age of the oldest waiting message, seconds, above which the queue-age alarm fires. @default 300 (files), 120 (jobs) */
+  readonly maxMessageAgeSeconds: number;
 }
 
 export interface TidewatchConfig {
@@ -48,6 +50,18 @@ export interface TidewatchConfig {
   readonly files: WorkQueueSettings;
   /** The jobs work queue. */
   readonly jobs: WorkQueueSettings;
+  /** Email addresses subscribed to the paging topic (each confirms its subscription). @default [] */
+  readonly pagingEmails: readonly string[];
+  /** HTTPS endpoints subscribed to the paging topic, e.g. an incident tool's webhook. @default [] */
+  readonly pagingHttpsUrls: readonly string[];
+  /** Where the runbooks are published; every alarm links `<runbookBaseUrl>/<alarm id>.md`. @default 'https://github.com/tidewatch/tidewatch/blob/main/runbooks' */
+  readonly runbookBaseUrl: string;
+  /** Success SLO: percent of items processed without being dead-lettered. @default 99.9 */
+  readonly successSloPercent: number;
+  /** Freshness SLO: percent of items done within `freshnessSloSeconds` of their upload or submission. @default 99 */
+  readonly freshnessSloPercent: number;
+  /** The freshness SLO's bound, seconds from upload or submission to done. @default 300 */
+  readonly freshnessSloSeconds: number;
 }
 
 export const DEFAULT_CONFIG: TidewatchConfig = {
@@ -63,8 +77,14 @@ export const DEFAULT_CONFIG: TidewatchConfig = {
   deadLetterRetentionDays: 14,
   noncurrentVersionExpirationDays: 30,
   logLevel: 'INFO',
-  files: { batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 10, workerTimeoutSeconds: 60, workerMemoryMiB: 512 },
-  jobs: { batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 10, workerTimeoutSeconds: 30, workerMemoryMiB: 256 },
+  files: { batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 10, workerTimeoutSeconds: 60, workerMemoryMiB: 512, maxMessageAgeSeconds: 300 },
+  jobs: { batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 10, workerTimeoutSeconds: 30, workerMemoryMiB: 256, maxMessageAgeSeconds: 120 },
+  pagingEmails: [],
+  pagingHttpsUrls: [],
+  runbookBaseUrl: 'https://github.com/tidewatch/tidewatch/blob/main/runbooks',
+  successSloPercent: 99.9,
+  freshnessSloPercent: 99,
+  freshnessSloSeconds: 300,
 };
 
 export class ConfigError extends Error {
@@ -106,6 +126,14 @@ export function validateConfig(raw: Record<string, unknown>): TidewatchConfig {
     logLevel: oneOf(raw, 'logLevel', d.logLevel, ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const),
     files: workQueue(raw, 'files', d.files),
     jobs: workQueue(raw, 'jobs', d.jobs),
+    pagingEmails: optionalList(raw, 'pagingEmails', d.pagingEmails, 'email addresses', (item) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(item)),
+    pagingHttpsUrls: optionalList(raw, 'pagingHttpsUrls', d.pagingHttpsUrls, 'https:// URLs', (item) => URL.canParse(item) && new URL(item).protocol === 'https:'),
+    runbookBaseUrl: stringValue(raw, 'runbookBaseUrl', d.runbookBaseUrl, /^https?:\/\/[^\s]+[^\s/]$/),
+    // Up to 99.999: a 100% target leaves no error budget to burn.
+    successSloPercent: decimal(raw, 'successSloPercent', d.successSloPercent, 90, 99.999),
+    // From 94: the fast burn (14.4 × the budget) must stay a share of items below 100%.
+    freshnessSloPercent: decimal(raw, 'freshnessSloPercent', d.freshnessSloPercent, 94, 99.99),
+    freshnessSloSeconds: integer(raw, 'freshnessSloSeconds', d.freshnessSloSeconds, 1, 86_400),
   };
   return config;
 }
@@ -123,6 +151,7 @@ function workQueue(raw: Record<string, unknown>, key: string, defaults: WorkQueu
     maxConcurrency: integer(object, 'maxConcurrency', defaults.maxConcurrency, 2, 1000, at('maxConcurrency')),
     workerTimeoutSeconds: integer(object, 'workerTimeoutSeconds', defaults.workerTimeoutSeconds, 1, 900, at('workerTimeoutSeconds')),
     workerMemoryMiB: integer(object, 'workerMemoryMiB', defaults.workerMemoryMiB, 128, 10240, at('workerMemoryMiB')),
+    maxMessageAgeSeconds: integer(object, 'maxMessageAgeSeconds', defaults.maxMessageAgeSeconds, 60, 1_209_600, at('maxMessageAgeSeconds')),
   };
   return settings;
 }
@@ -157,6 +186,24 @@ function integer(raw: Record<string, unknown>, key: string, fallback: number, mi
   const value = parseMaybeJson(raw[key]) ?? fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${label} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw[key])}`);
+  }
+  return value;
+}
+
+/** Like stringList, but empty is allowed (the default) and every item must pass `valid`. */
+function optionalList(raw: Record<string, unknown>, key: string, fallback: readonly string[], what: string, valid: (item: string) => boolean): readonly string[] {
+  let value = parseMaybeJson(raw[key]) ?? fallback;
+  if (typeof value === 'string') value = value.split(',').map((item) => item.trim()).filter(Boolean);
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || !valid(item))) {
+    throw new ConfigError(`${key} must be a list of ${what}, got ${JSON.stringify(raw[key])}`);
+  }
+  return value as string[];
+}
+
+function decimal(raw: Record<string, unknown>, key: string, fallback: number, min: number, max: number): number {
+  const value = parseMaybeJson(raw[key]) ?? fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigError(`${key} must be a number from ${min} to ${max}, got ${JSON.stringify(raw[key])}`);
   }
   return value;
 }
