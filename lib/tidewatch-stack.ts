@@ -6,12 +6,14 @@
 import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ENV } from '../handlers/shared/env';
+import { TidewatchMonitoring } from './alarms/monitoring';
 import type { TidewatchConfig } from './config';
 import { Delivery } from './delivery';
 import { TidewatchHttpApi } from './http-api';
 import { Ingest } from './ingest';
 import { JobsApi } from './jobs-api';
 import { acknowledgeNagFindings } from './nag-suppressions';
+import { Paging } from './paging';
 import { StatusTables } from './status-tables';
 import { UploadApi } from './upload-api';
 import { PROCESSED_PREFIX, UPLOAD_PREFIX, UploadBucket } from './upload-bucket';
@@ -27,6 +29,8 @@ export const OUTPUT_KEYS = [
   'JobsQueueUrl',
   'JobsDeadLetterQueueUrl',
   'StatusTableName',
+  'PagingTopicArn',
+  'DashboardName',
 ] as const;
 export type OutputKey = (typeof OUTPUT_KEYS)[number];
 
@@ -50,6 +54,8 @@ export class TidewatchStack extends Stack {
   readonly uploadApi: UploadApi;
   readonly jobsApi: JobsApi;
   readonly delivery: Delivery;
+  readonly paging: Paging;
+  readonly monitoring: TidewatchMonitoring;
 
   constructor(scope: Construct, id: string, props: TidewatchStackProps) {
     const { config, ...stackProps } = props;
@@ -103,6 +109,13 @@ export class TidewatchStack extends Stack {
       config,
     });
     this.delivery = new Delivery(this, 'Delivery', { bucket, logBucket: this.uploads.accessLogBucket });
+    this.paging = new Paging(this, 'Paging', config);
+    this.monitoring = new TidewatchMonitoring(this, 'Monitoring', {
+      config,
+      paging: this.paging,
+      workQueues: { files: this.files, jobs: this.jobs },
+      httpApi: this.httpApi,
+    });
 
     const outputs: Record<OutputKey, string> = {
       BucketName: bucket.bucketName,
@@ -113,6 +126,8 @@ export class TidewatchStack extends Stack {
       JobsQueueUrl: this.jobs.queue.queueUrl,
       JobsDeadLetterQueueUrl: this.jobs.deadLetterQueue.queueUrl,
       StatusTableName: statusTable.tableName,
+      PagingTopicArn: this.paging.topic.topicArn,
+      DashboardName: this.monitoring.dashboard.dashboardName,
     };
     for (const [key, value] of Object.entries(outputs)) new CfnOutput(this, key, { value });
 

@@ -1,0 +1,130 @@
+/**
+ * The on-call overview: what the on-call looks at first. Top row: every catalogue alarm's state; then per
+ * work queue its depth, age, in-flight, dead letters, sent vs deleted, the worker's errors, throttles,
+ * duration and concurrency, and end-to-end latency; then the HTTP API; last, every runbook.
+ *
+ * Built on cdk-monitoring-constructs' MonitoringFacade. The work-queue rows are custom metric groups
+ * (the library's SQS and Lambda sections show neither in-flight messages, nor our DeadLettered and
+ * EndToEndLatency, nor the alarms' thresholds); the API uses the library's HTTP API section as it is.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { DefaultDashboardFactory, MonitoringFacade, type CustomMetricGroup } from 'cdk-monitoring-constructs';
+import { Construct } from 'constructs';
+import { metricOf } from '../lib/alarms/alarm-builder';
+import { DURATION_WARNING_SHARE, WORK_QUEUES, type WorkQueueSource } from '../lib/alarms/catalogue';
+import { lambdaMetric, sqsMetric, tidewatchMetric } from '../lib/alarms/metrics';
+import type { AlarmEntry, MetricSpec } from '../lib/alarms/model';
+
+/** A catalogue alarm as the dashboard shows it. */
+export interface DashboardAlarm {
+  readonly entry: AlarmEntry;
+  readonly alarm: cloudwatch.IAlarm;
+  readonly runbookUrl: string;
+}
+
+export interface OnCallOverviewProps {
+  readonly dashboardName: string;
+  /** The `stage` dimension of Tidewatch's own metrics. */
+  readonly stage: string;
+  readonly workQueues: readonly WorkQueueSource[];
+  readonly api: IHttpApi;
+  /** The freshness SLO's bound, drawn on the end-to-end latency graph. */
+  readonly freshnessBound: Duration;
+  /** The catalogue's alarms, in catalogue order. */
+  readonly alarms: readonly DashboardAlarm[];
+  /** Time range shown when the dashboard opens. @default Duration.hours(3) */
+  readonly range?: Duration;
+}
+
+const MINUTE = Duration.minutes(1);
+
+export class OnCallOverview extends Construct {
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: OnCallOverviewProps) {
+    super(scope, id);
+    const dashboards = new DefaultDashboardFactory(this, 'Dashboards', {
+      dashboardNamePrefix: props.dashboardName,
+      detailDashboardRange: props.range ?? Duration.hours(3),
+    });
+    const facade = new MonitoringFacade(this, 'Facade', { dashboardFactory: dashboards });
+
+    facade.addWidget(
+      new cloudwatch.AlarmStatusWidget({
+        title: `Tidewatch ${props.stage}: alarms (most recently changed first)`,
+        alarms: props.alarms.map(({ alarm }) => alarm),
+        sortBy: cloudwatch.AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
+        width: 24,
+        height: 2 + Math.ceil(props.alarms.length / 4),
+      }),
+    );
+    for (const queue of props.workQueues) {
+      facade.monitorCustom({
+        alarmFriendlyName: `${queue.name}-queue`,
+        humanReadableName: `${WORK_QUEUES[queue.name].title} work queue`,
+        metricGroups: workQueueGroups(queue, props),
+      });
+    }
+    facade.monitorApiGatewayV2HttpApi({ api: props.api, alarmFriendlyName: 'api', humanReadableName: 'HTTP API' });
+    facade.addWidget(new cloudwatch.TextWidget({ markdown: runbookList(props.alarms), width: 24, height: 3 + Math.ceil(props.alarms.length / 2) }));
+
+    if (!dashboards.dashboard) throw new Error('the on-call overview dashboard was not created');
+    this.dashboard = dashboards.dashboard;
+  }
+}
+
+function graph(spec: MetricSpec, label: string): cloudwatch.Metric {
+  return metricOf(spec, MINUTE, label);
+}
+
+function workQueueGroups(queue: WorkQueueSource, props: OnCallOverviewProps): CustomMetricGroup[] {
+  const { worker } = WORK_QUEUES[queue.name];
+  const sqs = (metricName: string, statistic: string, queueName = queue.queueName) => sqsMetric(metricName, queueName, statistic);
+  const lambda = (metricName: string, statistic: string) => lambdaMetric(metricName, queue.workerFunctionName, statistic);
+  const custom = (metricName: string, statistic: string) => tidewatchMetric(metricName, worker, props.stage, statistic);
+  const timeoutMs = queue.workerTimeout.toMilliseconds();
+  return [
+    { title: 'Depth (visible)', metrics: [graph(sqs('ApproximateNumberOfMessagesVisible', 'Maximum'), 'visible')] },
+    {
+      title: 'Oldest message age (s)',
+      metrics: [graph(sqs('ApproximateAgeOfOldestMessage', 'Maximum'), 'age of oldest')],
+      horizontalAnnotations: [{ value: queue.maxMessageAge.toSeconds(), label: 'queue-age alarm', color: cloudwatch.Color.RED }],
+    },
+    { title: 'In flight', metrics: [graph(sqs('ApproximateNumberOfMessagesNotVisible', 'Maximum'), 'in flight')] },
+    {
+      title: 'Dead letters',
+      metrics: [
+        graph(sqs('ApproximateNumberOfMessagesVisible', 'Maximum', queue.deadLetterQueueName), 'in DLQ'),
+        graph(custom('DeadLettered', 'Sum'), 'dead-lettered'),
+      ],
+    },
+    {
+      title: 'Sent vs deleted',
+      metrics: [graph(sqs('NumberOfMessagesSent', 'Sum'), 'sent'), graph(sqs('NumberOfMessagesDeleted', 'Sum'), 'deleted')],
+    },
+    { title: 'Worker errors', metrics: [graph(lambda('Errors', 'Sum'), 'errors'), graph(lambda('Invocations', 'Sum'), 'invocations')] },
+    { title: 'Worker throttles', metrics: [graph(lambda('Throttles', 'Sum'), 'throttles')] },
+    {
+      title: 'Worker duration (ms)',
+      metrics: [graph(lambda('Duration', 'p50'), 'p50'), graph(lambda('Duration', 'p99'), 'p99'), graph(lambda('Duration', 'Maximum'), 'max')],
+      horizontalAnnotations: [
+        { value: DURATION_WARNING_SHARE * timeoutMs, label: 'duration alarm', color: cloudwatch.Color.ORANGE },
+        { value: timeoutMs, label: 'timeout', color: cloudwatch.Color.RED },
+      ],
+    },
+    { title: 'Worker concurrency', metrics: [graph(lambda('ConcurrentExecutions', 'Maximum'), 'concurrent executions')] },
+    {
+      title: 'End-to-end latency (ms)',
+      metrics: [graph(custom('EndToEndLatency', 'p50'), 'p50'), graph(custom('EndToEndLatency', 'p99'), 'p99')],
+      horizontalAnnotations: [{ value: props.freshnessBound.toMilliseconds(), label: 'freshness SLO bound', color: cloudwatch.Color.RED }],
+    },
+  ];
+}
+
+/** A markdown table linking every alarm's runbook. */
+function runbookList(alarms: readonly DashboardAlarm[]): string {
+  const rows = alarms.map(({ entry, runbookUrl }) => `| ${entry.severity} | [${entry.id}](${runbookUrl}) | ${entry.title} |`);
+  return ['## Runbooks', '', '| Severity | Runbook | Alarm |', '|---|---|---|', ...rows].join('\n');
+}

@@ -1,0 +1,86 @@
+/**
+ * SLO burn-rate conditions (Google SRE workbook, "Alerting on SLOs", multiwindow multi-burn-rate):
+ * page when the error budget of a 30-day SLO burns 14.4 × too fast over 1 h and 5 min (2% of the budget
+ * in an hour), or 6 × over 6 h and 30 min (5% in six hours).
+ *
+ * Hand-written: cdk-monitoring-constructs has no SLO or burn-rate alarms.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { AlarmCondition, BurnRateWindowPair, MathSpec, MetricSpec } from './model';
+
+export interface BurnRateWindows {
+  readonly factor: number;
+  readonly long: Duration;
+  readonly short: Duration;
+}
+
+export const BURN_RATE_WINDOWS: readonly BurnRateWindows[] = [
+  { factor: 14.4, long: Duration.hours(1), short: Duration.minutes(5) },
+  { factor: 6, long: Duration.hours(6), short: Duration.minutes(30) },
+];
+
+/** The share of items an SLO may fail: 99.9 → 0.001 (rounded: 1 − 0.999 is not exactly 0.001 in floating point). */
+export function errorBudget(targetPercent: number): number {
+  return Number(((100 - targetPercent) / 100).toFixed(8));
+}
+
+/**
+ * Both window pairs, each window one alarm with a single datapoint of the window's length; `breach`
+ * gives the signal and threshold for burning faster than `factor`.
+ */
+function windowPairs(
+  breach: (factor: number) => Pick<AlarmCondition, 'signal' | 'threshold'>,
+  missingDataReason: string,
+): BurnRateWindowPair[] {
+  const condition = (window: Duration, factor: number): AlarmCondition => ({
+    ...breach(factor),
+    period: window,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+    missingDataReason,
+  });
+  return BURN_RATE_WINDOWS.map(({ factor, long, short }) => ({ factor, long: condition(long, factor), short: condition(short, factor) }));
+}
+
+/**
+ * Ratio SLI: the burn rate is (bad / (good + bad)) / budget. FILL(…, 0) makes a window with only good
+ * or only bad items count, and a window with no items at all burns nothing (0, not a division by zero).
+ */
+export function ratioBurnRateWindows(sli: { bad: MetricSpec; good: MetricSpec }, targetPercent: number): BurnRateWindowPair[] {
+  const budget = errorBudget(targetPercent);
+  const signal: MathSpec = {
+    expression: `IF(FILL(good, 0) + FILL(bad, 0) > 0, FILL(bad, 0) / (FILL(good, 0) + FILL(bad, 0)) / ${budget}, 0)`,
+    usingMetrics: { good: sli.good, bad: sli.bad },
+    label: 'burn rate (× budget)',
+  };
+  return windowPairs(
+    (factor) => ({ signal, threshold: factor }),
+    'FILL(…, 0) yields a datapoint whenever either metric has one; no items at all burns no budget.',
+  );
+}
+
+/**
+ * The percentile whose value exceeds the bound exactly when more than `factor × budget` of the items are
+ * slower than the bound: 99% target, 14.4 × → more than 14.4% slow ⇔ p85.6 above the bound.
+ */
+export function burnPercentile(targetPercent: number, factor: number): string {
+  const percentile = Number((100 - factor * (100 - targetPercent)).toFixed(2));
+  if (percentile <= 0) throw new Error(`a ${targetPercent}% target burning ${factor}× faster leaves no percentile to watch`);
+  return `p${percentile}`;
+}
+
+/**
+ * Latency SLI ("target % of items within the bound") from the latency metric alone: CloudWatch metric
+ * math cannot count values above a bound without TC()/PR() extended statistics, but a percentile can
+ * tell whether more than a given share of the values lies above it (see burnPercentile). Each window
+ * watches `latency` with its own percentile in place of the given statistic.
+ */
+export function latencyBurnRateWindows(latency: MetricSpec, targetPercent: number, bound: Duration): BurnRateWindowPair[] {
+  return windowPairs(
+    (factor) => ({ signal: { ...latency, statistic: burnPercentile(targetPercent, factor) }, threshold: bound.toMilliseconds() }),
+    'Latency is emitted per finished item: no items finished, none was late.',
+  );
+}
