@@ -55,7 +55,7 @@ function tryIt(cloud: LocalCloud): string {
   curl -s -X PUT -H 'content-type: text/csv' --data-binary @people.csv '<uploadUrl>'
   aws --endpoint-url ${aws} sqs get-queue-attributes --queue-url ${queue} --attribute-names All
   aws --endpoint-url ${aws} cloudformation describe-stacks --stack-name ${cloud.stackName}
-(the aws CLI needs credentials of any value and a region: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1)
+(the aws CLI needs credentials of any value and a region: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1)
 `;
 }
 
@@ -94,7 +94,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`tidewatch: ${error.message}\n${error instanceof UsageError ? `\n${USAGE}` : ''}`);
+main().catch((error: NodeJS.ErrnoException) => {
+  const hint = error.code === 'EADDRINUSE' ? ' (is another local cloud running? stop it, or choose other ports with --port, --api-port, --download-port)' : '';
+  process.stderr.write(`tidewatch: ${error.message}${hint}\n${error instanceof UsageError ? `\n${USAGE}` : ''}`);
   process.exit(1);
 });
