@@ -4,7 +4,7 @@
  * starts without loading CDK at all; any change to those inputs synthesizes again.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { SynthesizedStack } from './model';
 
@@ -37,7 +37,10 @@ export async function readCachedTemplate(file: string, key: string): Promise<Syn
 
 export async function writeCachedTemplate(file: string, key: string, stack: SynthesizedStack): Promise<void> {
   const cached: CachedTemplate = { key, ...stack };
-  await writeFile(file, JSON.stringify(cached));
+  // Written aside, then renamed: a concurrent start never reads half a file.
+  const partial = `${file}.${process.pid}.tmp`;
+  await writeFile(partial, JSON.stringify(cached));
+  await rename(partial, file);
 }
 
 async function listFiles(root: string, directory: string): Promise<string[]> {
