@@ -61,7 +61,7 @@ export class ExecutionEnvironment {
       else if (message.type === 'error') this.settle((pending) => pending.reject(new FunctionError(options.functionName, message.error)));
     });
     worker.on('error', (error) => this.fail(runtimeError(error)));
-    worker.on('exit', (code) => this.fail({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: runtime exited with code ${code}`, stackTrace: [] }));
+    worker.on('exit', (code) => this.fail({ errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with code ${code}`, stackTrace: [] }));
   }
 
   /** Starts a worker thread and waits for the function's module to load (the cold start). */
@@ -87,11 +87,11 @@ export class ExecutionEnvironment {
     return new ExecutionEnvironment(worker, options, Math.round(performance.now() - startedAt));
   }
 
-  /** False once the thread died (timeout, crash, out of memory): it must not be reused. */
   get logStreamName(): string {
     return this.options.logStreamName;
   }
 
+  /** False once the thread died (timeout, crash, out of memory): it must not be reused. */
   get alive(): boolean {
     return this.exitError === undefined;
   }

@@ -8,7 +8,7 @@ export interface FunctionEnvironmentInput {
   /** The function's physical name. */
   readonly functionName: string;
   readonly memoryMiB: number;
-  /** `handlers/presign/index.handler` style, for `_HANDLER`. */
+  /** `index.handler` (entry file and export), for `_HANDLER`. */
   readonly handler: string;
   /** The template's environment, intrinsics resolved. */
   readonly environment: Readonly<Record<string, string>>;

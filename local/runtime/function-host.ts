@@ -4,6 +4,7 @@
  * writes Lambda's REPORT line for every invocation.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { basename, extname } from 'node:path';
 import { ExecutionEnvironment, FunctionError } from './execution-environment';
 import { functionEnvironment } from './function-environment';
 import type { LogSink } from './log-sink';
@@ -66,7 +67,7 @@ export class FunctionHost {
     this.env = functionEnvironment({
       functionName: spec.name,
       memoryMiB: spec.memoryMiB,
-      handler: spec.handler,
+      handler: `${basename(spec.entry, extname(spec.entry))}.${spec.handler}`,
       environment: spec.environment,
       endpoint: options.endpoint,
       region: options.region,
@@ -107,7 +108,9 @@ export class FunctionHost {
       this.running -= 1;
       if (environment) {
         this.busy.delete(environment);
-        if (environment.alive && !this.stopped) this.idle.push(environment);
+        // An environment that cold-started while the host stopped was in neither list: end it here.
+        if (this.stopped && environment.alive) void environment.terminate();
+        else if (environment.alive) this.idle.push(environment);
       }
       this.releaseSlot();
     }
