@@ -4,7 +4,7 @@
  * "<what is wrong> \r\nRunbook: <url>". Burn-rate entries become one composite alarm over one metric
  * alarm per window; only the composite pages.
  */
-import type { Duration } from 'aws-cdk-lib';
+import { Tags, type Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import {
   AlarmFactory,
@@ -85,7 +85,11 @@ export class CatalogueAlarms extends Construct {
     this.props = props;
     this.factory = new CatalogueAlarmFactory(this, { globalAlarmDefaults: props.alarmDefaults, globalMetricDefaults: {}, localAlarmNamePrefix: '' });
     this.alarms = new Map(
-      props.entries.map((entry) => [entry.id, entry.kind === 'metric' ? this.addCondition(entry, this.identity(entry)).alarm : this.addBurnRateAlarm(entry)]),
+      props.entries.map((entry) => {
+        const alarm = entry.kind === 'metric' ? this.addCondition(entry, this.identity(entry)).alarm : this.addBurnRateAlarm(entry);
+        Tags.of(alarm).add('severity', entry.severity);
+        return [entry.id, alarm];
+      }),
     );
   }
 
@@ -103,7 +107,8 @@ export class CatalogueAlarms extends Construct {
       alarmNameOverride: this.alarmName(entry.id),
       alarmNameSuffix: entry.id,
       disambiguator: entry.severity,
-      alarmDescription: entry.summary,
+      // The severity leads the first line: it is what a page's reader needs first.
+      alarmDescription: `${entry.severity.toUpperCase()}: ${entry.summary}`,
       runbookLink: this.runbookUrl(entry.runbook),
     };
   }
