@@ -99,3 +99,14 @@ export async function pollUntil<T>(probe: () => Promise<T | undefined>, what: st
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** fauxqs (SQS, SNS) embedded on a free 127.0.0.1 port, as the local cloud embeds it. */
+export async function startFauxqs(): Promise<{ endpoint: string; stop: () => Promise<void> }> {
+  const { buildApp } = await import('fauxqs');
+  const app = buildApp({ logger: false, defaultRegion: 'us-east-1' });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return { endpoint: `http://127.0.0.1:${port}`, stop: () => app.close() };
+}
+
+export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
