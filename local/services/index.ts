@@ -48,13 +48,14 @@ export async function startLocalServices(options: StartLocalServicesOptions): Pr
   };
 
   try {
-    // Synthesis (CPU) overlaps the emulators' and the gateway's start (I/O).
-    const [stack, fauxqs, dynalite, gateway] = await Promise.all([
+    // Synthesis (CPU) overlaps the emulators' and the gateway's start (I/O). All settle before a
+    // failure is thrown, so that every part that did start is stopped.
+    const [stack, fauxqs, dynalite, gateway] = await allSettledOrThrow([
       stackPromise,
       startFauxqsBackend().then(track(started)),
       startDynaliteBackend({ path: options.keep ? path.join(dataDir, 'dynamodb') : undefined }).then(track(started)),
       startGateway(options.host ?? '127.0.0.1', options.port ?? 4566, onWarning).then(track(started)),
-    ]);
+    ] as const);
     clients = await createBackendClients(fauxqs, dynalite);
     const local = readLocalStack(stack, { gatewayEndpoint: gateway.endpoint, apiPort: options.apiPort, downloadPort: options.downloadPort }, projectRoot);
     const queueUrls = new QueueUrls(gateway.endpoint, fauxqs.port);
@@ -65,7 +66,7 @@ export async function startLocalServices(options: StartLocalServicesOptions): Pr
     const services = {
       sqs: new SqsService(proxy, fauxqs, queueUrls, moveTasks),
       sns: new SnsService(proxy, fauxqs),
-      s3: new S3Service(proxy, fauxqs, clients, notifications, sequencerSource()),
+      s3: new S3Service(proxy, fauxqs, clients, notifications, sequencerSource(), onWarning),
       dynamodb,
       cloudFormation: new CloudFormationService({
         stackName: stack.stackName,
@@ -134,4 +135,11 @@ function track<T extends Backend | Gateway>(started: { stop(): Promise<void> }[]
     started.push(part);
     return part;
   };
+}
+
+async function allSettledOrThrow<T extends readonly unknown[]>(promises: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const results = await Promise.allSettled(promises);
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure) throw failure.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }

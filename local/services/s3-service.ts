@@ -40,6 +40,7 @@ export class S3Service {
     private readonly clients: BackendClients,
     private readonly notifications: S3Notifications,
     private readonly nextSequencer: () => string,
+    private readonly onWarning: (message: string) => void,
   ) {}
 
   async handle(request: InboundRequest): Promise<HandlerResult> {
@@ -57,8 +58,12 @@ export class S3Service {
       kind === 'Put' && request.body.length > DIRECT_PUT_LIMIT
         ? await putLargeObject(this.clients.s3, address.bucket, address.key, request.body, request.headers)
         : await this.proxy.exchange(this.fauxqs, { ...request, headers: storableHeaders(request) });
+    // Notified before answering, so a client that got its 200 finds the event already queued; the
+    // object is stored either way, so a failed notification is reported, not returned.
     if (response.status === 200 && this.notifications.watches(address.bucket)) {
-      await this.notify(kind, address.bucket, address.key, request, response.headers ?? {});
+      await this.notify(kind, address.bucket, address.key, request, response.headers ?? {}).catch((error: Error) =>
+        this.onWarning(`S3 notification for s3://${address.bucket}/${address.key} failed: ${error.message}`),
+      );
     }
     return response;
   }
@@ -66,7 +71,7 @@ export class S3Service {
   private async notify(kind: ObjectCreatedKind, bucket: string, key: string, request: InboundRequest, headers: Record<string, string>) {
     const { HeadObjectCommand } = await import('@aws-sdk/client-s3');
     const head = await this.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    const accessKey = (header(request.headers, 'authorization') ?? '').match(/Credential=([^/]+)\//)?.[1] ?? new URLSearchParams(request.url.split('?')[1] ?? '').get('X-Amz-Credential')?.split('/')[0];
+    const accessKey = callerAccessKey(request);
     await this.notifications.objectCreated({
       kind,
       bucket,
@@ -152,6 +157,12 @@ function operationName(method: string, address: S3Address, subresource: string):
   const scope = address.key ? 'Object' : 'Bucket';
   const noun = subresource.charAt(0).toUpperCase() + subresource.slice(1).replace(/-(\w)/g, (_m, c: string) => c.toUpperCase());
   return `${verb}${scope}${noun} (?${subresource})`;
+}
+
+/** The access key the request was signed with (header or presigned query), if signed. */
+function callerAccessKey(request: InboundRequest): string | undefined {
+  const fromHeader = /Credential=([^/]+)\//.exec(header(request.headers, 'authorization') ?? '')?.[1];
+  return fromHeader ?? new URLSearchParams(request.url.split('?')[1] ?? '').get('X-Amz-Credential')?.split('/')[0];
 }
 
 function ipv4(remoteAddress: string): string {
