@@ -149,33 +149,31 @@ describe('the CloudWatch API through @aws-sdk/client-cloudwatch', () => {
   });
 
   it('answers CloudWatch errors the SDK maps to its exception classes', async () => {
-    const error = async (command: Parameters<CloudWatchClient['send']>[0]) => {
+    const error = async (send: () => Promise<unknown>) => {
       try {
-        await client.send(command);
+        await send();
       } catch (e) {
         return e as Error & { $metadata: { httpStatusCode: number } };
       }
       throw new Error('expected an error');
     };
-    const notFound = await error(new SetAlarmStateCommand({ AlarmName: 'no-such-alarm', StateValue: 'OK', StateReason: 'x' }));
+    const notFound = await error(() => client.send(new SetAlarmStateCommand({ AlarmName: 'no-such-alarm', StateValue: 'OK', StateReason: 'x' })));
     expect([notFound.name, notFound.message, notFound.$metadata.httpStatusCode]).toEqual(['ResourceNotFound', 'Alarm no-such-alarm not found', 404]);
 
-    const reserved = await error(new PutMetricDataCommand({ Namespace: 'AWS/SQS', MetricData: [{ MetricName: 'X', Value: 1 }] }));
+    const reserved = await error(() => client.send(new PutMetricDataCommand({ Namespace: 'AWS/SQS', MetricData: [{ MetricName: 'X', Value: 1 }] })));
     expect([reserved.name, reserved.message]).toEqual(['InvalidParameterValueException', 'The value AWS/SQS for parameter Namespace is invalid: AWS/ is reserved.']);
 
-    const stale = await error(new PutMetricDataCommand({ Namespace: 'T', MetricData: [{ MetricName: 'X', Value: 1, Timestamp: new Date(now - 15 * 24 * 3600_000) }] }));
+    const stale = await error(() => client.send(new PutMetricDataCommand({ Namespace: 'T', MetricData: [{ MetricName: 'X', Value: 1, Timestamp: new Date(now - 15 * 24 * 3600_000) }] })));
     expect(stale.message).toMatch(/within the last two weeks/);
 
-    const math = await error(
-      new GetMetricDataCommand({ MetricDataQueries: [{ Id: 'e', Expression: 'ANOMALY_DETECTION_BAND(m)', Period: 60 }], StartTime: minuteAgo(5), EndTime: minuteAgo(1) }),
+    const math = await error(() => client.send(new GetMetricDataCommand({ MetricDataQueries: [{ Id: 'e', Expression: 'ANOMALY_DETECTION_BAND(m)', Period: 60 }], StartTime: minuteAgo(5), EndTime: minuteAgo(1) })),
     );
     expect([math.name, math.message]).toEqual(['InvalidParameterValueException', expect.stringContaining('does not support the metric math function ANOMALY_DETECTION_BAND')]);
 
-    const both = await error(new DescribeAlarmsCommand({ AlarmNames: ['a'], AlarmNamePrefix: 'a' }));
+    const both = await error(() => client.send(new DescribeAlarmsCommand({ AlarmNames: ['a'], AlarmNamePrefix: 'a' })));
     expect(both.name).toBe('InvalidParameterCombinationException');
 
-    const unsupportedAction = await error(
-      new PutMetricAlarmCommand({ AlarmName: 'x', EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanThreshold', Threshold: 1 }),
+    const unsupportedAction = await error(() => client.send(new PutMetricAlarmCommand({ AlarmName: 'x', EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanThreshold', Threshold: 1 })),
     );
     expect([unsupportedAction.name, unsupportedAction.$metadata.httpStatusCode]).toEqual(['UnknownOperationException', 400]);
     expect(unsupportedAction.message).toMatch(/^The local CloudWatch does not support the action PutMetricAlarm \(supported: PutMetricData, GetMetricData/);
