@@ -1,0 +1,142 @@
+/**
+ * The stack's alarms as CloudWatch describes them, with what an on-call needs from each: the one line
+ * of what is wrong, the severity and the runbook link (parsed from the alarm description the alarm
+ * catalogue writes), and the recent state changes of the alarms that page.
+ */
+import {
+  paginateDescribeAlarmHistory,
+  paginateDescribeAlarms,
+  type CloudWatchClient,
+  type CompositeAlarm,
+  type MetricAlarm,
+} from '@aws-sdk/client-cloudwatch';
+
+export const SEVERITIES = ['critical', 'high', 'warning'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export interface StackAlarm {
+  readonly name: string;
+  readonly state: string;
+  /** The description's first line: what is wrong when it fires. */
+  readonly summary: string;
+  readonly severity?: Severity;
+  readonly runbookUrl?: string;
+  readonly stateReason?: string;
+  /** When it entered its current state. */
+  readonly since?: Date;
+  /** Whether it notifies anyone: burn-rate window alarms only feed their composite, which pages. */
+  readonly pages: boolean;
+}
+
+/**
+ * The catalogue names every alarm `<stack name>-<alarm id>`, so the stack's alarms are those under
+ * that prefix: one server-side filtered call, where matching the template's alarm ARNs would need a
+ * CloudFormation call per stack resource page. The trailing dash keeps `Tidewatch-dev` from matching
+ * `Tidewatch-dev2`'s alarms.
+ */
+export function alarmNamePrefix(stackName: string): string {
+  return `${stackName}-`;
+}
+
+export async function stackAlarms(cloudWatch: CloudWatchClient, stackName: string): Promise<StackAlarm[]> {
+  const alarms: StackAlarm[] = [];
+  const pages = paginateDescribeAlarms(
+    { client: cloudWatch },
+    { AlarmNamePrefix: alarmNamePrefix(stackName), AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100 },
+  );
+  for await (const page of pages) {
+    for (const alarm of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) alarms.push(toStackAlarm(alarm));
+  }
+  return alarms;
+}
+
+function toStackAlarm(alarm: MetricAlarm | CompositeAlarm): StackAlarm {
+  const name = alarm.AlarmName ?? '(unnamed)';
+  return {
+    name,
+    state: alarm.StateValue ?? 'UNKNOWN',
+    ...parseAlarmDescription(alarm.AlarmDescription ?? ''),
+    stateReason: alarm.StateReason,
+    since: alarm.StateTransitionedTimestamp ?? alarm.StateUpdatedTimestamp,
+    pages: (alarm.AlarmActions ?? []).length > 0,
+  };
+}
+
+/**
+ * The alarm description as the catalogue writes it (through cdk-monitoring-constructs): the summary,
+ * then `Runbook: <url>` on its own line; an optional `Severity: <level>` line.
+ */
+export function parseAlarmDescription(description: string): { summary: string; runbookUrl?: string; severity?: Severity } {
+  const lines = description.split(/\r?\n/).map((line) => line.trim());
+  const runbookUrl = lines.map((line) => /^Runbook:\s*(\S+)/i.exec(line)?.[1]).find(Boolean);
+  const severity = lines.map((line) => /^Severity:\s*(\w+)/i.exec(line)?.[1]?.toLowerCase()).find((level) => SEVERITIES.includes(level as Severity));
+  const summary = lines.find((line) => line !== '' && !/^(Runbook|Severity|Documentation):/i.test(line)) ?? '';
+  return { summary, ...(runbookUrl ? { runbookUrl } : {}), ...(severity ? { severity: severity as Severity } : {}) };
+}
+
+/** Critical first, unknown severity last; within a severity, the one firing longest first. */
+export function bySeverityThenAge(a: StackAlarm, b: StackAlarm): number {
+  const rank = (alarm: StackAlarm) => (alarm.severity ? SEVERITIES.indexOf(alarm.severity) : SEVERITIES.length);
+  return rank(a) - rank(b) || (a.since?.getTime() ?? 0) - (b.since?.getTime() ?? 0) || a.name.localeCompare(b.name);
+}
+
+export interface AlarmStateChange {
+  readonly time: Date;
+  readonly alarmName: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly reason?: string;
+}
+
+export interface RecentChangesOptions {
+  readonly now: Date;
+  /** @default 24 */
+  readonly hours?: number;
+  /** @default 10 */
+  readonly max?: number;
+}
+
+/**
+ * DescribeAlarmHistory has no name-prefix filter: the account's history is read newest first and
+ * filtered here. Bounded, so an account with thousands of noisy alarms cannot make `status` crawl.
+ */
+const MAX_HISTORY_PAGES = 20;
+
+/** The latest state changes (newest first) of the given alarms that page: the pages the on-call got. */
+export async function recentPages(cloudWatch: CloudWatchClient, alarms: readonly StackAlarm[], options: RecentChangesOptions): Promise<AlarmStateChange[]> {
+  const paging = new Set(alarms.filter((alarm) => alarm.pages).map((alarm) => alarm.name));
+  const max = options.max ?? 10;
+  const changes: AlarmStateChange[] = [];
+  if (paging.size === 0) return changes;
+  const history = paginateDescribeAlarmHistory(
+    { client: cloudWatch, pageSize: 100 },
+    {
+      HistoryItemType: 'StateUpdate',
+      AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+      StartDate: new Date(options.now.getTime() - (options.hours ?? 24) * 3600 * 1000),
+      EndDate: options.now,
+      ScanBy: 'TimestampDescending',
+    },
+  );
+  let pages = 0;
+  for await (const page of history) {
+    for (const item of page.AlarmHistoryItems ?? []) {
+      if (!item.AlarmName || !paging.has(item.AlarmName) || !item.Timestamp) continue;
+      changes.push({ time: item.Timestamp, alarmName: item.AlarmName, ...stateChange(item.HistoryData, item.HistorySummary) });
+      if (changes.length >= max) return changes;
+    }
+    if (++pages >= MAX_HISTORY_PAGES) break;
+  }
+  return changes;
+}
+
+/** From and to states from the item's HistoryData JSON, else from its summary ("Alarm updated from OK to ALARM"). */
+function stateChange(historyData: string | undefined, summary: string | undefined): Pick<AlarmStateChange, 'from' | 'to' | 'reason'> {
+  try {
+    const data = JSON.parse(historyData ?? '') as { oldState?: { stateValue?: string }; newState?: { stateValue?: string; stateReason?: string } };
+    return { from: data.oldState?.stateValue, to: data.newState?.stateValue, reason: data.newState?.stateReason };
+  } catch {
+    const match = /from (\w+) to (\w+)/.exec(summary ?? '');
+    return { from: match?.[1], to: match?.[2], reason: summary };
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The stack's two work queues (files, jobs) with their dead-letter queues, and what SQS and CloudWatch
+ * say about them: depth from GetQueueAttributes, age of the oldest message from the AWS/SQS metric
+ * (SQS offers no attribute for it).
+ */
+import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { StackOutputs } from './stack-outputs';
+
+export const WORK_QUEUE_NAMES = ['files', 'jobs'] as const;
+export type WorkQueueName = (typeof WORK_QUEUE_NAMES)[number];
+
+export interface WorkQueue {
+  readonly name: WorkQueueName;
+  readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
+}
+
+const OUTPUTS = {
+  files: { queue: 'FilesQueueUrl', deadLetterQueue: 'FilesDeadLetterQueueUrl' },
+  jobs: { queue: 'JobsQueueUrl', deadLetterQueue: 'JobsDeadLetterQueueUrl' },
+} as const;
+
+export function workQueue(outputs: StackOutputs, name: WorkQueueName): WorkQueue {
+  return { name, queueUrl: outputs.require(OUTPUTS[name].queue), deadLetterQueueUrl: outputs.require(OUTPUTS[name].deadLetterQueue) };
+}
+
+export interface QueueDepth {
+  /** Waiting to be received (ApproximateNumberOfMessages). */
+  readonly visible: number;
+  /** Received and not yet deleted (ApproximateNumberOfMessagesNotVisible). */
+  readonly inFlight: number;
+}
+
+export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<QueueDepth> {
+  const { Attributes: attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  );
+  return { visible: Number(attributes.ApproximateNumberOfMessages ?? 0), inFlight: Number(attributes.ApproximateNumberOfMessagesNotVisible ?? 0) };
+}
+
+/** A queue's name: the last path segment of its URL (the `QueueName` dimension of AWS/SQS). */
+export function queueNameOf(queueUrl: string): string {
+  return new URL(queueUrl).pathname.split('/').filter(Boolean).at(-1) ?? queueUrl;
+}
+
+export interface MessageAge {
+  readonly seconds: number;
+  /** The minute the datapoint describes. */
+  readonly at: Date;
+}
+
+/** SQS publishes its metrics every minute, sometimes minutes late: older datapoints count as unknown. */
+const AGE_LOOKBACK_MS = 15 * 60 * 1000;
+
+/** The latest `ApproximateAgeOfOldestMessage` of each queue within the lookback; absent when unknown. */
+export async function oldestMessageAges(cloudWatch: CloudWatchClient, queueUrls: readonly string[], now: Date): Promise<Map<string, MessageAge>> {
+  const { MetricDataResults: results = [] } = await cloudWatch.send(
+    new GetMetricDataCommand({
+      StartTime: new Date(now.getTime() - AGE_LOOKBACK_MS),
+      EndTime: now,
+      ScanBy: 'TimestampDescending',
+      MetricDataQueries: queueUrls.map((queueUrl, index) => ({
+        Id: `age${index}`,
+        MetricStat: {
+          Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateAgeOfOldestMessage', Dimensions: [{ Name: 'QueueName', Value: queueNameOf(queueUrl) }] },
+          Period: 60,
+          Stat: 'Maximum',
+        },
+      })),
+    }),
+  );
+  const ages = new Map<string, MessageAge>();
+  queueUrls.forEach((queueUrl, index) => {
+    const result = results.find((r) => r.Id === `age${index}`);
+    const [seconds] = result?.Values ?? [];
+    const [at] = result?.Timestamps ?? [];
+    if (seconds !== undefined && at !== undefined) ages.set(queueUrl, { seconds, at });
+  });
+  return ages;
+}
