@@ -1,0 +1,156 @@
+/**
+ * `tidewatch dlq peek [files|jobs] [--max N]`: a sample of each dead-letter queue's messages, left in
+ * place, with the file or job each is about and why it failed (status, attempts, last error).
+ */
+import type { Command, CommandContext, CommandOutput } from './command';
+import { peekMessages, statusItems, subjectsOf, type Subject } from './dead-letters';
+import { UsageError } from './errors';
+import { integerFlag } from './options';
+import { readStackOutputs } from './stack-outputs';
+import { formatTime, type Style } from './terminal';
+import { queueDepth, WORK_QUEUE_NAMES, workQueue, type WorkQueueName } from './work-queues';
+
+const COMMAND_PATH = 'dlq peek';
+const MAX_FLAG = { min: 1, max: 100, default: 10 };
+
+/** What the status table says about a file or job; null when it has no item. */
+export interface SubjectStatus extends Subject {
+  readonly status: string | null;
+  readonly attempts?: number;
+  readonly lastError?: { readonly class: string; readonly message: string };
+  readonly updatedAt?: string;
+}
+
+export interface PeekedMessage {
+  readonly messageId: string;
+  readonly sentAt: string | null;
+  /** Receives so far, the worker's and every peek's. */
+  readonly receiveCount: number | null;
+  readonly about: readonly SubjectStatus[];
+  /** Why the message names no file or job. */
+  readonly unreadable?: string;
+  readonly body: string;
+}
+
+export interface DeadLetterQueuePeek {
+  readonly name: WorkQueueName;
+  readonly deadLetterQueueUrl: string;
+  /** Messages in the DLQ (visible or in flight) before the peek. */
+  readonly depth: number;
+  readonly messages: readonly PeekedMessage[];
+}
+
+export interface DlqPeekReport {
+  readonly stack: string;
+  readonly peekedAt: string;
+  readonly queues: readonly DeadLetterQueuePeek[];
+}
+
+export const dlqPeekCommand: Command = {
+  path: ['dlq', 'peek'],
+  summary: 'sample dead-lettered messages with the failure reason, without consuming them',
+  arguments: '[files|jobs]',
+  description: [
+    'Shows up to --max messages of the files and jobs dead-letter queues (or of the one named): message id,',
+    'when it was sent, how often it was received, the file or job it is about, and its status, attempts and',
+    'last error from the status table. Messages stay in the queue, visible; each peek counts as one receive.',
+    '',
+    'Exit codes: 0 done, 1 an error.',
+  ].join('\n'),
+  flags: { max: { type: 'string', valueName: 'n', description: `messages per queue, ${MAX_FLAG.min}-${MAX_FLAG.max} (default: ${MAX_FLAG.default})` } },
+  async run(context) {
+    return present(await peekDeadLetterQueues(context));
+  },
+};
+
+function selectedQueues(args: readonly string[]): readonly WorkQueueName[] {
+  if (args.length > 1) throw new UsageError(`expected at most one queue (files or jobs), got: ${args.join(' ')}`, COMMAND_PATH);
+  const [name] = args;
+  if (name === undefined) return WORK_QUEUE_NAMES;
+  if (!(WORK_QUEUE_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown queue ${JSON.stringify(name)}: expected files or jobs`, COMMAND_PATH);
+  return [name as WorkQueueName];
+}
+
+export async function peekDeadLetterQueues({ target, clients, args, flags, now }: CommandContext): Promise<DlqPeekReport> {
+  const names = selectedQueues(args);
+  const max = integerFlag(flags, 'max', MAX_FLAG, COMMAND_PATH);
+  const outputs = await readStackOutputs(clients.cloudFormation, target);
+  const tableName = outputs.require('StatusTableName');
+  const queues = await Promise.all(
+    names.map(async (name) => {
+      const { deadLetterQueueUrl } = workQueue(outputs, name);
+      const depth = await queueDepth(clients.sqs, deadLetterQueueUrl);
+      const messages = await peekMessages(clients.sqs, deadLetterQueueUrl, max);
+      const parsed = messages.map((message) => ({ message, ...subjectsOf(name, message) }));
+      const items = await statusItems(
+        clients.dynamoDb,
+        tableName,
+        parsed.flatMap(({ subjects }) => subjects.map((subject) => subject.id)),
+      );
+      return {
+        name,
+        deadLetterQueueUrl,
+        depth: depth.visible + depth.inFlight,
+        messages: parsed.map(({ message, subjects, unreadable }): PeekedMessage => {
+          const sent = Number(message.Attributes?.SentTimestamp);
+          const receives = Number(message.Attributes?.ApproximateReceiveCount);
+          return {
+            messageId: message.MessageId ?? '',
+            sentAt: Number.isFinite(sent) ? new Date(sent).toISOString() : null,
+            receiveCount: Number.isFinite(receives) ? receives : null,
+            about: subjects.map((subject): SubjectStatus => {
+              const item = items.get(subject.id);
+              if (!item) return { ...subject, status: null };
+              return {
+                ...subject,
+                status: item.status,
+                ...(item.attempts !== undefined ? { attempts: item.attempts } : {}),
+                ...(item.lastError ? { lastError: { class: item.lastError.class, message: item.lastError.message } } : {}),
+                updatedAt: item.updatedAt,
+              };
+            }),
+            ...(unreadable ? { unreadable } : {}),
+            body: message.Body ?? '',
+          };
+        }),
+      };
+    }),
+  );
+  return { stack: target.stackName, peekedAt: now.toISOString(), queues };
+}
+
+function present(report: DlqPeekReport): CommandOutput {
+  return { json: report, exitCode: 0, human: (style) => renderDlqPeek(report, style) };
+}
+
+/** Longest part of an unreadable body shown in the human report (the JSON has all of it). */
+const BODY_PREVIEW = 200;
+
+export function renderDlqPeek(report: DlqPeekReport, style: Style): string {
+  const now = new Date(report.peekedAt);
+  const lines: string[] = [];
+  for (const queue of report.queues) {
+    const shown = queue.messages.length;
+    const count = queue.depth === 0 ? 'empty' : `${queue.depth} message${queue.depth === 1 ? '' : 's'}${shown < queue.depth ? `, ${shown} shown` : ''}`;
+    lines.push(`${style.bold(`${queue.name.toUpperCase()} DLQ`)}  ${queue.depth > 0 ? style.red(count) : count}  ${style.dim(queue.deadLetterQueueUrl)}`);
+    for (const message of queue.messages) {
+      for (const subject of message.about) lines.push(...subjectLines(subject, style));
+      if (message.about.length === 0) lines.push(`  ${style.yellow('?')} ${message.unreadable ?? 'names no file or job'}: ${message.body.slice(0, BODY_PREVIEW)}`);
+      const sent = message.sentAt ? `sent ${formatTime(new Date(message.sentAt), now)}` : 'sent at an unknown time';
+      const receives = message.receiveCount === null ? '' : `, received ${message.receiveCount} time${message.receiveCount === 1 ? '' : 's'}`;
+      lines.push(`    ${style.dim('message')}  ${message.messageId}  ${sent}${receives}`);
+    }
+    lines.push('');
+  }
+  return `${lines.join('\n')}`;
+}
+
+function subjectLines(subject: SubjectStatus, style: Style): string[] {
+  const what = `${subject.kind} ${style.bold(subject.id)}${subject.s3Key ? ` (${subject.s3Key})` : ''}${subject.task ? ` task ${subject.task}` : ''}`;
+  if (subject.status === null) return [`  ${what}  ${style.yellow('no status item')}`];
+  const attempts = subject.attempts !== undefined ? ` after ${subject.attempts} attempt${subject.attempts === 1 ? '' : 's'}` : '';
+  const status = subject.status === 'FAILED' ? style.red(subject.status) : subject.status;
+  const lines = [`  ${what}  ${status}${attempts}`];
+  if (subject.lastError) lines.push(`    ${style.dim('reason')}   ${subject.lastError.class}: ${subject.lastError.message}`);
+  return lines;
+}
