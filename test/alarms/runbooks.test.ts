@@ -53,7 +53,8 @@ function variablesUsed(script: string): string[] {
 
 /** The variables a runbook says it needs, from its "Before you start" line. */
 function declaredNeeds(markdown: string): string[] {
-  const line = markdown.split('\n').find((l, i, lines) => lines[i - 1]?.startsWith('**Before you start**'));
+  const lines = markdown.split('\n');
+  const line = lines[lines.findIndex((l) => l.startsWith('**Before you start**')) + 1];
   return [...(line ?? '').matchAll(/`([A-Z_][A-Z0-9_]*)`/g)].map((m) => m[1]!);
 }
 
