@@ -19,7 +19,7 @@ export type FlagValues = Readonly<Record<string, string | boolean | undefined>>;
 
 export const COMMON_FLAGS = {
   stack: { type: 'string', valueName: 'name', description: 'stack name (default: $TIDEWATCH_STACK, else Tidewatch-<stage>)' },
-  stage: { type: 'string', valueName: 'stage', description: 'stage whose stack Tidewatch-<stage> to use (default: dev)' },
+  stage: { type: 'string', valueName: 'stage', description: 'stage whose stack Tidewatch-<stage> to use (default: $TIDEWATCH_STAGE, else dev)' },
   'endpoint-url': { type: 'string', valueName: 'url', description: 'AWS-compatible endpoint, e.g. the local cloud http://127.0.0.1:4566 (default: $AWS_ENDPOINT_URL)' },
   region: { type: 'string', valueName: 'region', description: 'AWS region (default: $AWS_REGION, $AWS_DEFAULT_REGION, else us-east-1)' },
   json: { type: 'boolean', description: 'print machine-readable JSON (same exit codes)' },
@@ -43,8 +43,8 @@ export function resolveTarget(values: FlagValues, env: NodeJS.ProcessEnv): Targe
   const stage = stringFlag(values, 'stage');
   if (stack !== undefined && stage !== undefined) throw new UsageError('--stack and --stage name the stack twice: give one of them');
   if (stage !== undefined && !/^[A-Za-z0-9-]+$/.test(stage)) throw new UsageError(`--stage must be letters, digits and dashes, got ${JSON.stringify(stage)}`);
-  // An explicit flag wins over the environment, so `--stage local` works in a shell with TIDEWATCH_STACK set.
-  const stackName = stack ?? (stage !== undefined ? `Tidewatch-${stage}` : nonEmpty(env.TIDEWATCH_STACK) ?? `Tidewatch-${DEFAULT_STAGE}`);
+  // A flag wins over the environment, so `--stage local` works in a shell with TIDEWATCH_STACK set.
+  const stackName = stack ?? (stage !== undefined ? `Tidewatch-${stage}` : nonEmpty(env.TIDEWATCH_STACK) ?? `Tidewatch-${nonEmpty(env.TIDEWATCH_STAGE) ?? DEFAULT_STAGE}`);
   const region = stringFlag(values, 'region') ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION) ?? DEFAULT_REGION;
   const endpoint = stringFlag(values, 'endpoint-url') ?? nonEmpty(env.AWS_ENDPOINT_URL);
   if (endpoint !== undefined && !/^https?:$/.test(URL.canParse(endpoint) ? new URL(endpoint).protocol : '')) {

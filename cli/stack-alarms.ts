@@ -63,15 +63,16 @@ function toStackAlarm(alarm: MetricAlarm | CompositeAlarm): StackAlarm {
 }
 
 /**
- * The alarm description as the catalogue writes it (through cdk-monitoring-constructs): the summary,
- * then `Runbook: <url>` on its own line; an optional `Severity: <level>` line.
+ * The alarm description as the catalogue writes it (through cdk-monitoring-constructs):
+ * `<SEVERITY>: <what is wrong>`, then `Runbook: <url>` on its own line.
  */
 export function parseAlarmDescription(description: string): { summary: string; runbookUrl?: string; severity?: Severity } {
   const lines = description.split(/\r?\n/).map((line) => line.trim());
-  const runbookUrl = lines.map((line) => /^Runbook:\s*(\S+)/i.exec(line)?.[1]).find(Boolean);
-  const severity = lines.map((line) => /^Severity:\s*(\w+)/i.exec(line)?.[1]?.toLowerCase()).find((level) => SEVERITIES.includes(level as Severity));
-  const summary = lines.find((line) => line !== '' && !/^(Runbook|Severity|Documentation):/i.test(line)) ?? '';
-  return { summary, ...(runbookUrl ? { runbookUrl } : {}), ...(severity ? { severity: severity as Severity } : {}) };
+  const runbookUrl = lines.map((line) => /^Runbook:\s*(\S+)/.exec(line)?.[1]).find(Boolean);
+  const first = lines.find((line) => line !== '' && !/^(Runbook|Documentation):/.test(line)) ?? '';
+  const [, level, rest] = /^([A-Z]+):\s*(.*)$/.exec(first) ?? [];
+  const severity = SEVERITIES.find((known) => known === level?.toLowerCase());
+  return { summary: severity ? rest! : first, ...(runbookUrl ? { runbookUrl } : {}), ...(severity ? { severity } : {}) };
 }
 
 /** Critical first, unknown severity last; within a severity, the one firing longest first. */
@@ -88,7 +89,7 @@ export interface AlarmStateChange {
   readonly reason?: string;
 }
 
-export interface RecentChangesOptions {
+export interface RecentPagesOptions {
   readonly now: Date;
   /** @default 24 */
   readonly hours?: number;
@@ -102,8 +103,12 @@ export interface RecentChangesOptions {
  */
 const MAX_HISTORY_PAGES = 20;
 
-/** The latest state changes (newest first) of the given alarms that page: the pages the on-call got. */
-export async function recentPages(cloudWatch: CloudWatchClient, alarms: readonly StackAlarm[], options: RecentChangesOptions): Promise<AlarmStateChange[]> {
+/**
+ * The pages the on-call got, newest first: the paging alarms' changes into ALARM, and out of it (the
+ * recovery notice). Changes between OK and INSUFFICIENT_DATA (every alarm after a deploy, say) are not
+ * pages anyone acted on, so they are left out.
+ */
+export async function recentPages(cloudWatch: CloudWatchClient, alarms: readonly StackAlarm[], options: RecentPagesOptions): Promise<AlarmStateChange[]> {
   const paging = new Set(alarms.filter((alarm) => alarm.pages).map((alarm) => alarm.name));
   const max = options.max ?? 10;
   const changes: AlarmStateChange[] = [];
@@ -122,7 +127,9 @@ export async function recentPages(cloudWatch: CloudWatchClient, alarms: readonly
   for await (const page of history) {
     for (const item of page.AlarmHistoryItems ?? []) {
       if (!item.AlarmName || !paging.has(item.AlarmName) || !item.Timestamp) continue;
-      changes.push({ time: item.Timestamp, alarmName: item.AlarmName, ...stateChange(item.HistoryData, item.HistorySummary) });
+      const change = stateChange(item.HistoryData, item.HistorySummary);
+      if (change.from !== 'ALARM' && change.to !== 'ALARM') continue;
+      changes.push({ time: item.Timestamp, alarmName: item.AlarmName, ...change });
       if (changes.length >= max) return changes;
     }
     if (++pages >= MAX_HISTORY_PAGES) break;

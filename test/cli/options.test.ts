@@ -7,11 +7,12 @@ describe('resolveTarget', () => {
     expect(resolveTarget({}, {})).toEqual({ stackName: 'Tidewatch-dev', region: 'us-east-1' });
   });
 
-  it('takes the stack from --stack, else --stage, else TIDEWATCH_STACK', () => {
-    const env = { TIDEWATCH_STACK: 'Tidewatch-pr-42' };
+  it('takes the stack from --stack, else --stage, else TIDEWATCH_STACK, else TIDEWATCH_STAGE (as runbooks/env.sh)', () => {
+    const env = { TIDEWATCH_STACK: 'Tidewatch-pr-42', TIDEWATCH_STAGE: 'local' };
     expect(resolveTarget({ stack: 'Custom' }, env).stackName).toBe('Custom');
-    expect(resolveTarget({ stage: 'local' }, env).stackName).toBe('Tidewatch-local');
+    expect(resolveTarget({ stage: 'prod' }, env).stackName).toBe('Tidewatch-prod');
     expect(resolveTarget({}, env).stackName).toBe('Tidewatch-pr-42');
+    expect(resolveTarget({}, { TIDEWATCH_STAGE: 'local' }).stackName).toBe('Tidewatch-local');
   });
 
   it('refuses --stack with --stage, and a stage that cannot be part of a stack name', () => {

@@ -2,18 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { alarmNamePrefix, bySeverityThenAge, parseAlarmDescription, type StackAlarm } from '../../cli/stack-alarms';
 
 describe('parseAlarmDescription', () => {
-  it("reads the summary and runbook of cdk-monitoring-constructs' description", () => {
-    // AlarmFactory joins the description and `Runbook: <link>` with " \r\n".
-    const description = 'A job failed on its final attempt: its message is moving to the jobs dead-letter queue. \r\nRunbook: https://runbooks.example/jobs-dead-lettered.md';
+  it("reads the severity, summary and runbook of the catalogue's description", () => {
+    // The catalogue prefixes the severity; cdk-monitoring-constructs' AlarmFactory appends " \r\nRunbook: <link>".
+    const description = 'CRITICAL: A job failed on its final attempt: its message is moving to the jobs dead-letter queue. \r\nRunbook: https://runbooks.example/jobs-dead-lettered.md';
     expect(parseAlarmDescription(description)).toEqual({
+      severity: 'critical',
       summary: 'A job failed on its final attempt: its message is moving to the jobs dead-letter queue.',
       runbookUrl: 'https://runbooks.example/jobs-dead-lettered.md',
     });
+    expect(parseAlarmDescription('WARNING: Lambda throttled the job-worker.').severity).toBe('warning');
   });
 
-  it('reads an optional severity line, whatever the order of the lines', () => {
-    expect(parseAlarmDescription('Severity: CRITICAL\nRunbook: https://r/x.md\nThe queue stalls.')).toEqual({ summary: 'The queue stalls.', runbookUrl: 'https://r/x.md', severity: 'critical' });
-    expect(parseAlarmDescription('Something.\nSeverity: catastrophic')).toEqual({ summary: 'Something.' });
+  it('keeps a description without a known severity whole', () => {
+    const window = 'Burn-rate window of Tidewatch-dev-jobs-success-slo-burn: over 6x for 6h. Pages only through it. \r\nRunbook: https://r/x.md';
+    expect(parseAlarmDescription(window)).toEqual({ summary: 'Burn-rate window of Tidewatch-dev-jobs-success-slo-burn: over 6x for 6h. Pages only through it.', runbookUrl: 'https://r/x.md' });
+    expect(parseAlarmDescription('NOTE: the queue stalls.')).toEqual({ summary: 'NOTE: the queue stalls.' });
   });
 
   it('copes with an empty description', () => {
