@@ -46,6 +46,9 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
       io.stdout.write(commandHelp(command));
       return 0;
     }
+    if (!command.arguments && flags.positionals.length > 0) {
+      throw new UsageError(`${command.path.join(' ')} takes no arguments, got: ${flags.positionals.join(' ')}`, command.path.join(' '));
+    }
     const target = resolveTarget(flags.values, io.env);
     const clients = createAwsClients(target, io.env);
     try {

@@ -72,7 +72,7 @@ export async function collectStatus({ target, clients, now }: CommandContext): P
 
   const [depths, ages, alarms] = await Promise.all([
     // Without the queues there is no status worth showing: their failure fails the command.
-    Promise.all(queues.map(async (queue) => [await queueDepth(clients.sqs, queue.queueUrl), await queueDepth(clients.sqs, queue.deadLetterQueueUrl)] as const)),
+    Promise.all(queues.map((queue) => Promise.all([queueDepth(clients.sqs, queue.queueUrl), queueDepth(clients.sqs, queue.deadLetterQueueUrl)]))),
     attempt('age of oldest message', () => oldestMessageAges(clients.cloudWatch, queues.map((queue) => queue.queueUrl), now)),
     attempt('alarms', () => stackAlarms(clients.cloudWatch, target.stackName)),
   ]);

@@ -27,6 +27,7 @@ async function run(argv: string[], commands: readonly Command[] = COMMANDS, env:
 const echo: Command = {
   path: ['probe', 'echo'],
   summary: 'reports its context',
+  arguments: '[words...]',
   description: 'Reports its context.',
   flags: { times: { type: 'string', valueName: 'n', description: 'a number' } },
   async run({ target, args, flags, now }) {
@@ -64,6 +65,7 @@ describe('tidewatch dispatcher', () => {
     [['stauts'], /^tidewatch: unknown command "stauts"\n\nUsage: tidewatch <command>/],
     [['dlq'], /^tidewatch: dlq needs a subcommand: peek\n\nUsage: tidewatch dlq <subcommand>/],
     [['dlq', 'poke'], /^tidewatch: unknown dlq subcommand "poke" \(expected peek\)\n\nUsage: tidewatch dlq <subcommand>/],
+    [['status', 'now'], /^tidewatch: status takes no arguments, got: now\n\nUsage: tidewatch status \[options\]/],
     [['status', '--verbose'], /^tidewatch: Unknown option '--verbose'[^\n]*\n\nUsage: tidewatch status \[options\]/],
     [['dlq', 'peek', '--max'], /^tidewatch: Option '--max <value>' argument missing\n\nUsage: tidewatch dlq peek/],
     [['dlq', 'peek', '--max', '0'], /^tidewatch: --max must be a whole number from 1 to 100, got "0"\n\nUsage: tidewatch dlq peek/],
