@@ -122,6 +122,9 @@ export class CatalogueAlarms extends Construct {
       treatMissingData: condition.treatMissingData,
       evaluationPeriods: condition.evaluationPeriods,
       datapointsToAlarm: condition.datapointsToAlarm,
+      // The library wraps the signal in IF(<samples> > moreThan, <signal>).
+      minSampleCountToEvaluateDatapoint: condition.sampleGuard?.moreThan,
+      sampleCountMetricId: condition.sampleGuard?.metricId,
     });
   }
 

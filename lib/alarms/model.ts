@@ -42,6 +42,12 @@ export interface AlarmCondition {
   readonly treatMissingData: TreatMissingData;
   /** Why this missing-data treatment, in one line: no alarm may sit in INSUFFICIENT_DATA on a quiet, healthy pipeline. */
   readonly missingDataReason: string;
+  /**
+   * Evaluate a period only when it holds more than `moreThan` samples: of the signal's own metric, or the
+   * value of the math's metric `metricId`. Other periods count as missing data.
+   * @default - every period is evaluated
+   */
+  readonly sampleGuard?: { readonly moreThan: number; readonly metricId?: string };
 }
 
 interface AlarmEntryBase {

@@ -30,7 +30,7 @@ export function errorBudget(targetPercent: number): number {
  * gives the signal and threshold for burning faster than `factor`.
  */
 function windowPairs(
-  breach: (factor: number) => Pick<AlarmCondition, 'signal' | 'threshold'>,
+  breach: (factor: number) => Pick<AlarmCondition, 'signal' | 'threshold' | 'sampleGuard'>,
   missingDataReason: string,
 ): BurnRateWindowPair[] {
   const condition = (window: Duration, factor: number): AlarmCondition => ({
@@ -48,6 +48,8 @@ function windowPairs(
 /**
  * Ratio SLI: the burn rate is (bad / (good + bad)) / budget. FILL(…, 0) makes a window with only good
  * or only bad items count, and a window with no items at all burns nothing (0, not a division by zero).
+ * A window counts only with more than one bad item: on a quiet pipeline a single dead letter would
+ * otherwise be a 100% failure ratio, and that one item is the dead-lettered alarm's page, not this one's.
  */
 export function ratioBurnRateWindows(sli: { bad: MetricSpec; good: MetricSpec }, targetPercent: number): BurnRateWindowPair[] {
   const budget = errorBudget(targetPercent);
@@ -57,7 +59,7 @@ export function ratioBurnRateWindows(sli: { bad: MetricSpec; good: MetricSpec },
     label: 'burn rate (× budget)',
   };
   return windowPairs(
-    (factor) => ({ signal, threshold: factor }),
+    (factor) => ({ signal, threshold: factor, sampleGuard: { moreThan: 1, metricId: 'bad' } }),
     'FILL(…, 0) yields a datapoint whenever either metric has one; no items at all burns no budget.',
   );
 }
@@ -76,11 +78,16 @@ export function burnPercentile(targetPercent: number, factor: number): string {
  * Latency SLI ("target % of items within the bound") from the latency metric alone: CloudWatch metric
  * math cannot count values above a bound without TC()/PR() extended statistics, but a percentile can
  * tell whether more than a given share of the values lies above it (see burnPercentile). Each window
- * watches `latency` with its own percentile in place of the given statistic.
+ * watches `latency` with its own percentile in place of the given statistic, and counts only with more
+ * than 1 / (factor × budget) items: then a breach means at least two late items, never a single one.
  */
 export function latencyBurnRateWindows(latency: MetricSpec, targetPercent: number, bound: Duration): BurnRateWindowPair[] {
   return windowPairs(
-    (factor) => ({ signal: { ...latency, statistic: burnPercentile(targetPercent, factor) }, threshold: bound.toMilliseconds() }),
+    (factor) => ({
+      signal: { ...latency, statistic: burnPercentile(targetPercent, factor) },
+      threshold: bound.toMilliseconds(),
+      sampleGuard: { moreThan: Math.floor(1 / (factor * errorBudget(targetPercent))) },
+    }),
     'Latency is emitted per finished item: no items finished, none was late.',
   );
 }

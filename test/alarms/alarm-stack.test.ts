@@ -157,20 +157,23 @@ describe('the catalogue in the template', () => {
     expect(windows.map((props) => props.Threshold)).toEqual([14.4, 14.4, 6, 6]);
     for (const props of windows) {
       const { expression, using } = mathOf(props);
-      // 99.5% success: the budget is 0.5% of items.
-      expect(expression).toBe('IF(FILL(good, 0) + FILL(bad, 0) > 0, FILL(bad, 0) / (FILL(good, 0) + FILL(bad, 0)) / 0.005, 0)');
+      // 99.5% success: the budget is 0.5% of items; a window counts only with more than one dead letter.
+      expect(expression).toBe('IF(bad > 1, (IF(FILL(good, 0) + FILL(bad, 0) > 0, FILL(bad, 0) / (FILL(good, 0) + FILL(bad, 0)) / 0.005, 0)))');
       expect(using.bad).toMatchObject({ namespace: 'Tidewatch', metricName: 'DeadLettered', stat: 'Sum' });
       expect(using.good).toMatchObject({ namespace: 'Tidewatch', metricName: WORK_QUEUES[name].succeeded, stat: 'Sum' });
       expect(props).toMatchObject({ EvaluationPeriods: 1, DatapointsToAlarm: 1, ComparisonOperator: GT });
     }
   });
 
-  it.each(['files', 'jobs'] as const)('%s freshness SLO burn: the percentile that crosses 600 s when 14.4x / 6x the 2% budget is late', (name) => {
+  it.each(['files', 'jobs'] as const)('%s freshness SLO burn: the percentile that crosses 600 s when 14.4x / 6x the 2% budget is late, with enough items', (name) => {
     const burn = `${name}-freshness-slo-burn`;
     expect(compositeRule(burn)).toBe(`((ALARM(${PREFIX}-${burn}-1h) AND ALARM(${PREFIX}-${burn}-5m)) OR (ALARM(${PREFIX}-${burn}-6h) AND ALARM(${PREFIX}-${burn}-30m)))`);
-    const windows = WINDOWS.map((window) => alarm(`${burn}-${window}`).props);
+    const windows = WINDOWS.map((window) => mathOf(alarm(`${burn}-${window}`).props));
+    // A window counts only with more than 1 / (factor × budget) items (3 at 28.8%, 8 at 12%): at least two late ones.
+    expect(windows.map((math) => math.expression)).toEqual(['IF(sampleCount > 3, metric)', 'IF(sampleCount > 3, metric)', 'IF(sampleCount > 8, metric)', 'IF(sampleCount > 8, metric)']);
+    expect(windows.map((math) => math.using.sampleCount!.stat)).toEqual(['SampleCount', 'SampleCount', 'SampleCount', 'SampleCount']);
     // 98% within 600 s: 14.4 × 2% = 28.8% late ⇔ p71.2 above 600 s; 6 × 2% = 12% late ⇔ p88 above it.
-    expect(windows.map((props) => metricStats(props)[0])).toEqual(
+    expect(windows.map((math) => math.using.metric)).toEqual(
       [
         [3600, 'p71.2'],
         [300, 'p71.2'],
@@ -184,7 +187,9 @@ describe('the catalogue in the template', () => {
         period,
       })),
     );
-    for (const props of windows) expect(props).toMatchObject({ Threshold: 600_000, ComparisonOperator: GT, EvaluationPeriods: 1, DatapointsToAlarm: 1 });
+    for (const window of WINDOWS) {
+      expect(alarm(`${burn}-${window}`).props).toMatchObject({ Threshold: 600_000, ComparisonOperator: GT, EvaluationPeriods: 1, DatapointsToAlarm: 1 });
+    }
   });
 
   it('treats missing data as not breaching on every metric alarm, so a quiet pipeline is OK, not INSUFFICIENT_DATA', () => {

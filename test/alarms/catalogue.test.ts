@@ -71,9 +71,13 @@ describe('the catalogue', () => {
     ]);
     expect(isMathSpec(success.windows[0]!.long.signal) && success.windows[0]!.long.signal.expression).toContain('/ 0.01,');
     // 95% within 120 s: 14.4 × 5% = 72% late ⇔ p28 above 120 s; 6 × 5% = 30% late ⇔ p70.
-    expect(freshness.windows.map((w) => [!isMathSpec(w.short.signal) && w.short.signal.statistic, w.short.threshold])).toEqual([
-      ['p28', 120_000],
-      ['p70', 120_000],
+    expect(freshness.windows.map((w) => [!isMathSpec(w.short.signal) && w.short.signal.statistic, w.short.threshold, w.short.sampleGuard])).toEqual([
+      ['p28', 120_000, { moreThan: 1 }],
+      ['p70', 120_000, { moreThan: 3 }],
+    ]);
+    expect(success.windows.map((w) => w.long.sampleGuard)).toEqual([
+      { moreThan: 1, metricId: 'bad' },
+      { moreThan: 1, metricId: 'bad' },
     ]);
   });
 });
