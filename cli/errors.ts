@@ -36,14 +36,14 @@ export interface FailureContext {
   readonly region: string;
 }
 
-/** One line saying what failed and, where it is known, what to do. */
-export function explainFailure(error: unknown, context: FailureContext): CliError {
+/** One line saying what failed and, where it is known, what to do; `context` is where requests went, once known. */
+export function explainFailure(error: unknown, context?: FailureContext): CliError {
   if (error instanceof CliError) return error;
   if (!(error instanceof Error)) return new CliError(String(error));
-  const where = context.endpoint ?? `AWS in ${context.region}`;
+  const where = context?.endpoint ?? (context ? `AWS in ${context.region}` : 'AWS');
   const network = networkCode(error);
   if (network !== undefined || error.name === 'TimeoutError') {
-    const hint = context.endpoint && isLoopback(context.endpoint) ? ': is the local cloud running (npm start)?' : '';
+    const hint = context?.endpoint && isLoopback(context.endpoint) ? ': is the local cloud running (npm start)?' : '';
     return new CliError(`cannot reach ${where} (${network ?? error.message})${hint}`, 'EndpointUnreachable');
   }
   if (error.name === 'CredentialsProviderError') {

@@ -9,9 +9,9 @@ import { parseArgs } from 'node:util';
 import { createAwsClients } from './aws-clients';
 import type { Command } from './command';
 import { COMMANDS } from './commands';
-import { CliError, explainFailure, UsageError } from './errors';
+import { explainFailure, UsageError } from './errors';
 import { commandHelp, programHelp } from './help';
-import { COMMON_FLAGS, parseArgsOptions, resolveTarget, type FlagValues } from './options';
+import { COMMON_FLAGS, parseArgsOptions, resolveTarget, type FlagValues, type Target } from './options';
 import { styleFor } from './terminal';
 
 export interface CliIo {
@@ -30,6 +30,7 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
   const lenient = parseArgs({ args: [...argv], options: parseArgsOptions(COMMON_FLAGS), strict: false, allowPositionals: true, tokens: true });
   const json = lenient.values.json === true;
   let commandPath: string | undefined;
+  let target: Target | undefined;
   try {
     const selection = selectCommand(argv, lenient.tokens, commands);
     commandPath = selection.command?.path.join(' ') ?? selection.group;
@@ -49,19 +50,17 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
     if (!command.arguments && flags.positionals.length > 0) {
       throw new UsageError(`${command.path.join(' ')} takes no arguments, got: ${flags.positionals.join(' ')}`, command.path.join(' '));
     }
-    const target = resolveTarget(flags.values, io.env);
+    target = resolveTarget(flags.values, io.env);
     const clients = createAwsClients(target, io.env);
     try {
-      const output = await command.run({ target, clients, args: flags.positionals, flags: flags.values, now: io.now?.() ?? new Date() }).catch((error: unknown) => {
-        throw explainFailure(error, target);
-      });
+      const output = await command.run({ target, clients, args: flags.positionals, flags: flags.values, now: io.now?.() ?? new Date() });
       io.stdout.write(json ? `${JSON.stringify(output.json, null, 2)}\n` : output.human(styleFor(io.stdout, io.env)));
       return output.exitCode;
     } finally {
       clients.destroy();
     }
   } catch (error) {
-    const failure = error instanceof CliError ? error : new CliError(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    const failure = explainFailure(error, target);
     if (json) io.stderr.write(`${JSON.stringify({ error: failure.code, message: failure.message })}\n`);
     else {
       const usage = failure instanceof UsageError ? `\n${helpFor(failure.commandPath ?? commandPath, commands)}` : '';
