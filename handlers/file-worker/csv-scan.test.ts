@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { PermanentError } from '../shared/errors';
-import { MAX_RECORD_CHARS, scanCsv } from './csv-scan';
+import { MAX_RECORD_BYTES, scanCsv } from './csv-scan';
 import { CsvFormatError, EmptyFileError, FileTooLargeError, IncompleteDownloadError, NotCsvError } from './errors';
 
 /** The bytes as a stream of `chunkSize`-byte chunks, to cross every chunk boundary a network read could make. */
@@ -51,16 +51,32 @@ describe('scanCsv', () => {
     const error = await scanCsv(stream('id,name\n1,Ada\n2\n3,Linus\n')).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CsvFormatError);
     expect(error).toBeInstanceOf(PermanentError);
-    expect((error as Error).message).toMatch(/^malformed CSV: Invalid Record Length: expect 2, got 1 on line 3/);
+    expect((error as Error).message).toBe('malformed CSV: the record on line 3 has 1 field, the header has 2');
   });
 
-  it('rejects an unclosed quote', async () => {
-    await expect(scanCsv(stream('id,note\n1,"never closed\n2,x\n'))).rejects.toThrow(/malformed CSV: Quote Not Closed/);
+  it('rejects an unclosed quote, naming the line it opens on', async () => {
+    await expect(scanCsv(stream('id,note\n1,"never closed\n2,x\n'))).rejects.toThrow(new CsvFormatError('malformed CSV: the quote opened on line 2 is never closed'));
   });
 
-  it('rejects a record longer than the record limit instead of buffering it', async () => {
-    const csv = `id,note\n1,"${'x'.repeat(MAX_RECORD_CHARS + 10)}"\n`;
-    await expect(scanCsv(stream(csv))).rejects.toThrow(CsvFormatError);
+  it('rejects stray quotes in unquoted fields and text after a closing quote', async () => {
+    await expect(scanCsv(stream('id,note\n1,5" screen\n'))).rejects.toThrow(/^malformed CSV: a quote inside an unquoted field on line 2/);
+    await expect(scanCsv(stream('id,note\n1,"a"b\n'))).rejects.toThrow('malformed CSV: the closing quote on line 2 is followed by "b", not by a comma or a line end');
+  });
+
+  it('rejects a record longer than the record limit, an unclosed quote as soon as it runs past it', async () => {
+    const csv = `id,note\n1,"${'x'.repeat(MAX_RECORD_BYTES + 10)}"\n`;
+    await expect(scanCsv(stream(csv))).rejects.toThrow(new CsvFormatError(`malformed CSV: the record starting on line 2 is longer than ${MAX_RECORD_BYTES} bytes`));
+    // The quote opened on line 2 swallows the rest: refused after the first MiB, not at the end of the file.
+    let read = 0;
+    const endless = Readable.from((function* () {
+      yield Buffer.from('id,note\n1,"');
+      for (;;) {
+        read += 64 * 1024;
+        yield Buffer.alloc(64 * 1024, 'x,\n');
+      }
+    })());
+    await expect(scanCsv(endless)).rejects.toThrow(/record starting on line 2 is longer than/);
+    expect(read).toBeLessThan(2 * MAX_RECORD_BYTES);
   });
 
   it('rejects binary content (a NUL byte early on) as not CSV', async () => {

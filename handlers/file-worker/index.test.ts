@@ -200,7 +200,7 @@ describe('file worker', () => {
   });
 
   it.each([
-    ['malformed CSV (wrong column count)', () => upload('id,name\n1,Ada\n2\n'), 'CsvFormatError', /^malformed CSV: Invalid Record Length: expect 2, got 1 on line 3/],
+    ['malformed CSV (wrong column count)', () => upload('id,name\n1,Ada\n2\n'), 'CsvFormatError', /^malformed CSV: the record on line 3 has 1 field, the header has 2$/],
     ['binary content', () => upload(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x00, 0x0d]), { name: 'data.csv' }), 'NotCsvError', /binary/],
     ['a non-CSV file name', () => upload('a,b\n1,2\n', { name: 'photo.png' }), 'NotCsvError', /extension \.png/],
     ['an empty file', () => upload(''), 'EmptyFileError', /empty/],
