@@ -68,7 +68,7 @@ class CatalogueAlarmFactory extends AlarmFactory {
 
 export interface CatalogueAlarmsProps {
   readonly entries: readonly AlarmEntry[];
-  /** The alarm defaults shared with the dashboard's MonitoringFacade: action strategy (paging) and name prefix. */
+  /** cdk-monitoring-constructs alarm defaults: the action strategy (paging) and the alarm name prefix. */
   readonly alarmDefaults: AlarmFactoryDefaults;
   /** Published runbooks; an entry's description links `<runbookBaseUrl>/<runbook>.md`. */
   readonly runbookBaseUrl: string;
