@@ -137,7 +137,7 @@ export function renderDlqPeek(report: DlqPeekReport, style: Style): string {
       for (const subject of message.about) lines.push(...subjectLines(subject, style));
       if (message.about.length === 0) lines.push(`  ${style.yellow('?')} ${message.unreadable ?? 'names no file or job'}: ${message.body.slice(0, BODY_PREVIEW)}`);
       const sent = message.sentAt ? `sent ${formatTime(new Date(message.sentAt), now)}` : 'sent at an unknown time';
-      const receives = message.receiveCount === null ? '' : `, received ${message.receiveCount} time${message.receiveCount === 1 ? '' : 's'}`;
+      const receives = message.receiveCount === null ? '' : `, received ${message.receiveCount} time${message.receiveCount === 1 ? '' : 's'} (peeks included)`;
       lines.push(`    ${style.dim('message')}  ${message.messageId}  ${sent}${receives}`);
     }
     lines.push('');

@@ -30,11 +30,17 @@ export interface StatusReport {
   readonly region: string;
   readonly endpoint?: string;
   readonly checkedAt: string;
-  /** No alarm firing and every part read. */
+  /** No paging alarm firing and every part read. */
   readonly healthy: boolean;
   readonly queues: readonly QueueStatus[];
   /** null when the alarms could not be read (see `problems`). */
-  readonly alarms: { readonly total: number; readonly firing: readonly StackAlarm[] } | null;
+  readonly alarms: {
+    readonly total: number;
+    /** Paging alarms in ALARM, critical first. */
+    readonly firing: readonly StackAlarm[];
+    /** Alarms in ALARM that page nobody themselves (burn-rate windows, which page through their composite). */
+    readonly inAlarmWithoutPaging: readonly string[];
+  } | null;
   /** State changes of the paging alarms in the last 24 h, newest first, at most 10; null when unreadable. */
   readonly recentPages: readonly AlarmStateChange[] | null;
   /** What could not be read, in words. */
@@ -49,7 +55,7 @@ export const statusCommand: Command = {
     'work queue (visible, in flight, age of the oldest message, dead-letter queue depth) and the pages of the',
     'last 24 hours.',
     '',
-    'Exit codes: 0 healthy, 2 an alarm is firing, 1 an error (or part of the status could not be read).',
+    'Exit codes: 0 healthy, 2 a paging alarm is firing, 1 an error (or part of the status could not be read).',
   ].join('\n'),
   flags: {},
   async run(context) {
@@ -77,7 +83,8 @@ export async function collectStatus({ target, clients, now }: CommandContext): P
     attempt('alarms', () => stackAlarms(clients.cloudWatch, target.stackName)),
   ]);
   const pages = alarms ? await attempt('recent pages', () => recentPages(clients.cloudWatch, alarms, { now })) : undefined;
-  const firing = alarms?.filter((alarm) => alarm.state === 'ALARM').sort(bySeverityThenAge);
+  const inAlarm = alarms?.filter((alarm) => alarm.state === 'ALARM').sort(bySeverityThenAge);
+  const firing = inAlarm?.filter((alarm) => alarm.pages);
 
   return {
     stack: target.stackName,
@@ -97,7 +104,10 @@ export async function collectStatus({ target, clients, now }: CommandContext): P
         deadLetterDepth: deadLetter.visible + deadLetter.inFlight,
       };
     }),
-    alarms: alarms && firing ? { total: alarms.length, firing } : null,
+    alarms:
+      alarms && inAlarm && firing
+        ? { total: alarms.length, firing, inAlarmWithoutPaging: inAlarm.filter((alarm) => !alarm.pages).map((alarm) => alarm.name) }
+        : null,
     recentPages: pages ?? null,
     problems,
   };
@@ -123,8 +133,10 @@ export function renderStatus(report: StatusReport, style: Style): string {
       if (alarm.summary) lines.push(`            ${alarm.summary}`);
       lines.push(`            Runbook: ${alarm.runbookUrl ?? style.dim('(none in the alarm description)')}`);
     }
-    lines.push('');
   }
+  const withoutPaging = report.alarms?.inAlarmWithoutPaging ?? [];
+  if (withoutPaging.length > 0) lines.push(style.dim(`  Also in ALARM, paging nobody: ${withoutPaging.join(', ')}`));
+  if (firing.length > 0 || withoutPaging.length > 0) lines.push('');
 
   lines.push(style.bold('QUEUES'));
   lines.push(
