@@ -138,7 +138,8 @@ describe('upload bucket', () => {
         TopicConfigurations: Match.absent(),
       },
     });
-    template.resourceCountIs('AWS::SNS::Topic', 0);
+    // No fan-out topic: the paging topic is the only one.
+    expect(Object.keys(template.findResources('AWS::SNS::Topic'))).toEqual([id(stack.paging.topic)]);
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [ref(stack.files.queue)],
       PolicyDocument: {
