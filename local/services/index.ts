@@ -25,6 +25,7 @@ import { S3Service } from './s3-service';
 import { S3Notifications } from './s3-notifications';
 import { sequencerSource } from './s3-event';
 import { SnsService } from './sns-service';
+import { SqsActivity } from './sqs-activity';
 import { SqsService } from './sqs-service';
 
 export type { LocalServices, StartLocalServicesOptions } from '../template/model';
@@ -59,12 +60,13 @@ export async function startLocalServices(options: StartLocalServicesOptions): Pr
     clients = await createBackendClients(fauxqs, dynalite);
     const local = readLocalStack(stack, { gatewayEndpoint: gateway.endpoint, apiPort: options.apiPort, downloadPort: options.downloadPort }, projectRoot);
     const queueUrls = new QueueUrls(gateway.endpoint, fauxqs.port);
-    const notifications = new S3Notifications(clients, queueUrls, onWarning);
+    const sqsActivity = new SqsActivity();
+    const notifications = new S3Notifications(clients, queueUrls, onWarning, sqsActivity);
     const dynamodb = new DynamoDbService(proxy, dynalite);
-    moveTasks = new MessageMoveTasks(clients, queueUrls);
+    moveTasks = new MessageMoveTasks(clients, queueUrls, sqsActivity);
     let cloudWatch = options.cloudWatch;
     const services = {
-      sqs: new SqsService(proxy, fauxqs, queueUrls, moveTasks),
+      sqs: new SqsService(proxy, fauxqs, queueUrls, moveTasks, sqsActivity),
       sns: new SnsService(proxy, fauxqs),
       s3: new S3Service(proxy, fauxqs, clients, notifications, sequencerSource(), onWarning),
       dynamodb,
@@ -121,6 +123,8 @@ export async function startLocalServices(options: StartLocalServicesOptions): Pr
       setCloudWatchHandler: (handler: ServiceHandler) => {
         cloudWatch = handler;
       },
+      onSqsAction: (listener) => sqsActivity.on(listener),
+      fauxqsEndpoint: fauxqs.endpoint,
       stop,
     };
   } catch (error) {

@@ -10,6 +10,7 @@ import type { Message, MessageSystemAttributeName } from '@aws-sdk/client-sqs';
 import type { BackendClients } from './backend-clients';
 import { AwsServiceError } from './aws-errors';
 import type { QueueUrls } from './queue-urls';
+import type { SqsActivity } from './sqs-activity';
 
 type TaskStatus = 'RUNNING' | 'COMPLETED' | 'CANCELLING' | 'CANCELLED' | 'FAILED';
 
@@ -38,6 +39,7 @@ export class MessageMoveTasks {
   constructor(
     private readonly clients: BackendClients,
     private readonly urls: QueueUrls,
+    private readonly activity: SqsActivity,
   ) {}
 
   async start(input: { SourceArn?: string; DestinationArn?: string; MaxNumberOfMessagesPerSecond?: number }): Promise<{ TaskHandle: string }> {
@@ -143,6 +145,7 @@ export class MessageMoveTasks {
           }),
         );
         const messages = received.Messages ?? [];
+        this.activity.record(sourceUrl, 'ReceiveMessage', messages.length);
         if (messages.length === 0) break; // the DLQ ran dry (messages were consumed elsewhere)
         for (const [index, message] of messages.entries()) {
           if (task.maxPerSecond) await this.waitForSlot(task);
@@ -159,7 +162,9 @@ export class MessageMoveTasks {
               ...(traceHeader ? { MessageSystemAttributes: { AWSTraceHeader: { DataType: 'String', StringValue: traceHeader } } } : {}),
             }),
           );
+          this.activity.record(destinationUrl, 'SendMessage', 1);
           await this.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: sourceUrl, ReceiptHandle: message.ReceiptHandle }));
+          this.activity.record(sourceUrl, 'DeleteMessage', 1);
           task.moved++;
         }
       }

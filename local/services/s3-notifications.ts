@@ -7,6 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { NotificationRule } from '../template/model';
 import type { BackendClients } from './backend-clients';
 import type { QueueUrls } from './queue-urls';
+import type { SqsActivity } from './sqs-activity';
 import { objectCreatedEvent, ruleMatches, testEvent, type ObjectCreated } from './s3-event';
 
 /** Attempts per delivery: a notification is not given up on a single failed send. */
@@ -19,6 +20,7 @@ export class S3Notifications {
     private readonly clients: BackendClients,
     private readonly queueUrls: QueueUrls,
     private readonly onWarning: (message: string) => void,
+    private readonly activity: SqsActivity,
   ) {}
 
   /** Sets a bucket's rules (replacing earlier ones) and sends each destination the `s3:TestEvent`. */
@@ -49,7 +51,9 @@ export class S3Notifications {
     for (let attempt = 1; ; attempt++) {
       try {
         if (destination.service === 'sqs') {
-          await this.clients.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrls.backendFromArn(destination.arn), MessageBody: message }));
+          const queueUrl = this.queueUrls.backendFromArn(destination.arn);
+          await this.clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: message }));
+          this.activity.record(queueUrl, 'SendMessage', 1);
         } else {
           await this.clients.sns.send(new PublishCommand({ TopicArn: destination.arn, Subject: 'Amazon S3 Notification', Message: message }));
         }

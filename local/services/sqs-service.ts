@@ -9,6 +9,7 @@ import type { HandlerResult, InboundRequest } from './inbound';
 import type { MessageMoveTasks } from './message-move-tasks';
 import type { Proxy } from './proxy';
 import type { QueueUrls } from './queue-urls';
+import type { SqsActivity } from './sqs-activity';
 
 /** What fauxqs 1.9.2 implements (its README's SQS table). */
 const FAUXQS_ACTIONS = new Set([
@@ -23,6 +24,7 @@ export class SqsService {
     private readonly fauxqs: Backend,
     private readonly urls: QueueUrls,
     private readonly moveTasks: MessageMoveTasks,
+    private readonly activity: SqsActivity,
   ) {}
 
   async handle(request: InboundRequest, action: string | undefined): Promise<HandlerResult> {
@@ -41,6 +43,7 @@ export class SqsService {
     if (typeof input.QueueUrl === 'string') input.QueueUrl = this.urls.toBackend(input.QueueUrl);
     // fauxqs builds new queue URLs from the Host header: give it its own so they all look alike.
     const response = await this.proxy.exchange(this.fauxqs, { ...request, body: Buffer.from(JSON.stringify(input)) }, `127.0.0.1:${this.fauxqs.port}`);
+    this.activity.recordProxied(action, input, response);
     return { ...response, body: this.urls.toPublic(response.body.toString('utf8')) };
   }
 }

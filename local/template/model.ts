@@ -117,6 +117,12 @@ export interface GatewayResponse {
 /** Answers one AWS service's requests at the gateway (e.g. CloudWatch, issue 4). */
 export type ServiceHandler = (request: GatewayRequest) => Promise<GatewayResponse>;
 
+/** The SQS actions counted for the queues' metrics (batch actions count their successful entries). */
+export type SqsCountedAction = 'SendMessage' | 'SendMessageBatch' | 'ReceiveMessage' | 'DeleteMessage' | 'DeleteMessageBatch';
+
+/** `count` messages sent, received (0: an empty receive) or deleted on the queue named `queueName`. */
+export type SqsActionListener = (queueName: string, action: SqsCountedAction, count: number) => void;
+
 export interface StartLocalServicesOptions {
   /** Gateway port; 0 picks a free one. @default 4566 */
   readonly port?: number;
@@ -173,6 +179,14 @@ export interface LocalServices {
   readonly unsupportedResources: readonly UnsupportedResource[];
   /** Plugs (or replaces) the CloudWatch handler after start. */
   setCloudWatchHandler(handler: ServiceHandler): void;
+  /**
+   * Every SQS action that moves messages: clients' calls through the gateway and the gateway's own sends
+   * (S3 notifications to queues, message move tasks). Not seen: SNS deliveries to subscribed queues,
+   * which fauxqs makes internally. Returns the unsubscribe function.
+   */
+  onSqsAction(listener: SqsActionListener): () => void;
+  /** fauxqs's own address: its read-only queue inspection (`/_fauxqs/queues/<name>`) gives message ages. */
+  readonly fauxqsEndpoint: string;
   /** Stops the gateway and both emulators; resolves when every port is closed. */
   stop(): Promise<void>;
 }
