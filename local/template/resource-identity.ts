@@ -32,6 +32,7 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::IAM::Role': 'RoleName',
   'AWS::Logs::LogGroup': 'LogGroupName',
   'AWS::CloudWatch::Alarm': 'AlarmName',
+  'AWS::CloudWatch::CompositeAlarm': 'AlarmName',
   'AWS::CloudWatch::Dashboard': 'DashboardName',
   'AWS::Events::Rule': 'Name',
   'AWS::Scheduler::Schedule': 'Name',
@@ -144,6 +145,7 @@ export class ResourceIdentity {
       case 'AWS::Events::Rule':
         return { Arn: arn('events', `rule/${name}`) };
       case 'AWS::CloudWatch::Alarm':
+      case 'AWS::CloudWatch::CompositeAlarm':
         return { Arn: arn('cloudwatch', `alarm:${name}`) };
       case 'AWS::ApiGatewayV2::Api':
         return { ApiId: id, ApiEndpoint: `http://127.0.0.1:${this.endpoints.apiPort}` };
