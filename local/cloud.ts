@@ -1,12 +1,14 @@
 /**
  * The local cloud: the whole stack offline. Binds the runtime's HTTP ports, starts the services
- * (synthesis, emulators, gateway, provisioning) with those ports, wires the runtime to them, writes
- * the stack outputs to `.tidewatch/outputs.json` in the shape of `cdk deploy --outputs-file` and
- * prints the endpoints.
+ * (synthesis, emulators, gateway, provisioning) with those ports, plugs the local CloudWatch into
+ * both halves, wires the runtime to the services, writes the stack outputs to
+ * `.tidewatch/outputs.json` in the shape of `cdk deploy --outputs-file` and prints the endpoints.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { createLocalCloudWatch, fauxqsOldestMessage, type Clock, type LocalCloudWatch, type PageEvent } from './cloudwatch';
 import { LocalRuntime } from './runtime';
 import { startLocalServices } from './services';
 import type { LocalServices, SynthesizedStack } from './template/model';
@@ -34,6 +36,14 @@ export interface LocalCloudOptions {
   readonly stopGraceSeconds?: number;
   /** Long-poll wait of the SQS pollers, seconds. @default 20 */
   readonly pollWaitSeconds?: number;
+  /**
+   * The local CloudWatch's time: alarm evaluation, queue sampling and the timestamps of the queue,
+   * function and API metrics (EMF metrics keep their own). Tests inject one to fast-forward through
+   * alarms that need minutes of data. @default the system clock
+   */
+  readonly cloudWatchClock?: Clock;
+  /** Called for every alarm action run (a page sent, or why not), from the first evaluation on. @default none */
+  readonly onPage?: (page: PageEvent) => void;
 }
 
 export interface LocalCloudEndpoints {
@@ -56,6 +66,8 @@ export interface LocalCloud {
   readonly services: LocalServices;
   /** The runtime half (function output lines, invocations, API requests). */
   readonly runtime: LocalRuntime;
+  /** The local CloudWatch: metrics, the template's alarms, and each page (`onPage`). */
+  readonly cloudWatch: LocalCloudWatch;
   /** Stops pollers (waiting for invocations in flight), workers, servers and services. */
   stop(): Promise<void>;
 }
@@ -70,6 +82,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   const runtime = await LocalRuntime.bind({ apiPort: options.apiPort, downloadPort: options.downloadPort });
   let services: LocalServices | undefined;
+  let cloudWatch: PluggedCloudWatch | undefined;
   let stopped: Promise<void> | undefined;
   try {
     services = await startLocalServices({
@@ -86,6 +99,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         if (!stopped) options.print?.write(`${message}\n`);
       },
     });
+    cloudWatch = plugCloudWatch(services, runtime, options);
     for (const resource of services.unsupportedResources) {
       options.print?.write(`not emulated: ${resource.logicalId} (${resource.type}): ${resource.reason}\n`);
     }
@@ -96,17 +110,21 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       pollWaitSeconds: options.pollWaitSeconds,
     });
     await writeFile(outputsFile, `${JSON.stringify({ [services.stackName]: services.outputs }, null, 2)}\n`);
+    // Last: every alarm is evaluated at once, on a cloud that is ready.
+    cloudWatch.start();
   } catch (error) {
+    cloudWatch?.stop();
     await runtime.stop();
     await services?.stop();
     throw error;
   }
 
   const running = services;
+  const plugged = cloudWatch;
   const endpoints = { aws: running.endpoint, api: `${runtime.apiUrl}/`, downloads: `${runtime.downloadUrl}/` };
   options.print?.write(
     [
-      `AWS endpoint   ${endpoints.aws}   (SQS, SNS, S3, DynamoDB, CloudFormation: --endpoint-url)`,
+      `AWS endpoint   ${endpoints.aws}   (SQS, SNS, S3, DynamoDB, CloudFormation, CloudWatch: --endpoint-url)`,
       `HTTP API       ${endpoints.api}`,
       `Downloads      ${endpoints.downloads}processed/...`,
       `Outputs        ${outputsFile}`,
@@ -121,9 +139,62 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     outputsFile,
     services: running,
     runtime,
+    cloudWatch: plugged.cloudWatch,
     stop() {
+      // Alarms first: nothing is evaluated or paged on a cloud that is shutting down.
+      plugged.stop();
       stopped ??= runtime.stop().then(() => running.stop());
       return stopped;
+    },
+  };
+}
+
+interface PluggedCloudWatch {
+  readonly cloudWatch: LocalCloudWatch;
+  /** Starts alarm evaluation and queue sampling. */
+  start(): void;
+  stop(): void;
+}
+
+/**
+ * Creates the local CloudWatch from the template and feeds it: CloudWatch requests and SQS actions
+ * from the gateway, function output (EMF), invocations and API requests from the runtime, and every
+ * queue of the template, sampled. Names are the template's resolved names, as the alarms expect.
+ */
+function plugCloudWatch(services: LocalServices, runtime: LocalRuntime, options: LocalCloudOptions): PluggedCloudWatch {
+  const cloudWatch = createLocalCloudWatch({
+    template: services.template,
+    resolve: (value) => services.resolve(value),
+    endpoint: services.endpoint,
+    region: services.region,
+    accountId: services.accountId,
+    clock: options.cloudWatchClock,
+  });
+  services.setCloudWatchHandler(cloudWatch.handle);
+  if (options.onPage) cloudWatch.onPage(options.onPage);
+  cloudWatch.onWarning((message) => options.print?.write(`cloudwatch: ${message}\n`));
+  const unsubscribe = [
+    services.onSqsAction((queueName, action, count) => cloudWatch.recordSqsAction(queueName, action, count)),
+    runtime.onLine((functionName, line) => cloudWatch.ingestLine(functionName, line)),
+    runtime.onInvocation(({ functionName, durationMs, error, concurrent }) =>
+      cloudWatch.recordInvocation({ functionName, durationMs, error: error !== undefined, concurrent }),
+    ),
+    runtime.onApiRequest((request) => cloudWatch.recordApiRequest(request)),
+  ];
+  const queueUrls = Object.entries(services.template.Resources)
+    .filter(([, resource]) => resource.Type === 'AWS::SQS::Queue')
+    .map(([logicalId]) => String(services.resolve({ Ref: logicalId })));
+  const sqs = new SQSClient({ endpoint: services.endpoint, region: services.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  return {
+    cloudWatch,
+    start() {
+      cloudWatch.startSampling({ sqs, queueUrls, oldestMessage: fauxqsOldestMessage(services.fauxqsEndpoint) });
+      cloudWatch.start();
+    },
+    stop() {
+      cloudWatch.stop();
+      for (const off of unsubscribe) off();
+      sqs.destroy();
     },
   };
 }

@@ -1,0 +1,47 @@
+/**
+ * How `npm start` shows a page: the alarm, its new state, CloudWatch's reason and the runbook line of
+ * the alarm's description, so that an on-call rehearsing an incident sees what AWS would have sent.
+ */
+import type { PageEvent } from './cloudwatch';
+
+export interface PageFormatOptions {
+  /** ANSI colours (red ALARM, green OK). @default false */
+  readonly colour?: boolean;
+}
+
+const STATE_COLOURS: Record<string, number> = { ALARM: 31, OK: 32, INSUFFICIENT_DATA: 33 };
+
+/**
+ * The lines printed for one page, or `undefined` for the OK notifications every alarm sends when it is
+ * first evaluated on a quiet cloud (INSUFFICIENT_DATA → OK): startup noise, not a page worth reading.
+ */
+export function formatPage(event: PageEvent, options: PageFormatOptions = {}): string | undefined {
+  if (event.oldState === 'INSUFFICIENT_DATA' && event.newState === 'OK' && !event.error) return undefined;
+  const paint = (text: string, code: number | undefined) => (options.colour && code ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const time = new Date(event.timestamp).toISOString().slice(11, 19);
+  const state = paint(event.newState, STATE_COLOURS[event.newState]);
+  const { summary, runbook } = describe(event.message);
+  const lines = [
+    `${paint('PAGE', 1)} ${time} ${state} ${event.alarmName} (was ${event.oldState})`,
+    ...(summary ? [summary] : []),
+    event.reason,
+    runbook ?? 'Runbook: (none in the alarm description)',
+    ...(event.error ? [paint(`NOT DELIVERED to ${event.action}: ${event.error}`, 31)] : []),
+  ];
+  return `${lines.map((line, index) => (index === 0 ? line : `     ${line}`)).join('\n')}\n`;
+}
+
+/** The description's first line (what is wrong) and its `Runbook:` line, from CloudWatch's JSON message. */
+function describe(message: string): { summary?: string; runbook?: string } {
+  let description: unknown;
+  try {
+    description = (JSON.parse(message) as { AlarmDescription?: unknown }).AlarmDescription;
+  } catch {
+    return {};
+  }
+  if (typeof description !== 'string') return {};
+  const lines = description.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  const runbook = lines.find((line) => line.startsWith('Runbook:'));
+  const summary = lines.find((line) => line !== runbook);
+  return { summary, runbook };
+}
