@@ -57,7 +57,7 @@ describe('tidewatch dispatcher', () => {
       expect(stdout).toMatch(/^Usage: tidewatch dlq peek \[files\|jobs\] \[options\]/);
       expect(stdout).toMatch(/Options:\n {2}--max <n> {3}messages per queue, 1-100 \(default: 10\)/);
     }
-    expect((await run(['status', '--help'])).stdout).toContain('Exit codes: 0 healthy, 2 an alarm is firing, 1 an error');
+    expect((await run(['status', '--help'])).stdout).toContain('Exit codes: 0 healthy, 2 a paging alarm is firing, 1 an error');
   });
 
   it.each([
