@@ -71,7 +71,7 @@ function selectedQueues(args: readonly string[]): readonly WorkQueueName[] {
   return [name as WorkQueueName];
 }
 
-export async function peekDeadLetterQueues({ target, clients, args, flags, now }: CommandContext): Promise<DlqPeekReport> {
+async function peekDeadLetterQueues({ target, clients, args, flags, now }: CommandContext): Promise<DlqPeekReport> {
   const names = selectedQueues(args);
   const max = integerFlag(flags, 'max', MAX_FLAG, COMMAND_PATH);
   const outputs = await readStackOutputs(clients.cloudFormation, target);

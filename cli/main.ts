@@ -22,7 +22,7 @@ export interface CliIo {
   readonly now?: () => Date;
 }
 
-export const EXIT_ERROR = 1;
+const EXIT_ERROR = 1;
 
 export async function runCli(argv: readonly string[], io: CliIo, commands: readonly Command[] = COMMANDS): Promise<number> {
   // A first, lenient pass only finds the command words and --json/--help; the command's own flags

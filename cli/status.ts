@@ -10,7 +10,7 @@ import { readStackOutputs } from './stack-outputs';
 import { formatDuration, formatTime, table, type Style } from './terminal';
 import { oldestMessageAges, queueDepth, WORK_QUEUE_NAMES, workQueue, type WorkQueueName } from './work-queues';
 
-export const EXIT_ALARM_FIRING = 2;
+const EXIT_ALARM_FIRING = 2;
 const EXIT_INCOMPLETE = 1;
 
 export interface QueueStatus {
@@ -63,7 +63,7 @@ export const statusCommand: Command = {
   },
 };
 
-export async function collectStatus({ target, clients, now }: CommandContext): Promise<StatusReport> {
+async function collectStatus({ target, clients, now }: CommandContext): Promise<StatusReport> {
   const outputs = await readStackOutputs(clients.cloudFormation, target);
   const queues = WORK_QUEUE_NAMES.map((name) => workQueue(outputs, name));
   const problems: string[] = [];
@@ -99,7 +99,7 @@ export async function collectStatus({ target, clients, now }: CommandContext): P
         queueUrl: queue.queueUrl,
         visible: depth.visible,
         inFlight: depth.inFlight,
-        oldestMessageAgeSeconds: ages?.get(queue.queueUrl)?.seconds ?? null,
+        oldestMessageAgeSeconds: ages?.get(queue.queueUrl) ?? null,
         deadLetterQueueUrl: queue.deadLetterQueueUrl,
         deadLetterDepth: deadLetter.visible + deadLetter.inFlight,
       };

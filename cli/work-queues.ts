@@ -44,17 +44,11 @@ export function queueNameOf(queueUrl: string): string {
   return new URL(queueUrl).pathname.split('/').filter(Boolean).at(-1) ?? queueUrl;
 }
 
-export interface MessageAge {
-  readonly seconds: number;
-  /** The minute the datapoint describes. */
-  readonly at: Date;
-}
-
 /** SQS publishes its metrics every minute, sometimes minutes late: older datapoints count as unknown. */
 const AGE_LOOKBACK_MS = 15 * 60 * 1000;
 
-/** The latest `ApproximateAgeOfOldestMessage` of each queue within the lookback; absent when unknown. */
-export async function oldestMessageAges(cloudWatch: CloudWatchClient, queueUrls: readonly string[], now: Date): Promise<Map<string, MessageAge>> {
+/** The latest `ApproximateAgeOfOldestMessage` (seconds) of each queue within the lookback, by queue URL; absent when unknown. */
+export async function oldestMessageAges(cloudWatch: CloudWatchClient, queueUrls: readonly string[], now: Date): Promise<Map<string, number>> {
   const { MetricDataResults: results = [] } = await cloudWatch.send(
     new GetMetricDataCommand({
       StartTime: new Date(now.getTime() - AGE_LOOKBACK_MS),
@@ -70,12 +64,11 @@ export async function oldestMessageAges(cloudWatch: CloudWatchClient, queueUrls:
       })),
     }),
   );
-  const ages = new Map<string, MessageAge>();
+  const ages = new Map<string, number>();
   queueUrls.forEach((queueUrl, index) => {
-    const result = results.find((r) => r.Id === `age${index}`);
-    const [seconds] = result?.Values ?? [];
-    const [at] = result?.Timestamps ?? [];
-    if (seconds !== undefined && at !== undefined) ages.set(queueUrl, { seconds, at });
+    // Newest first (ScanBy): the first value is the latest minute's.
+    const [seconds] = results.find((result) => result.Id === `age${index}`)?.Values ?? [];
+    if (seconds !== undefined) ages.set(queueUrl, seconds);
   });
   return ages;
 }
