@@ -80,7 +80,8 @@ async function peekDeadLetterQueues({ target, clients, args, flags, now }: Comma
     names.map(async (name) => {
       const { deadLetterQueueUrl } = workQueue(outputs, name);
       const depth = await queueDepth(clients.sqs, deadLetterQueueUrl);
-      const messages = await peekMessages(clients.sqs, deadLetterQueueUrl, max);
+      // No more receives than the DLQ holds: each one counts on the messages, and an empty DLQ needs none.
+      const messages = await peekMessages(clients.sqs, deadLetterQueueUrl, Math.min(max, depth.visible + depth.inFlight));
       const parsed = messages.map((message) => ({ message, ...subjectsOf(name, message) }));
       const items = await statusItems(
         clients.dynamoDb,
