@@ -174,7 +174,8 @@ describe('job worker', () => {
     const response = await invoke([record]);
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
-    expect(sqs).not.toHaveReceivedCommand(ChangeMessageVisibilityCommand);
+    // Made visible at once so SQS moves it to the DLQ on the next receive.
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand).map((call) => call.args[0].input.VisibilityTimeout)).toEqual([0]);
     const last = statusWrites(message.jobId).at(-1);
     expect(last?.status).toBe('FAILED');
     expect(last?.values).toMatchObject({ ':attempts': 3, ':lastError': { class: 'RequestedFailureError' } });

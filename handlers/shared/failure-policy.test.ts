@@ -105,7 +105,8 @@ describe('FailurePolicy.settle', () => {
 
     expect(settled.outcome).toBe('dead-lettered');
     expect(recorded()).toMatchObject({ ':status': 'FAILED', ':kind': 'file', ':attempts': 3 });
-    expect(sqsMock).not.toHaveReceivedAnyCommand();
+    // Visible at once, so the next receive moves it to the DLQ instead of a visibility timeout later.
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand).map((call) => call.args[0].input.VisibilityTimeout)).toEqual([0]);
     const [deadLettered] = emittedMetric(flushedMetrics(), 'DeadLettered');
     expect(deadLettered?.definition).toEqual({ Name: 'DeadLettered', Unit: 'Count', StorageResolution: 1 });
     expect(deadLettered?.document).toMatchObject({ service: 'test-worker', stage: 'test', DeadLettered: 1 });
@@ -119,7 +120,7 @@ describe('FailurePolicy.settle', () => {
     const settled = await policy.settle(sqsRecord('{}'), ITEM, new Error('timeout'));
 
     expect(settled.outcome).toBe('retrying');
-    expect(output.logs().find((line) => line.message === 'could not shorten the retry backoff')).toMatchObject({
+    expect(output.logs().find((line) => line.message === 'could not change the message visibility')).toMatchObject({
       error: { message: 'receipt handle expired' },
     });
   });

@@ -5,8 +5,9 @@
  * - transient, not final: attempts and lastError recorded, the message hidden for an exponential backoff
  *   (base × 2^(attempt−1)) so a poison message reaches the DLQ in about a minute, not after three full
  *   visibility timeouts; the record is reported failed;
- * - transient on the final attempt (ApproximateReceiveCount ≥ maxReceiveCount): recorded FAILED and a
- *   high-resolution `DeadLettered` metric emitted, so the alarm pages before the DLQ metric even moves.
+ * - transient on the final attempt (ApproximateReceiveCount ≥ maxReceiveCount): recorded FAILED, a
+ *   high-resolution `DeadLettered` metric emitted, so the alarm pages before the DLQ metric even moves,
+ *   and the message made visible at once so SQS moves it to the DLQ on the next receive.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricResolution, MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
@@ -76,23 +77,31 @@ export class FailurePolicy {
     if (final) {
       metrics.addMetric('DeadLettered', MetricUnit.Count, 1, MetricResolution.High);
       logger.error('record failed on its final attempt: moving to the dead-letter queue', context);
+      // Visible again at once: SQS moves it to the DLQ on the next receive, instead of after a whole
+      // visibility timeout (minutes) during which it would also age the queue and page queue-age.
+      await this.releaseNow(record);
       return { outcome: 'dead-lettered', attempt, lastError };
     }
     const delay = backoffSeconds(attempt, policy.backoffBaseSeconds);
     metrics.addMetric('RecordRetried', MetricUnit.Count, 1);
     logger.warn('record failed: transient, retrying after backoff', { ...context, retryInSeconds: delay });
-    await this.delayRetry(record, delay);
+    await this.setVisibility(record, delay);
     return { outcome: 'retrying', attempt, lastError };
   }
 
-  private async delayRetry(record: SQSRecord, seconds: number): Promise<void> {
+  private releaseNow(record: SQSRecord): Promise<void> {
+    return this.setVisibility(record, 0);
+  }
+
+  private async setVisibility(record: SQSRecord, seconds: number): Promise<void> {
     try {
       await this.deps.sqs.send(
         new ChangeMessageVisibilityCommand({ QueueUrl: this.deps.queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: seconds }),
       );
     } catch (error) {
-      // The retry still happens, only later (after the queue's own visibility timeout): never lose the record over this.
-      this.deps.logger.warn('could not shorten the retry backoff', { messageId: record.messageId, error: describeError(error) });
+      // The retry (or the move to the DLQ) still happens, only later, after the queue's own visibility
+      // timeout: never lose the record over this.
+      this.deps.logger.warn('could not change the message visibility', { messageId: record.messageId, visibilitySeconds: seconds, error: describeError(error) });
     }
   }
 }
