@@ -5,10 +5,9 @@
 import { ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseNotification } from '../handlers/file-worker/notification';
-import { fileIdOf } from '../handlers/file-worker/s3-layout';
+import { fileIdOf, UPLOAD_PREFIX } from '../handlers/file-worker/s3-layout';
 import { JOB_ID_ATTRIBUTE, JobMessageSchema } from '../handlers/job-worker/job-message';
 import type { StatusItem } from '../handlers/shared/status-item';
-import { UPLOAD_PREFIX } from '../lib/upload-bucket';
 import type { WorkQueueName } from './work-queues';
 
 /**

@@ -5,6 +5,11 @@
  */
 import { UnparseableMessageError } from './errors';
 
+/** Uploads land under `uploads/<fileId>/<name>`. */
+export const UPLOAD_PREFIX = 'uploads/';
+/** The file worker moves processed files to `processed/<fileId>/<name>`; only these are served. */
+export const PROCESSED_PREFIX = 'processed/';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
