@@ -82,7 +82,12 @@ export class SqsPoller {
     }
   }
 
-  /** One long poll, then more receives until the batch is full or the batching window closes. */
+  /**
+   * One long poll, then more receives until the batch is full or the batching window closes. SQS waits
+   * in whole seconds: whole seconds of the window are long polls (they return as soon as messages
+   * arrive), the last fraction is slept through before one final short poll. Without that, a 1-second
+   * window would never gather anything: its remainder is always under a second.
+   */
   private async receiveBatch(): Promise<Message[]> {
     const { batchSize, maximumBatchingWindowSeconds } = this.options.mapping;
     const batch = await this.receive(Math.min(batchSize, SQS_BATCH_LIMIT), this.options.waitTimeSeconds ?? 20);
@@ -91,13 +96,14 @@ export class SqsPoller {
       const remainingMs = windowEnd - Date.now();
       if (remainingMs <= 0) break;
       const waitSeconds = Math.min(20, Math.floor(remainingMs / 1000));
+      if (waitSeconds === 0) await sleep(remainingMs, undefined, { signal: this.abort.signal }).catch(() => undefined);
+      if (this.stopping) break;
       const more = await this.receive(Math.min(batchSize - batch.length, SQS_BATCH_LIMIT), waitSeconds).catch((error: unknown) => {
         if (this.stopping) return []; // keep what was received: poll() hands it back to the queue
         throw error;
       });
-      // Under a second left and the queue is empty: invoke now rather than spin on short polls.
-      if (more.length === 0 && waitSeconds === 0) break;
       batch.push(...more);
+      if (waitSeconds === 0) break; // the window has closed
     }
     return batch;
   }

@@ -172,6 +172,25 @@ describe('SqsPoller', () => {
     await expect.poll(() => outcomes, { timeout: 5_000 }).toEqual(['Sandbox.Timedout', 'Sandbox.Timedout']);
   });
 
+  it('gathers a batch for the whole batching window, its last fraction of a second included', async () => {
+    const queue = await workQueue('window', 2, 10);
+    const batches: string[][] = [];
+    startPoller({ ...queue, batchSize: 10, maximumBatchingWindowSeconds: 1, maxConcurrency: 1, reportBatchItemFailures: true }, async (event) => {
+      batches.push((event as SQSEvent).Records.map((record) => record.body));
+      return { batchItemFailures: [] };
+    });
+    const inFlight = async () =>
+      (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.queueUrl, AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] }))).Attributes?.ApproximateNumberOfMessagesNotVisible;
+    // The next message is sent once the poller holds the ones before: all three arrive well within its 1 s
+    // window, the third after the poller received the second (a receive that returned early, mid-window).
+    for (const [index, body] of ['first', 'second'].entries()) {
+      await sqs.send(new SendMessageCommand({ QueueUrl: queue.queueUrl, MessageBody: body }));
+      await expect.poll(inFlight, { interval: 10 }).toBe(String(index + 1));
+    }
+    await sqs.send(new SendMessageCommand({ QueueUrl: queue.queueUrl, MessageBody: 'third' }));
+    await expect.poll(() => batches, { timeout: 5_000 }).toEqual([['first', 'second', 'third']]);
+  });
+
   it('stops while long-polling without losing messages sent afterwards', async () => {
     const queue = await workQueue('stop');
     const poller = startPoller({ ...queue, batchSize: 10, maximumBatchingWindowSeconds: 0, maxConcurrency: 3, reportBatchItemFailures: false }, async () => undefined);
