@@ -4,11 +4,13 @@
  * published to SNS (where subscriptions wrap it, or not, as templated).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { NotificationRule } from '../template/model';
 import type { BackendClients } from './backend-clients';
 import type { QueueUrls } from './queue-urls';
 import type { SqsActivity } from './sqs-activity';
-import { objectCreatedEvent, ruleMatches, testEvent, type ObjectCreated } from './s3-event';
+import { objectCreatedEvent, ruleMatches, testEvent, type ObjectCreated, type ObjectCreatedKind } from './s3-event';
 
 /** Attempts per delivery: a notification is not given up on a single failed send. */
 const DELIVERY_ATTEMPTS = 3;
@@ -35,19 +37,23 @@ export class S3Notifications {
     return this.rulesByBucket.get(bucket) ?? [];
   }
 
-  /** Whether any rule could fire for this bucket (spares a HeadObject when none can). */
-  watches(bucket: string): boolean {
-    return this.rules(bucket).length > 0;
+  /** Whether a rule fires for this object creation (spares a HeadObject when none does, e.g. the worker's copy to processed/). */
+  watches(bucket: string, kind: ObjectCreatedKind, key: string): boolean {
+    return this.matching(bucket, kind, key).length > 0;
   }
 
   async objectCreated(event: ObjectCreated): Promise<void> {
-    const matching = this.rules(event.bucket).filter((rule) => ruleMatches(rule, event.kind, event.key));
+    const matching = this.matching(event.bucket, event.kind, event.key);
     await Promise.all(matching.map((rule) => this.deliver(rule.destination, JSON.stringify(objectCreatedEvent(event, rule.id)))));
   }
 
+  private matching(bucket: string, kind: ObjectCreatedKind, key: string): NotificationRule[] {
+    return this.rules(bucket).filter((rule) => ruleMatches(rule, kind, key));
+  }
+
+  // The SDK commands are imported statically: the backend clients load these packages at start anyway,
+  // and a dynamic import per delivery costs a module resolution (through tsx's loader hooks) each time.
   private async deliver(destination: NotificationRule['destination'], message: string): Promise<void> {
-    const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
-    const { PublishCommand } = await import('@aws-sdk/client-sns');
     for (let attempt = 1; ; attempt++) {
       try {
         if (destination.service === 'sqs') {

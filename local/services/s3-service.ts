@@ -3,6 +3,7 @@
  * PutObject, CopyObject and CompleteMultipartUpload, accepts a plain `curl --data-binary` PUT, answers
  * the bucket subresources the project reads and rejects the others by name.
  */
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { Backend } from './backend';
 import type { BackendClients } from './backend-clients';
 import { unsupportedOperation } from './aws-errors';
@@ -60,7 +61,7 @@ export class S3Service {
         : await this.proxy.exchange(this.fauxqs, { ...request, headers: storableHeaders(request) });
     // Notified before answering, so a client that got its 200 finds the event already queued; the
     // object is stored either way, so a failed notification is reported, not returned.
-    if (response.status === 200 && this.notifications.watches(address.bucket)) {
+    if (response.status === 200 && this.notifications.watches(address.bucket, kind, address.key)) {
       await this.notify(kind, address.bucket, address.key, request, response.headers ?? {}).catch((error: Error) =>
         this.onWarning(`S3 notification for s3://${address.bucket}/${address.key} failed: ${error.message}`),
       );
@@ -69,7 +70,6 @@ export class S3Service {
   }
 
   private async notify(kind: ObjectCreatedKind, bucket: string, key: string, request: InboundRequest, headers: Record<string, string>) {
-    const { HeadObjectCommand } = await import('@aws-sdk/client-s3');
     const head = await this.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     const accessKey = callerAccessKey(request);
     await this.notifications.objectCreated({
