@@ -5,11 +5,12 @@
 # Outputs come from .tidewatch/outputs.json when the local cloud wrote it for this stack (needs jq),
 # else from `aws cloudformation describe-stacks`. For the local cloud, first:
 #   export AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local
-# (the aws CLI and `npx tidewatch` both honour AWS_ENDPOINT_URL).
+# (`npx tidewatch` and the aws CLI v2 honour AWS_ENDPOINT_URL; for the CLI v1, see `aws` below).
 #
 # Sets: STAGE STACK BUCKET_NAME API_URL FILES_QUEUE_URL FILES_DLQ_URL JOBS_QUEUE_URL JOBS_DLQ_URL
 #       STATUS_TABLE_NAME PAGING_TOPIC_ARN DASHBOARD_NAME FILES_WORKER_FUNCTION JOBS_WORKER_FUNCTION API_ID
-# Defines: tw_ago SECONDS (an ISO-8601 UTC time that many seconds ago, for --start-time/--end-time).
+# Defines: tw_ago SECONDS (an ISO-8601 UTC time that many seconds ago, for --start-time/--end-time);
+#          with AWS_ENDPOINT_URL set, aws (the aws CLI with --endpoint-url "$AWS_ENDPOINT_URL").
 
 export STAGE="${1:-${TIDEWATCH_STAGE:-dev}}"
 export STACK="Tidewatch-$STAGE"
@@ -18,6 +19,12 @@ tw_ago() {
   local t=$(($(date +%s) - $1))
   date -u -d "@$t" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null || date -u -r "$t" +%Y-%m-%dT%H:%M:%SZ
 }
+
+# The aws CLI v1 ignores AWS_ENDPOINT_URL for SQS: it pins SQS to its legacy queue.amazonaws.com host
+# unless --endpoint-url is on the command line. So with an endpoint set, every aws command gets it.
+if [ -n "${AWS_ENDPOINT_URL:-}" ]; then
+  aws() { command aws --endpoint-url "$AWS_ENDPOINT_URL" "$@"; }
+fi
 
 _tw_outputs() {
   if [ -f .tidewatch/outputs.json ] && command -v jq >/dev/null 2>&1 &&
