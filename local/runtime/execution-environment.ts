@@ -4,6 +4,7 @@
  * that outlives the function's timeout terminates it, as Lambda ends a timed-out sandbox.
  */
 import { Worker } from 'node:worker_threads';
+import type { BundleFiles } from './function-bundle';
 import type { LogSink } from './log-sink';
 import type { ContextFields, SerializedError, WorkerBootData, WorkerToHostMessage } from './worker-protocol';
 
@@ -27,7 +28,10 @@ export class FunctionError extends Error {
 
 export interface ExecutionEnvironmentOptions {
   readonly functionName: string;
+  /** The TypeScript entry (for messages). */
   readonly entry: string;
+  /** The worker code and the entry, bundled (function-bundle.ts). */
+  readonly files: BundleFiles;
   readonly handlerName: string;
   /** This environment's CloudWatch log stream name (context.logStreamName). */
   readonly logStreamName: string;
@@ -37,12 +41,6 @@ export interface ExecutionEnvironmentOptions {
   readonly initTimeoutMs: number;
   readonly logSink: LogSink;
 }
-
-// The worker's own module loader has no TypeScript support: register tsx in the thread first, then load
-// the worker code. tsx's `--import` flag in `execArgv` does not reach the worker's entry on Node 20.
-const TSX_API = import.meta.resolve('tsx/esm/api');
-const WORKER_CODE = new URL('./function-worker.ts', import.meta.url).href;
-const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_CODE)}); });`;
 
 export class ExecutionEnvironment {
   /** Milliseconds the cold start (thread start + module load) took. */
@@ -67,10 +65,9 @@ export class ExecutionEnvironment {
   /** Starts a worker thread and waits for the function's module to load (the cold start). */
   static async start(options: ExecutionEnvironmentOptions): Promise<ExecutionEnvironment> {
     const startedAt = performance.now();
-    const worker = new Worker(BOOTSTRAP, {
-      eval: true,
+    const worker = new Worker(options.files.worker, {
       env: options.env,
-      workerData: { entry: options.entry, handlerName: options.handlerName } satisfies WorkerBootData,
+      workerData: { entry: options.entry, bundle: options.files.handler, handlerName: options.handlerName } satisfies WorkerBootData,
       resourceLimits: { maxOldGenerationSizeMb: options.memoryMiB },
       stdout: true,
       stderr: true,

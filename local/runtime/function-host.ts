@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import { ExecutionEnvironment, FunctionError } from './execution-environment';
+import { BundleError, FunctionBundle } from './function-bundle';
 import { functionEnvironment } from './function-environment';
 import type { LogSink } from './log-sink';
 import type { ContextFields } from './worker-protocol';
@@ -55,6 +56,7 @@ export class FunctionHost {
   private readonly waiting: (() => void)[] = [];
   private readonly maxConcurrency: number;
   private readonly env: Record<string, string>;
+  private bundle: Promise<FunctionBundle> | undefined;
   private slotsInUse = 0;
   private running = 0;
   private stopped = false;
@@ -123,14 +125,24 @@ export class FunctionHost {
     const environments = [...this.idle, ...this.busy];
     this.idle.length = 0;
     await Promise.all(environments.map((environment) => environment.terminate()));
+    await (await this.bundle?.catch(() => undefined))?.dispose();
   }
 
-  private startEnvironment(): Promise<ExecutionEnvironment> {
+  private async startEnvironment(): Promise<ExecutionEnvironment> {
     const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
     const logStreamName = `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
+    this.bundle ??= FunctionBundle.create(this.spec.entry);
+    const files = await this.bundle
+      .then((bundle) => bundle.files())
+      .catch((error: unknown) => {
+        if (!(error instanceof BundleError)) throw error;
+        // Code that does not build is code that does not load: Lambda's error for it.
+        throw new FunctionError(this.name, { errorType: 'Runtime.ImportModuleError', errorMessage: `${this.spec.entry}: ${error.message}`, stackTrace: [] });
+      });
     return ExecutionEnvironment.start({
       functionName: this.name,
       entry: this.spec.entry,
+      files,
       handlerName: this.spec.handler,
       logStreamName,
       env: { ...this.env, AWS_LAMBDA_LOG_STREAM_NAME: logStreamName },

@@ -1,6 +1,7 @@
 /**
- * The code that runs inside one function's worker thread: loads the TypeScript entry once (the cold
- * start), then serves invocations one at a time, like one Lambda execution environment.
+ * The code that runs inside one function's worker thread (bundled by function-bundle.ts): loads the
+ * function's bundled entry once (the cold start), then serves invocations one at a time, like one
+ * Lambda execution environment.
  */
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -8,6 +9,10 @@ import { createLambdaContext } from './lambda-context';
 import { serializeError, type HostToWorkerMessage, type WorkerBootData, type WorkerToHostMessage } from './worker-protocol';
 
 type Handler = (event: unknown, context: unknown) => unknown;
+
+// Stack traces name the TypeScript sources, through the bundles' inline source maps (as
+// `NODE_OPTIONS=--enable-source-maps` does on Lambda).
+process.setSourceMapsEnabled(true);
 
 const port = parentPort;
 if (!port) throw new Error('function-worker.ts must run in a worker thread');
@@ -17,7 +22,7 @@ const post = (message: WorkerToHostMessage) => port.postMessage(message);
 async function loadHandler(): Promise<Handler | undefined> {
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(boot.entry).href)) as Record<string, unknown>;
+    module = (await import(pathToFileURL(boot.bundle).href)) as Record<string, unknown>;
   } catch (error) {
     post({ type: 'init-error', error: serializeError(error, 'Runtime.ImportModuleError') });
     return undefined;

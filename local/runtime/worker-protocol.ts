@@ -6,8 +6,10 @@
 
 /** What a worker thread is started with. */
 export interface WorkerBootData {
-  /** Absolute path of the TypeScript entry. */
+  /** Absolute path of the TypeScript entry (what messages name). */
   readonly entry: string;
+  /** Absolute path of the entry's bundle (what the worker imports). */
+  readonly bundle: string;
   /** Name of the exported handler. */
   readonly handlerName: string;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,6 +102,29 @@ describe('FunctionHost', () => {
     const broken = fileURLToPath(new URL('./fixtures/broken.ts', import.meta.url));
     await expect(host({ handler: 'handler', entry: broken }).invoke({})).rejects.toMatchObject({ errorType: 'Runtime.ImportModuleError' });
     await expect(host({ handler: 'missing' }).invoke({})).rejects.toMatchObject({ errorType: 'Runtime.HandlerNotFound' });
+  });
+
+  it('fails the cold start of code that does not build, naming the file and line', async () => {
+    const entry = join(mkdtempSync(join(tmpdir(), 'tidewatch-source-')), 'syntax.ts');
+    writeFileSync(entry, 'export const handler = async () => {\n  return 1 +;\n};\n');
+    await expect(host({ handler: 'handler', entry }).invoke({})).rejects.toMatchObject({
+      errorType: 'Runtime.ImportModuleError',
+      message: expect.stringMatching(/syntax\.ts:2: /),
+    });
+  });
+
+  it('runs the edited source in the next new environment, and names the TypeScript source in stack traces', async () => {
+    const entry = join(mkdtempSync(join(tmpdir(), 'tidewatch-source-')), 'versioned.ts');
+    const source = (version: string) =>
+      `export async function handler(event: { fail?: boolean }) {\n  await new Promise((resolve) => setTimeout(resolve, 300));\n  if (event.fail) throw new Error('${version} failed');\n  return '${version}';\n}\n`;
+    writeFileSync(entry, source('v1'));
+    const versioned = host({ handler: 'handler', entry });
+    await expect(versioned.invoke({})).resolves.toBe('v1');
+    writeFileSync(entry, source('v2'));
+    // Two at once: the warm environment keeps v1, the one that cold-starts now loads v2.
+    expect((await Promise.all([versioned.invoke({}), versioned.invoke({})])).sort()).toEqual(['v1', 'v2']);
+    const error = (await Promise.all([versioned.invoke({ fail: true }), versioned.invoke({ fail: true })].map((call) => call.catch((caught: FunctionError) => caught)))) as FunctionError[];
+    expect(error.map((caught) => caught.stackTrace[0])).toEqual([expect.stringContaining('versioned.ts:3'), expect.stringContaining('versioned.ts:3')]);
   });
 
   it('captures every output line, prints it prefixed by the function name and appends it to the function log file', async () => {
