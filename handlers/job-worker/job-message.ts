@@ -5,7 +5,7 @@
  */
 import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
 import type { SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues, PermanentError } from '../shared/errors';
 
 export const JobMessageSchema = z.object({

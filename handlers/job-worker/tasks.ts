@@ -4,7 +4,7 @@
  * the worker rejects one that arrives anyway (a redrive, a hand-sent message) as a permanent failure.
  */
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues, PermanentError } from '../shared/errors';
 
 /** What a running task may ask of its invocation. */

@@ -10,7 +10,7 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues } from '../shared/errors';
 import { errorResponse, HttpError, jsonResponse, readJsonBody } from '../shared/http';
 import { fileNameProblem, generatedFileName } from './file-name';

@@ -9,7 +9,7 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeError, describeIssues } from '../shared/errors';
 import { errorResponse, HttpError, jsonResponse, readJsonBody } from '../shared/http';
 import type { StatusStore } from '../shared/status-store';
