@@ -15,7 +15,8 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { attemptOf, type FailurePolicy } from '../shared/failure-policy';
 import type { StatusStore } from '../shared/status-store';
-import { MalformedJobMessageError, parseJobMessage, type JobMessage } from './job-message';
+import type { JobMessage } from './job-message';
+import { MalformedJobMessageError, parseJobMessage } from './parse-job-message';
 import { traceRecord } from '../shared/record-trace';
 import { runTask } from './tasks';
 
