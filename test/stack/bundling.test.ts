@@ -1,6 +1,6 @@
 /**
  * The one synth with real esbuild bundling (the other stack tests skip it for speed): every function's
- * asset is a minified ESM bundle with a source map that bundles the AWS SDK v3 too (faster cold
+ * asset is a minified ESM bundle (source map beside it, not linked) that bundles the AWS SDK v3 too (faster cold
  * start than the runtime's copy: bench/coldstart.ts) so only Node built-ins stay external; it loads
  * and exports `handler`.
  */
