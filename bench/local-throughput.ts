@@ -86,6 +86,8 @@ interface PhaseResult {
   readonly ingestSeconds: number;
   /** Until the last item was done. */
   readonly seconds: number;
+  /** CPU time of this process (every thread: emulators, gateway, runtime, functions) over the phase. */
+  readonly cpuSeconds: number;
 }
 
 interface StartResult {
@@ -112,6 +114,11 @@ class MetricTally {
   }
 }
 
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1e6;
+}
+
 /** Runs `task(0..count-1)` with at most `concurrency` in flight. */
 async function runBounded(count: number, concurrency: number, task: (index: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -136,6 +143,7 @@ async function filesPhase(cloud: LocalCloud, tally: MetricTally, mode: string): 
   const s3 = new S3Client({ endpoint: cloud.endpoints.aws, region: cloud.services.region, credentials: CREDENTIALS, forcePathStyle: true });
   const bucket = cloud.outputs.BucketName;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   // Each file's content is unique: identical content would be recorded DUPLICATE, not processed.
   await runBounded(FILES, CONCURRENCY, async () => {
     const id = randomUUID();
@@ -148,12 +156,13 @@ async function filesPhase(cloud: LocalCloud, tally: MetricTally, mode: string): 
     `${mode} files`,
   );
   s3.destroy();
-  return { phase: 'files', mode, items: FILES, ingestSeconds: (ingested - started) / 1000, seconds: (performance.now() - started) / 1000 };
+  return { phase: 'files', mode, items: FILES, ingestSeconds: (ingested - started) / 1000, seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSecondsSince(cpu) };
 }
 
 async function jobsPhase(cloud: LocalCloud, tally: MetricTally, mode: string): Promise<PhaseResult> {
   const url = `${cloud.endpoints.api}jobs`;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await runBounded(JOBS, CONCURRENCY, async (index) => {
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ task: 'sum', payload: { numbers: [index, 1, 2] } }) });
     if (response.status !== 202) throw new Error(`POST /jobs answered ${response.status}: ${await response.text()}`);
@@ -165,7 +174,7 @@ async function jobsPhase(cloud: LocalCloud, tally: MetricTally, mode: string): P
     () => (tally.get('JobsFailed') > 0 ? `${tally.get('JobsFailed')} jobs failed` : undefined),
     `${mode} jobs`,
   );
-  return { phase: 'jobs', mode, items: JOBS, ingestSeconds: (ingested - started) / 1000, seconds: (performance.now() - started) / 1000 };
+  return { phase: 'jobs', mode, items: JOBS, ingestSeconds: (ingested - started) / 1000, seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSecondsSince(cpu) };
 }
 
 /** Status items by kind and status, from one scan after the run: every item must be PROCESSED. */
@@ -226,7 +235,7 @@ async function runMode({ mode, template, synthSeconds }: PreparedMode): Promise<
 }
 
 function describe(result: PhaseResult): string {
-  return `${result.items} in ${result.seconds.toFixed(1)} s (${(result.items / result.seconds).toFixed(1)}/s; requests answered in ${result.ingestSeconds.toFixed(1)} s)`;
+  return `${result.items} in ${result.seconds.toFixed(1)} s (${(result.items / result.seconds).toFixed(1)}/s; requests answered in ${result.ingestSeconds.toFixed(1)} s; ${result.cpuSeconds.toFixed(1)} CPU s)`;
 }
 
 /** Text columns (the `textColumns`) aligned left, figures right. */
@@ -247,14 +256,15 @@ async function main(): Promise<void> {
     const seed = phases.find((result) => result.phase === phase && result.mode === 'seed');
     return seed ? seed.items / seed.seconds : Number.NaN;
   };
-  const rows = [['phase', 'items', 'mode', 'seconds', 'items/s', 'ratio']];
+  const rows = [['phase', 'items', 'mode', 'seconds', 'items/s', 'ratio', 'CPU ms/item']];
   for (const phase of ['files', 'jobs'] as const) {
     for (const result of phases.filter((candidate) => candidate.phase === phase)) {
       const rate = result.items / result.seconds;
-      rows.push([phase, String(result.items), result.mode, result.seconds.toFixed(1), rate.toFixed(1), `${(rate / seedRate(phase)).toFixed(2)}×`]);
+      rows.push([phase, String(result.items), result.mode, result.seconds.toFixed(1), rate.toFixed(1), `${(rate / seedRate(phase)).toFixed(2)}×`, ((result.cpuSeconds * 1000) / result.items).toFixed(1)]);
     }
   }
-  process.stdout.write(`\n${table(rows, [0, 2])}\n\nStart to ready (synthesis + start of the local cloud):\n`);
+  // CPU per item says how much work each way costs, whatever else the machine runs meanwhile.
+  process.stdout.write(`\n${table(rows, [0, 2])}\n(CPU: this process, every thread; the load generator included)\n\nStart to ready (synthesis + start of the local cloud):\n`);
   const startRows = [['mode', 'synth s', 'start s', 'ready s']];
   for (const { start } of runs) startRows.push([start.mode, start.synthSeconds.toFixed(1), start.startSeconds.toFixed(1), (start.synthSeconds + start.startSeconds).toFixed(1)]);
   process.stdout.write(`${table(startRows, [0])}\n(synthesis is skipped when the template cache under .tidewatch/ matches)\n`);
