@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { instrument } from '../../../handlers/shared/powertools';
 import { createLocalCloudWatch, type PageEvent } from '../../../local/cloudwatch';
 import { PAGING_TOPIC_ARN, PAGING_TOPIC_NAME, synthesizeAlarmFixture } from './alarm-fixture';
-import { ManualClock, pollUntil, startFauxqs, TEST_CREDENTIALS } from './helpers';
+import { eventually } from '../../support/eventually';
+import { ManualClock, startFauxqs, TEST_CREDENTIALS } from './helpers';
 
 let fauxqs: Awaited<ReturnType<typeof startFauxqs>>;
 let sqs: SQSClient;
@@ -32,7 +33,7 @@ afterAll(async () => {
 
 /** The next alarm notification delivered to the subscribed queue (the SNS envelope's Message, parsed). */
 async function nextPage(): Promise<{ subject: string; alarm: Record<string, any> }> {
-  const message = await pollUntil<Message>(async () => {
+  const message = await eventually<Message>(async () => {
     const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: pagesQueueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }));
     return Messages?.[0];
   }, 'an alarm notification on the paging topic');

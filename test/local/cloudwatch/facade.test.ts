@@ -2,7 +2,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLocalCloudWatch, type LocalCloudWatch } from '../../../local/cloudwatch';
 import { synthesizeAlarmFixture, type AlarmFixture } from './alarm-fixture';
-import { ManualClock, pollUntil, TEST_CREDENTIALS } from './helpers';
+import { eventually } from '../../support/eventually';
+import { ManualClock, TEST_CREDENTIALS } from './helpers';
 
 const M = Date.UTC(2026, 10, 23, 12, 0, 0); // a minute boundary
 let fixture: AlarmFixture;
@@ -111,7 +112,7 @@ describe('createLocalCloudWatch', () => {
     const sqs = new SQSClient({ endpoint: 'http://127.0.0.1:9', region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
     cloudWatch.startSampling({ sqs, queueUrls: ['http://127.0.0.1:9/000000000000/files'] });
     await clock.advance(0);
-    const warning = await pollUntil(async () => warnings[0], 'a sampling warning');
+    const warning = await eventually(async () => warnings[0], 'a sampling warning');
     expect(warning).toMatch(/^sampling queue files failed: /);
     cloudWatch.stop();
     sqs.destroy();

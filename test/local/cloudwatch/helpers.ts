@@ -89,16 +89,6 @@ export async function startServer(listener: RequestListener): Promise<{ url: str
   };
 }
 
-/** Polls `probe` until it returns a value (not undefined) or the deadline passes. */
-export async function pollUntil<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** fauxqs (SQS, SNS) embedded on a free 127.0.0.1 port, as the local cloud embeds it. */
 export async function startFauxqs(): Promise<{ endpoint: string; stop: () => Promise<void> }> {

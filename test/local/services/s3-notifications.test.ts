@@ -14,7 +14,8 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { DeleteMessageCommand, PurgeQueueCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { eventually, startHarness, type Harness } from './harness';
+import { eventually } from '../../support/eventually';
+import { startHarness, type Harness } from './harness';
 
 const run = promisify(execFile);
 

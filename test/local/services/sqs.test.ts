@@ -16,7 +16,8 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { eventually, startHarness, TEST_CREDENTIALS, type Harness } from './harness';
+import { eventually } from '../../support/eventually';
+import { startHarness, TEST_CREDENTIALS, type Harness } from './harness';
 
 let harness: Harness;
 let workQueue: string;
