@@ -12,11 +12,16 @@ export interface PageFormatOptions {
 const STATE_COLOURS: Record<string, number> = { ALARM: 31, OK: 32, INSUFFICIENT_DATA: 33 };
 
 /**
- * The lines printed for one page, or `undefined` for the OK notifications every alarm sends when it is
- * first evaluated on a quiet cloud (INSUFFICIENT_DATA → OK): startup noise, not a page worth reading.
+ * The OK notification every alarm sends when it is first evaluated on a quiet cloud (INSUFFICIENT_DATA →
+ * OK): startup noise, not a page worth reading.
  */
+export function isFirstEvaluationOk(page: { readonly oldState: string; readonly newState: string }): boolean {
+  return page.oldState === 'INSUFFICIENT_DATA' && page.newState === 'OK';
+}
+
+/** The lines printed for one page, or `undefined` for a first-evaluation OK that was delivered. */
 export function formatPage(event: PageEvent, options: PageFormatOptions = {}): string | undefined {
-  if (event.oldState === 'INSUFFICIENT_DATA' && event.newState === 'OK' && !event.error) return undefined;
+  if (isFirstEvaluationOk(event) && !event.error) return undefined;
   const paint = (text: string, code: number | undefined) => (options.colour && code ? `\u001b[${code}m${text}\u001b[0m` : text);
   const time = new Date(event.timestamp).toISOString().slice(11, 19);
   const state = paint(event.newState, STATE_COLOURS[event.newState]);

@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { DescribeAlarmHistoryCommand, DescribeAlarmsCommand, GetMetricStatisticsCommand, type Dimension } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { driveUntil, realPages, startAlarmCloud, waitFor, type AlarmCloud } from './alarm-cloud';
+import { realPages } from '../../../local/paging-inbox';
+import { driveUntil, startAlarmCloud, waitFor, type AlarmCloud } from './alarm-cloud';
 
 /** Jobs through the HTTP API (submit-job) and, to keep the test fast, enqueued as submit-job enqueues them. */
 const API_JOBS = 100;
@@ -132,7 +133,7 @@ describe('1,000 healthy items', () => {
       new DescribeAlarmHistoryCommand({ HistoryItemType: 'StateUpdate', AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100 }),
     );
     expect(AlarmHistoryItems.filter((item) => item.HistorySummary?.includes('to ALARM'))).toEqual([]);
-    expect(realPages(alarms.pages)).toEqual([]);
+    expect(realPages(alarms.inbox.pages)).toEqual([]);
   });
 });
 

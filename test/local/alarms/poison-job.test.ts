@@ -6,29 +6,19 @@
 import { GetQueueAttributesCommand, PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlarmType } from '../../../local/template/resource-support';
-import { driveUntil, realPages, startAlarmCloud, waitFor, type AlarmCloud } from './alarm-cloud';
+import { realPages } from '../../../local/paging-inbox';
+import { driveUntil, startAlarmCloud, waitFor, type AlarmCloud } from './alarm-cloud';
 
 let alarms: AlarmCloud;
 
 beforeAll(async () => {
-  alarms = await startAlarmCloud({
-    context: {
-      tidewatch: {
-        // Backoff 1 s, 2 s instead of 10 s, 20 s: the three attempts take seconds, not half a minute.
-        retryBackoffBaseSeconds: 1,
-        // SQS moves a message to the DLQ only when it is received again after its last failure, one visibility
-        // timeout (6 × the worker's timeout) later: 5 s gives 30 s instead of the default 3 minutes.
-        jobs: { workerTimeoutSeconds: 5 },
-      },
-    },
-  });
+  // Backoff 1 s, 2 s instead of 10 s, 20 s: the three attempts take seconds, not half a minute.
+  alarms = await startAlarmCloud({ context: { tidewatch: { retryBackoffBaseSeconds: 1 } } });
 });
 
 afterAll(async () => {
   await alarms?.stop();
 });
-
-const pageOf = (alarmName: string, newState: string) => () => realPages(alarms.pages).find((page) => page.alarmName === alarmName && page.newState === newState);
 
 describe('the local CloudWatch, wired', () => {
   it("evaluates every alarm of the template, composite ones included, and no longer lists alarms as not emulated", async () => {
@@ -68,8 +58,8 @@ describe('a poison job', () => {
     const alarmPage = await waitFor(
       `the ${deadLettered} ALARM page`,
       async () => {
-        await alarms.receivePages();
-        return pageOf(deadLettered, 'ALARM')();
+        await alarms.inbox.receive();
+        return alarms.inbox.find(deadLettered, 'ALARM');
       },
       60_000,
     );
@@ -78,17 +68,17 @@ describe('a poison job', () => {
     expect(alarmPage.description).toMatch(/^CRITICAL: .+\r?\nRunbook: \S+\/jobs-dead-lettered\.md$/);
     expect(alarms.clock.aheadMs).toBe(0); // that page came in real time
 
-    // Real time again: SQS moves the message once its visibility timeout has passed.
-    await waitFor('the job in the DLQ', async () => ((await dlqDepth()) === 1 ? true : undefined), 60_000, 500);
-    await driveUntil(alarms, `the ${dlqNotEmpty} ALARM page`, pageOf(dlqNotEmpty, 'ALARM'), 3 * 60_000);
+    // The worker releases the message on its final failure: SQS moves it to the DLQ on the next receive.
+    await waitFor('the job in the DLQ', async () => ((await dlqDepth()) === 1 ? true : undefined), 60_000, 250);
+    await driveUntil(alarms, `the ${dlqNotEmpty} ALARM page`, () => alarms.inbox.find(dlqNotEmpty, 'ALARM'), 3 * 60_000);
 
     await alarms.sqs.send(new PurgeQueueCommand({ QueueUrl: alarms.outputs.JobsDeadLetterQueueUrl }));
-    await driveUntil(alarms, 'OK pages for both alarms', () => (pageOf(deadLettered, 'OK')() && pageOf(dlqNotEmpty, 'OK')() ? true : undefined), 3 * 60_000);
+    await driveUntil(alarms, 'OK pages for both alarms', () => (alarms.inbox.find(deadLettered, 'OK') && alarms.inbox.find(dlqNotEmpty, 'OK') ? true : undefined), 3 * 60_000);
 
     const states = await alarms.alarmStates();
     expect([states[deadLettered], states[dlqNotEmpty]]).toEqual(['OK', 'OK']);
     // Paged once per transition: ALARM then OK, for each of the two alarms.
-    const sequence = (name: string) => realPages(alarms.pages).filter((page) => page.alarmName === name).map((page) => page.newState);
+    const sequence = (name: string) => realPages(alarms.inbox.pages).filter((page) => page.alarmName === name).map((page) => page.newState);
     expect(sequence(deadLettered)).toEqual(['ALARM', 'OK']);
     expect(sequence(dlqNotEmpty)).toEqual(['ALARM', 'OK']);
   });

@@ -6,7 +6,7 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SynthesizedStack } from '../../../local/template/model';
-import { driveUntil, realPages, startAlarmCloud, type AlarmCloud } from './alarm-cloud';
+import { driveUntil, startAlarmCloud, type AlarmCloud } from './alarm-cloud';
 
 let alarms: AlarmCloud;
 
@@ -47,7 +47,7 @@ describe('a stopped worker', () => {
     const page = await driveUntil(
       alarms,
       `the ${stall} ALARM page`,
-      () => realPages(alarms.pages).find((candidate) => candidate.alarmName === stall && candidate.newState === 'ALARM'),
+      () => alarms.inbox.find(stall, 'ALARM'),
       4 * 60_000,
     );
     expect(page.reason).toMatch(/^Threshold Crossed: 5 out of the last 5 datapoints/);
