@@ -84,6 +84,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   let services: LocalServices | undefined;
   let cloudWatch: PluggedCloudWatch | undefined;
   let stopped: Promise<void> | undefined;
+  // Once stopping, requests cut short (long polls, samples in flight) are expected, not worth a warning.
+  const warn = (message: string) => {
+    if (!stopped) options.print?.write(`${message}\n`);
+  };
   try {
     services = await startLocalServices({
       port: options.port,
@@ -94,12 +98,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       stage: options.stage,
       projectRoot,
       template: options.template,
-      // Once stopping, requests cut short (the pollers' long polls) are expected, not worth a warning.
-      onWarning: (message) => {
-        if (!stopped) options.print?.write(`${message}\n`);
-      },
+      onWarning: warn,
     });
-    cloudWatch = plugCloudWatch(services, runtime, options);
+    cloudWatch = plugCloudWatch(services, runtime, options, (message) => warn(`cloudwatch: ${message}`));
     for (const resource of services.unsupportedResources) {
       options.print?.write(`not emulated: ${resource.logicalId} (${resource.type}): ${resource.reason}\n`);
     }
@@ -141,9 +142,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     runtime,
     cloudWatch: plugged.cloudWatch,
     stop() {
-      // Alarms first: nothing is evaluated or paged on a cloud that is shutting down.
-      plugged.stop();
-      stopped ??= runtime.stop().then(() => running.stop());
+      if (!stopped) {
+        // Alarms first: nothing is evaluated or paged on a cloud that is shutting down.
+        plugged.stop();
+        stopped = runtime.stop().then(() => running.stop());
+      }
       return stopped;
     },
   };
@@ -161,7 +164,7 @@ interface PluggedCloudWatch {
  * from the gateway, function output (EMF), invocations and API requests from the runtime, and every
  * queue of the template, sampled. Names are the template's resolved names, as the alarms expect.
  */
-function plugCloudWatch(services: LocalServices, runtime: LocalRuntime, options: LocalCloudOptions): PluggedCloudWatch {
+function plugCloudWatch(services: LocalServices, runtime: LocalRuntime, options: LocalCloudOptions, warn: (message: string) => void): PluggedCloudWatch {
   const cloudWatch = createLocalCloudWatch({
     template: services.template,
     resolve: (value) => services.resolve(value),
@@ -172,7 +175,7 @@ function plugCloudWatch(services: LocalServices, runtime: LocalRuntime, options:
   });
   services.setCloudWatchHandler(cloudWatch.handle);
   if (options.onPage) cloudWatch.onPage(options.onPage);
-  cloudWatch.onWarning((message) => options.print?.write(`cloudwatch: ${message}\n`));
+  cloudWatch.onWarning(warn);
   const unsubscribe = [
     services.onSqsAction((queueName, action, count) => cloudWatch.recordSqsAction(queueName, action, count)),
     runtime.onLine((functionName, line) => cloudWatch.ingestLine(functionName, line)),
