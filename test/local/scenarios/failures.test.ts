@@ -3,9 +3,8 @@
  * its timeout. To keep them fast, this file's cloud is synthesized with context
  *   tidewatch: { retryBackoffBaseSeconds: 1, jobs: { workerTimeoutSeconds: 1 } }
  * - a 1 s backoff base instead of 10 s: the retries of a poison job wait 1 s and 2 s, not 10 s and 20 s;
- * - a 1 s jobs worker timeout, so the jobs queue's visibility timeout (6 × the worker's) is 6 s: a message
- *   left invisible (after a timed-out invocation, or after the final failed attempt until SQS moves it to
- *   the DLQ) is received again within seconds instead of 3 minutes.
+ * - a 1 s jobs worker timeout, so the jobs queue's visibility timeout (6 × the worker's) is 6 s: the
+ *   message of a timed-out invocation is received again within seconds instead of 3 minutes.
  * The jobs worker's entry is the real worker behind a fault injector (fixtures/stalling-job-worker.ts).
  */
 import { randomUUID } from 'node:crypto';
