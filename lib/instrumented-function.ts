@@ -11,8 +11,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ENV } from '../handlers/shared/env';
-import { METRICS_NAMESPACE } from '../handlers/shared/powertools';
+import { ENV, METRICS_NAMESPACE } from '../handlers/shared/env';
 import type { TidewatchConfig } from './config';
 
 /** The repository root: `handlers/` and `package-lock.json` live here. */

@@ -33,6 +33,12 @@ export const ENV = {
 
 export type EnvKey = keyof typeof ENV;
 
+/**
+ * The one CloudWatch namespace of every Tidewatch metric. Here, in a module without dependencies, so the
+ * stack and its alarms can name it without loading Powertools (and the X-Ray SDK's async hooks with it).
+ */
+export const METRICS_NAMESPACE = 'Tidewatch';
+
 export class MissingEnvironmentError extends Error {
   override readonly name = 'MissingEnvironmentError';
 }

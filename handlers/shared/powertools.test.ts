@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { instrument, instrumented, METRICS_NAMESPACE } from './powertools';
+import { METRICS_NAMESPACE } from './env';
+import { instrument, instrumented } from './powertools';
 import { captureOutput, emittedMetric, lambdaContext, POWERTOOLS_TEST_ENV } from './test-fixtures';
 
 Object.assign(process.env, POWERTOOLS_TEST_ENV);

@@ -12,7 +12,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 
-export const METRICS_NAMESPACE = 'Tidewatch';
+import { METRICS_NAMESPACE } from './env';
 
 export interface Instrumentation {
   readonly logger: Logger;
