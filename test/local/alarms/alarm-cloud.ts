@@ -12,6 +12,7 @@ import { startLocalCloud, type LocalCloud } from '../../../local/cloud';
 import { PagingInbox } from '../../../local/paging-inbox';
 import type { SynthesizedStack } from '../../../local/template/model';
 import { synthesizeTemplate } from '../../../local/template/synthesize';
+import { eventually } from '../../support/eventually';
 import { DrivenClock } from './driven-clock';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -88,15 +89,9 @@ export async function startAlarmCloud(options: AlarmCloudOptions = {}): Promise<
   };
 }
 
-/** Polls `probe` until it returns a value, or fails naming `what` at the deadline. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, intervalMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
+/** Polls `probe` until it returns a value, or fails naming `what` at the deadline (the shared poll, probe first). */
+export function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, intervalMs = 200): Promise<T> {
+  return eventually(async () => probe(), what, timeoutMs, intervalMs);
 }
 
 /**
