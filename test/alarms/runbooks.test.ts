@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { alarmCatalogue, type WorkQueueName } from '../../lib/alarms/catalogue';
 import { DEFAULT_CONFIG } from '../../lib/config';
 import { PROJECT_ROOT } from '../../lib/instrumented-function';
+import { diagnoseBlocks } from '../runbooks/runbook-markdown';
 
 const RUNBOOKS = path.join(PROJECT_ROOT, 'runbooks');
 const catalogue = alarmCatalogue({
@@ -41,10 +42,6 @@ const MUTATING = /\b(delete-\w+|purge-queue|start-message-move-task|cancel-messa
 const envScript = readFileSync(path.join(RUNBOOKS, 'env.sh'), 'utf8');
 const ENV_VARIABLES = new Set([...envScript.matchAll(/^\s*export (\w+)=/gm)].map((m) => m[1]!));
 const ENV_FUNCTIONS = new Set([...envScript.matchAll(/^(\w+)\(\) \{/gm)].map((m) => m[1]!));
-
-function diagnoseBlocks(markdown: string): string[] {
-  return [...markdown.matchAll(/^```bash diagnose\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
-}
 
 /** Variables a shell snippet reads: `$NAME` and `${NAME...}`. */
 function variablesUsed(script: string): string[] {
