@@ -45,5 +45,5 @@ export async function writeCachedTemplate(file: string, key: string, stack: Synt
 
 async function listFiles(root: string, directory: string): Promise<string[]> {
   const entries = await readdir(path.join(root, directory), { withFileTypes: true, recursive: true }).catch(() => []);
-  return entries.filter((entry) => entry.isFile()).map((entry) => path.relative(root, path.join(entry.parentPath ?? entry.path, entry.name)));
+  return entries.filter((entry) => entry.isFile()).map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)));
 }
