@@ -42,6 +42,15 @@ export interface ExecutionEnvironmentOptions {
   readonly logSink: LogSink;
 }
 
+/**
+ * The young generation's size, set explicitly: with Node 24's default for a worker, a function that
+ * allocates fast overruns its old-generation limit before the worker can be terminated, and V8 aborts
+ * the whole process ("Reached heap limit") instead of ending the thread with ERR_WORKER_OUT_OF_MEMORY
+ * (nodejs/node#47224). With a bounded young generation the thread ends and the local cloud survives.
+ * A single allocation larger than the whole limit can still abort it: termination is best-effort.
+ */
+const YOUNG_GENERATION_MIB = 16;
+
 export class ExecutionEnvironment {
   /** Milliseconds the cold start (thread start + module load) took. */
   readonly initDurationMs: number;
@@ -68,7 +77,7 @@ export class ExecutionEnvironment {
     const worker = new Worker(options.files.worker, {
       env: options.env,
       workerData: { entry: options.entry, bundle: options.files.handler, handlerName: options.handlerName } satisfies WorkerBootData,
-      resourceLimits: { maxOldGenerationSizeMb: options.memoryMiB },
+      resourceLimits: { maxOldGenerationSizeMb: options.memoryMiB, maxYoungGenerationSizeMb: YOUNG_GENERATION_MIB },
       stdout: true,
       stderr: true,
     });

@@ -93,7 +93,8 @@ describe('FunctionHost', () => {
 
   it('caps the heap at the memory size: a function over it fails with Runtime.OutOfMemory and the next invocation works', async () => {
     const hog = host({ handler: 'hog', memoryMiB: 64 });
-    await expect(hog.invoke({})).rejects.toMatchObject({ errorType: 'Runtime.OutOfMemory' });
+    // Several times over: on Node 24 an unbounded young generation aborted the whole process now and then.
+    for (let round = 0; round < 5; round++) await expect(hog.invoke({})).rejects.toMatchObject({ errorType: 'Runtime.OutOfMemory' });
     const echo = host({ handler: 'echo', memoryMiB: 64 });
     await expect(echo.invoke({})).resolves.toMatchObject({ invocationsHere: 1 });
   });
