@@ -5,9 +5,9 @@
 import { ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseNotification } from '../handlers/file-worker/notification';
-import { fileIdOf, UPLOAD_PREFIX } from '../handlers/file-worker/s3-layout';
+import { fileIdOf } from '../contract/s3-layout';
 import { JOB_ID_ATTRIBUTE, JobMessageSchema } from '../handlers/job-worker/job-message';
-import type { StatusItem } from '../handlers/shared/status-item';
+import type { StatusItem } from '../contract/status-item';
 import type { WorkQueueName } from './work-queues';
 
 /**
@@ -71,7 +71,7 @@ export function subjectsOf(queue: WorkQueueName, message: Message): MessageSubje
 function fileSubjects(body: string): MessageSubjects {
   const notification = parseNotification(body);
   if (notification.kind === 'test') return { subjects: [], unreadable: `an s3:TestEvent for bucket ${notification.bucket}` };
-  const subjects = notification.files.map((file): Subject => ({ kind: 'file', id: fileIdOf(file.key, UPLOAD_PREFIX), s3Key: file.key }));
+  const subjects = notification.files.map((file): Subject => ({ kind: 'file', id: fileIdOf(file.key), s3Key: file.key }));
   return subjects.length > 0 ? { subjects } : { subjects, unreadable: `no ObjectCreated record (${notification.ignoredEvents.join(', ')})` };
 }
 

@@ -4,6 +4,7 @@
  * usage error naming it).
  */
 import type { ParseArgsConfig } from 'node:util';
+import { DEFAULT_STAGE, stackName as tidewatchStackName } from '../contract/naming';
 import { UsageError } from './errors';
 
 /** One flag: its parseArgs type, its help line and (for string flags) the value's name in the help. */
@@ -34,7 +35,6 @@ export interface Target {
   readonly endpoint?: string;
 }
 
-export const DEFAULT_STAGE = 'dev';
 export const DEFAULT_REGION = 'us-east-1';
 
 /** The target from the common flags, then the environment, then the defaults. */
@@ -44,7 +44,7 @@ export function resolveTarget(values: FlagValues, env: NodeJS.ProcessEnv): Targe
   if (stack !== undefined && stage !== undefined) throw new UsageError('--stack and --stage name the stack twice: give one of them');
   if (stage !== undefined && !/^[A-Za-z0-9-]+$/.test(stage)) throw new UsageError(`--stage must be letters, digits and dashes, got ${JSON.stringify(stage)}`);
   // A flag wins over the environment, so `--stage local` works in a shell with TIDEWATCH_STACK set.
-  const stackName = stack ?? (stage !== undefined ? `Tidewatch-${stage}` : nonEmpty(env.TIDEWATCH_STACK) ?? `Tidewatch-${nonEmpty(env.TIDEWATCH_STAGE) ?? DEFAULT_STAGE}`);
+  const stackName = stack ?? (stage !== undefined ? tidewatchStackName(stage) : nonEmpty(env.TIDEWATCH_STACK) ?? tidewatchStackName(nonEmpty(env.TIDEWATCH_STAGE) ?? DEFAULT_STAGE));
   const region = stringFlag(values, 'region') ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION) ?? DEFAULT_REGION;
   const endpoint = stringFlag(values, 'endpoint-url') ?? nonEmpty(env.AWS_ENDPOINT_URL);
   if (endpoint !== undefined && !/^https?:$/.test(URL.canParse(endpoint) ? new URL(endpoint).protocol : '')) {

@@ -10,9 +10,8 @@ import {
   type CompositeAlarm,
   type MetricAlarm,
 } from '@aws-sdk/client-cloudwatch';
+import { parseAlarmDescription, SEVERITIES, type Severity } from '../contract/alarm-description';
 
-export const SEVERITIES = ['critical', 'high', 'warning'] as const;
-export type Severity = (typeof SEVERITIES)[number];
 
 export interface StackAlarm {
   readonly name: string;
@@ -60,19 +59,6 @@ function toStackAlarm(alarm: MetricAlarm | CompositeAlarm): StackAlarm {
     since: alarm.StateTransitionedTimestamp ?? alarm.StateUpdatedTimestamp,
     pages: (alarm.AlarmActions ?? []).length > 0,
   };
-}
-
-/**
- * The alarm description as the catalogue writes it (through cdk-monitoring-constructs):
- * `<SEVERITY>: <what is wrong>`, then `Runbook: <url>` on its own line.
- */
-export function parseAlarmDescription(description: string): { summary: string; runbookUrl?: string; severity?: Severity } {
-  const lines = description.split(/\r?\n/).map((line) => line.trim());
-  const runbookUrl = lines.map((line) => /^Runbook:\s*(\S+)/.exec(line)?.[1]).find(Boolean);
-  const first = lines.find((line) => line !== '' && !/^(Runbook|Documentation):/.test(line)) ?? '';
-  const [, level, rest] = /^([A-Z]+):\s*(.*)$/.exec(first) ?? [];
-  const severity = SEVERITIES.find((known) => known === level?.toLowerCase());
-  return { summary: severity ? rest! : first, ...(runbookUrl ? { runbookUrl } : {}), ...(severity ? { severity } : {}) };
 }
 
 /** Critical first, unknown severity last; within a severity, the one firing longest first. */

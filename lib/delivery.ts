@@ -9,7 +9,7 @@ import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { PROCESSED_PREFIX } from './upload-bucket';
+import { PROCESSED_PREFIX } from '../contract/s3-layout';
 
 export interface DeliveryProps {
   /** The private bucket holding `processed/`. */

@@ -10,7 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { UPLOAD_PREFIX } from './upload-bucket';
+import { UPLOAD_PREFIX } from '../contract/s3-layout';
 
 export interface IngestProps {
   readonly bucket: s3.Bucket;

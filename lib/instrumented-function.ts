@@ -11,7 +11,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ENV, METRICS_NAMESPACE } from '../handlers/shared/env';
+import { ENV } from '../contract/env';
+import { METRICS_NAMESPACE } from '../contract/metrics';
 import type { TidewatchConfig } from './config';
 
 /** The repository root: `handlers/` and `package-lock.json` live here. */

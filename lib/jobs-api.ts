@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV } from '../handlers/shared/env';
+import { ENV } from '../contract/env';
 import type { TidewatchConfig } from './config';
 import type { TidewatchHttpApi } from './http-api';
 import { InstrumentedFunction } from './instrumented-function';

@@ -5,7 +5,8 @@
 import { Validations, type CfnElement, type Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { InstrumentedFunction } from './instrumented-function';
-import { PROCESSED_PREFIX, UPLOAD_PREFIX, type UploadBucket } from './upload-bucket';
+import { PROCESSED_PREFIX, UPLOAD_PREFIX } from '../contract/s3-layout';
+import type { UploadBucket } from './upload-bucket';
 import type { TidewatchStack } from './tidewatch-stack';
 
 /** The id CDK gives its singleton bucket-notifications custom resource handler. */

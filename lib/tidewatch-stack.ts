@@ -5,7 +5,7 @@
  */
 import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { ENV } from '../handlers/shared/env';
+import { ENV } from '../contract/env';
 import { TidewatchMonitoring } from './alarms/monitoring';
 import type { TidewatchConfig } from './config';
 import { Delivery } from './delivery';
@@ -16,7 +16,7 @@ import { acknowledgeNagFindings } from './nag-suppressions';
 import { Paging } from './paging';
 import { StatusTables } from './status-tables';
 import { UploadApi } from './upload-api';
-import { PROCESSED_PREFIX, UPLOAD_PREFIX, UploadBucket } from './upload-bucket';
+import { UploadBucket } from './upload-bucket';
 import { WorkQueue } from './work-queue';
 
 /** Output keys (exact): the CLI and the local cloud find resources by them. */
@@ -77,8 +77,6 @@ export class TidewatchStack extends Stack {
         [ENV.bucket]: bucket.bucketName,
         [ENV.statusTable]: statusTable.tableName,
         [ENV.idempotencyTable]: idempotencyTable.tableName,
-        [ENV.uploadPrefix]: UPLOAD_PREFIX,
-        [ENV.processedPrefix]: PROCESSED_PREFIX,
         [ENV.maxUploadBytes]: String(config.maxUploadBytes),
       },
     });

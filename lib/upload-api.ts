@@ -4,11 +4,11 @@
  */
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
-import { ENV } from '../handlers/shared/env';
+import { ENV } from '../contract/env';
 import type { TidewatchConfig } from './config';
 import type { TidewatchHttpApi } from './http-api';
 import { InstrumentedFunction } from './instrumented-function';
-import { UPLOAD_PREFIX, type UploadBucket } from './upload-bucket';
+import type { UploadBucket } from './upload-bucket';
 
 export interface UploadApiProps {
   readonly api: TidewatchHttpApi;
@@ -30,7 +30,6 @@ export class UploadApi extends Construct {
       config,
       environment: {
         [ENV.bucket]: props.uploads.bucket.bucketName,
-        [ENV.uploadPrefix]: UPLOAD_PREFIX,
         [ENV.presignExpirySeconds]: String(config.presignExpirySeconds),
         [ENV.maxUploadBytes]: String(config.maxUploadBytes),
         [ENV.allowedContentTypes]: config.allowedContentTypes.join(','),

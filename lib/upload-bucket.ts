@@ -7,10 +7,9 @@ import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { PROCESSED_PREFIX, UPLOAD_PREFIX } from '../handlers/file-worker/s3-layout';
+import { PROCESSED_PREFIX, UPLOAD_PREFIX } from '../contract/s3-layout';
 
 // The layout lives with the worker that owns it (and loads without aws-cdk-lib, for the CLI).
-export { PROCESSED_PREFIX, UPLOAD_PREFIX } from '../handlers/file-worker/s3-layout';
 
 export interface UploadBucketProps {
   /** Origins allowed to PUT to presigned URLs from a browser. */

@@ -8,7 +8,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV } from '../handlers/shared/env';
+import { ENV } from '../contract/env';
 import type { TidewatchConfig, WorkQueueSettings } from './config';
 import { InstrumentedFunction } from './instrumented-function';
 

@@ -2,6 +2,7 @@
  * How `npm start` shows a page: the alarm, its new state, CloudWatch's reason and the runbook line of
  * the alarm's description, so that an on-call rehearsing an incident sees what AWS would have sent.
  */
+import { parseAlarmDescription } from '../contract/alarm-description';
 import type { PageEvent } from './cloudwatch';
 
 export interface PageFormatOptions {
@@ -36,7 +37,7 @@ export function formatPage(event: PageEvent, options: PageFormatOptions = {}): s
   return `${lines.map((line, index) => (index === 0 ? line : `     ${line}`)).join('\n')}\n`;
 }
 
-/** The description's first line (what is wrong) and its `Runbook:` line, from CloudWatch's JSON message. */
+/** The description's summary and its `Runbook:` line, from CloudWatch's JSON message. */
 function describe(message: string): { summary?: string; runbook?: string } {
   let description: unknown;
   try {
@@ -45,8 +46,7 @@ function describe(message: string): { summary?: string; runbook?: string } {
     return {};
   }
   if (typeof description !== 'string') return {};
-  const lines = description.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
-  const runbook = lines.find((line) => line.startsWith('Runbook:'));
-  const summary = lines.find((line) => line !== runbook);
-  return { summary, runbook };
+  const { severity, summary, runbookUrl } = parseAlarmDescription(description);
+  const line = severity ? `${severity.toUpperCase()}: ${summary}` : summary;
+  return { summary: line || undefined, runbook: runbookUrl ? `Runbook: ${runbookUrl}` : undefined };
 }

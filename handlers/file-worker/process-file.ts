@@ -8,13 +8,13 @@ import type { StatusStore } from '../shared/status-store';
 import { scanCsv } from './csv-scan';
 import { ObjectGoneError } from './errors';
 import type { FileRef } from './notification';
-import { fileIdOf, fileNameOf, processedKeyOf } from './s3-layout';
+import { fileIdOf, fileNameOf, processedKeyOf } from '../../contract/s3-layout';
 import { checkUpload, type UploadRules } from './upload-rules';
 
 export interface FileProcessorDeps {
   readonly s3: S3Client;
   readonly store: StatusStore;
-  readonly rules: UploadRules & { readonly processedPrefix: string };
+  readonly rules: UploadRules;
 }
 
 interface OutcomeBase {
@@ -36,7 +36,7 @@ export function createFileProcessor(deps: FileProcessorDeps): (file: FileRef, at
   const { s3, store, rules } = deps;
 
   return async function processFile(file, attempt) {
-    const fileId = fileIdOf(file.key, rules.uploadPrefix);
+    const fileId = fileIdOf(file.key);
     const identity = { fileName: fileNameOf(file.key), bucket: file.bucket, s3Key: file.key };
     checkUpload(file, rules);
     await store.update(fileId, 'file', 'PROCESSING', { ...identity, attempts: attempt });
@@ -55,7 +55,7 @@ export function createFileProcessor(deps: FileProcessorDeps): (file: FileRef, at
     }
 
     try {
-      const processedKey = processedKeyOf(file.key, rules.uploadPrefix, rules.processedPrefix);
+      const processedKey = processedKeyOf(file.key);
       await whileAvailable(file, () =>
         s3.send(new CopyObjectCommand({ Bucket: file.bucket, Key: processedKey, CopySource: copySourceOf(file), ...copyCondition(file) })),
       );

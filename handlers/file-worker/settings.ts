@@ -5,10 +5,6 @@ import type { RetryPolicy } from '../shared/failure-policy';
 export interface FileWorkerSettings {
   /** The upload bucket: events for any other bucket are rejected. */
   readonly bucket: string;
-  /** `uploads/`: only objects below it are uploads. */
-  readonly uploadPrefix: string;
-  /** `processed/`: where a processed upload moves, same rest of key. */
-  readonly processedPrefix: string;
   /** Largest accepted file, bytes. */
   readonly maxUploadBytes: number;
   readonly statusTableName: string;
@@ -21,8 +17,6 @@ export interface FileWorkerSettings {
 export function readFileWorkerSettings(env: NodeJS.ProcessEnv = process.env): FileWorkerSettings {
   return {
     bucket: requireEnv('bucket', env),
-    uploadPrefix: requireEnv('uploadPrefix', env),
-    processedPrefix: requireEnv('processedPrefix', env),
     maxUploadBytes: requireNumberEnv('maxUploadBytes', env),
     statusTableName: requireEnv('statusTable', env),
     idempotencyTableName: requireEnv('idempotencyTable', env),

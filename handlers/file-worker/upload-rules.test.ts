@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { EmptyFileError, FileTooLargeError, NotCsvError, OutsideUploadPrefixError, WrongBucketError } from './errors';
 import type { FileRef } from './notification';
-import { decodeS3Key, fileIdOf, fileNameOf, processedKeyOf } from './s3-layout';
+import { fileIdOf, fileNameOf, processedKeyOf } from '../../contract/s3-layout';
+import { decodeS3Key } from './s3-layout';
 import { checkUpload, extensionOf } from './upload-rules';
 
 const ID = '0b9c2f7e-3f1a-4c55-9d1e-6a7b8c9d0e1f';
-const rules = { bucket: 'uploads-bucket', uploadPrefix: 'uploads/', maxUploadBytes: 1000 };
+const rules = { bucket: 'uploads-bucket', maxUploadBytes: 1000 };
 const file = (overrides: Partial<FileRef>): FileRef => ({
   bucket: 'uploads-bucket',
   key: `uploads/${ID}/orders.csv`,
@@ -29,12 +30,12 @@ describe('S3 layout', () => {
     ['uploads/not-a-uuid/orders.csv', 'not-a-uuid/orders.csv'],
     ['elsewhere/orders.csv', 'elsewhere/orders.csv'],
   ])('fileId of %s is %s', (key, fileId) => {
-    expect(fileIdOf(key, 'uploads/')).toBe(fileId);
+    expect(fileIdOf(key)).toBe(fileId);
   });
 
   it('moves to the same rest of key under processed/', () => {
-    expect(processedKeyOf(`uploads/${ID}/my report.csv`, 'uploads/', 'processed/')).toBe(`processed/${ID}/my report.csv`);
-    expect(() => processedKeyOf('other/x.csv', 'uploads/', 'processed/')).toThrow(RangeError);
+    expect(processedKeyOf(`uploads/${ID}/my report.csv`)).toBe(`processed/${ID}/my report.csv`);
+    expect(() => processedKeyOf('other/x.csv')).toThrow(RangeError);
   });
 
   it('names a file by its last key segment', () => {

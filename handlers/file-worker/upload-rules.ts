@@ -4,11 +4,10 @@
  */
 import { EmptyFileError, FileTooLargeError, NotCsvError, OutsideUploadPrefixError, WrongBucketError } from './errors';
 import type { FileRef } from './notification';
-import { fileNameOf, keyBelow } from './s3-layout';
+import { fileNameOf, keyBelow, UPLOAD_PREFIX } from '../../contract/s3-layout';
 
 export interface UploadRules {
   readonly bucket: string;
-  readonly uploadPrefix: string;
   readonly maxUploadBytes: number;
 }
 
@@ -28,8 +27,8 @@ export function extensionOf(fileName: string): string {
 /** Throws the PermanentError that rejects this upload, if any. */
 export function checkUpload(file: FileRef, rules: UploadRules): void {
   if (file.bucket !== rules.bucket) throw new WrongBucketError(`bucket ${file.bucket} is not the upload bucket ${rules.bucket}`);
-  if (keyBelow(file.key, rules.uploadPrefix) === undefined) {
-    throw new OutsideUploadPrefixError(`key ${file.key} is not under ${rules.uploadPrefix}`);
+  if (keyBelow(file.key, UPLOAD_PREFIX) === undefined) {
+    throw new OutsideUploadPrefixError(`key ${file.key} is not under ${UPLOAD_PREFIX}`);
   }
   const extension = extensionOf(fileNameOf(file.key));
   if (extension !== '' && !CSV_EXTENSIONS.includes(extension)) {

@@ -22,7 +22,7 @@ import type { StatusStore } from '../shared/status-store';
 import { UnparseableMessageError } from './errors';
 import { parseNotification, type Delivery, type FileRef, type Notification } from './notification';
 import { createFileProcessor, type FileOutcome } from './process-file';
-import { fileIdOf } from './s3-layout';
+import { fileIdOf } from '../../contract/s3-layout';
 import type { FileWorkerSettings } from './settings';
 
 export interface FileWorkerDeps {
@@ -107,7 +107,7 @@ export function createFileWorker(deps: FileWorkerDeps): (event: SQSEvent, contex
   }
 
   async function handleFile(record: SQSRecord, file: FileRef, via: Delivery): Promise<void> {
-    const fileId = fileIdOf(file.key, settings.uploadPrefix);
+    const fileId = fileIdOf(file.key);
     logger.appendKeys({ fileId, s3Key: file.key });
     try {
       const result = await traceRecord(tracer, 'file', { fileId }, () => processFileOnce(file, attemptOf(record)));

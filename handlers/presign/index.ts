@@ -12,7 +12,6 @@ const deps: PresignDeps = {
   // upload then fails; a presigned PUT carries no checksum unless the operation requires one.
   s3: tracer.captureAWSv3Client(new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED' })),
   bucket: requireEnv('bucket'),
-  uploadPrefix: requireEnv('uploadPrefix'),
   expirySeconds: requireNumberEnv('presignExpirySeconds'),
   maxUploadBytes: requireNumberEnv('maxUploadBytes'),
   allowedContentTypes: requireEnv('allowedContentTypes')

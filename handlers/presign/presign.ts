@@ -11,6 +11,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
+import { uploadKeyOf } from '../../contract/s3-layout';
 import { describeIssues } from '../shared/errors';
 import { errorResponse, HttpError, jsonResponse, readJsonBody } from '../shared/http';
 import { fileNameProblem, generatedFileName } from './file-name';
@@ -22,7 +23,6 @@ const MAX_PRESIGN_BODY_BYTES = 4096;
 export interface PresignSettings {
   readonly bucket: string;
   /** Key prefix of uploads, with its trailing slash (`uploads/`). */
-  readonly uploadPrefix: string;
   readonly expirySeconds: number;
   readonly maxUploadBytes: number;
   /** Media types a client may declare (compared case-insensitively, parameters such as `charset` aside). */
@@ -101,7 +101,7 @@ async function createUpload(request: PresignRequest, deps: PresignDeps): Promise
   const fileId = randomUUID();
   deps.logger.appendKeys({ fileId });
   deps.tracer.putAnnotation('fileId', fileId);
-  const s3Key = `${deps.uploadPrefix}${fileId}/${request.fileName ?? generatedFileName(now)}`;
+  const s3Key = uploadKeyOf(fileId, request.fileName ?? generatedFileName(now));
   const headers: Record<string, string> = {};
   if (request.contentType !== undefined) headers['Content-Type'] = request.contentType;
   if (request.size !== undefined) headers['Content-Length'] = String(request.size);

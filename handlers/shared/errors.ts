@@ -2,7 +2,7 @@
  * Failure classes shared by the handlers. A `PermanentError` is bad input: retrying cannot help, so it
  * is recorded and acknowledged. Anything else is transient and retried with backoff until the DLQ.
  */
-import type { LastError } from './status-item';
+import type { LastError } from '../../contract/status-item';
 
 export class PermanentError extends Error {
   override readonly name: string = 'PermanentError';

@@ -14,7 +14,7 @@ import { MetricResolution, MetricUnit, type Metrics } from '@aws-lambda-powertoo
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { describeError } from './errors';
-import type { ItemKind, LastError } from './status-item';
+import type { ItemKind, LastError } from '../../contract/status-item';
 import type { StatusStore } from './status-store';
 
 /** SQS refuses visibility timeouts over 12 hours. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { METRICS_NAMESPACE } from './env';
+import { METRICS_NAMESPACE } from '../../contract/metrics';
 import { instrument, instrumented } from './powertools';
 import { captureOutput, emittedMetric, lambdaContext, POWERTOOLS_TEST_ENV } from './test-fixtures';
 

@@ -12,7 +12,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 
-import { METRICS_NAMESPACE } from './env';
+import { METRICS_NAMESPACE } from '../../contract/metrics';
 
 export interface Instrumentation {
   readonly logger: Logger;

@@ -4,7 +4,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ItemKind, ItemStatus, LastError, StatusItem } from './status-item';
+import type { ItemKind, ItemStatus, LastError, StatusItem } from '../../contract/status-item';
 
 type Fields = Partial<Omit<StatusItem, 'id' | 'kind' | 'status' | 'createdAt' | 'updatedAt'>>;
 

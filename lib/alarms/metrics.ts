@@ -3,7 +3,7 @@
  * `Tidewatch`, dimensions `service` + `stage`, as handlers/shared/powertools.ts emits them) and the ones
  * SQS, Lambda and API Gateway publish.
  */
-import { METRICS_NAMESPACE } from '../../handlers/shared/env';
+import { METRICS_NAMESPACE } from '../../contract/metrics';
 import type { MetricSpec } from './model';
 
 /** A metric a handler emits through Powertools; `service` is the handler's name, e.g. `file-worker`. */

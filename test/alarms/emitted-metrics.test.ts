@@ -15,7 +15,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fakeBucket, fakeIdempotencyTable, fakeStatusTable } from '../../handlers/file-worker/aws-fakes';
 import { s3Event, TEST_BUCKET } from '../../handlers/file-worker/test-events';
-import { METRICS_NAMESPACE } from '../../handlers/shared/env';
+import { METRICS_NAMESPACE } from '../../contract/metrics';
 import { captureOutput, lambdaContext, POWERTOOLS_TEST_ENV, sqsRecord, type EmfDocument } from '../../handlers/shared/test-fixtures';
 import type { WorkQueue } from '../../lib/work-queue';
 import { references, synthesize } from '../stack/synth';

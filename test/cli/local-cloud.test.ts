@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DlqPeekReport } from '../../cli/dlq-peek';
 import type { StatusReport } from '../../cli/status';
 import { s3Event } from '../../handlers/file-worker/test-events';
-import type { StatusItem } from '../../handlers/shared/status-item';
+import type { StatusItem } from '../../contract/status-item';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud';
 
 const PROJECT_ROOT = join(import.meta.dirname, '..', '..');

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../handlers/shared/env';
+import { ENV } from '../../contract/env';
 import { PROJECT_ROOT } from '../../lib/instrumented-function';
 import { OUTPUT_KEYS } from '../../lib/tidewatch-stack';
 import { asList, references, resourcesOfType, roleStatements, synthesize, type Json } from './synth';
@@ -253,7 +253,6 @@ describe('functions', () => {
   const expectedEnvironment: Record<FunctionName, () => Record<string, unknown>> = {
     presign: () => ({
       [ENV.bucket]: ref(bucket),
-      [ENV.uploadPrefix]: 'uploads/',
       [ENV.presignExpirySeconds]: '120',
       [ENV.maxUploadBytes]: '1048576',
       [ENV.allowedContentTypes]: 'text/csv,text/plain',
@@ -262,8 +261,6 @@ describe('functions', () => {
       [ENV.bucket]: ref(bucket),
       [ENV.statusTable]: statusTable(),
       [ENV.idempotencyTable]: idempotencyTable(),
-      [ENV.uploadPrefix]: 'uploads/',
-      [ENV.processedPrefix]: 'processed/',
       [ENV.maxUploadBytes]: '1048576',
       [ENV.queueUrl]: ref(stack.files.queue),
       [ENV.maxReceiveCount]: '4',

@@ -15,7 +15,7 @@ import { vi } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../../local/cloud';
 import type { SynthesizedStack } from '../../../local/template/model';
 import { synthesizeTemplate } from '../../../local/template/synthesize';
-import type { StatusItem } from '../../../handlers/shared/status-item';
+import type { StatusItem } from '../../../contract/status-item';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../../..');
 

@@ -1,5 +1,5 @@
 /**
- * The status table item (DESIGN §1): one per file (id = fileId) and per job (id = jobId).
+ * The status table item: one per file (id = fileId) and per job (id = jobId).
  * Content-hash markers for duplicate detection live in the same table under `content#<sha256>` ids
  * with kind `content`, so the first writer of a content hash wins atomically.
  */
@@ -17,6 +17,8 @@ export interface LastError {
 export interface StatusItem {
   readonly id: string;
   readonly kind: ItemKind;
+  /** The work queue the item went through (`files`, `jobs`, or a team's own). */
+  readonly queue?: string;
   readonly status: ItemStatus;
   /** Files: the object's name (last key segment). */
   readonly fileName?: string;
@@ -46,3 +48,12 @@ export interface StatusItem {
   readonly updatedAt: string;
   readonly completedAt?: string;
 }
+
+/**
+ * The status table's secondary indexes, so listings are queries, not scans: recent items of a queue,
+ * and items in a status (FAILED this week), each newest first by `updatedAt`.
+ */
+export const STATUS_INDEXES = {
+  byQueue: { indexName: 'byQueueAndTime', partitionKey: 'queue', sortKey: 'updatedAt' },
+  byStatus: { indexName: 'byStatusAndTime', partitionKey: 'status', sortKey: 'updatedAt' },
+} as const;

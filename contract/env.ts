@@ -1,0 +1,38 @@
+/**
+ * The environment contract between the stack (lib/), the handlers and the local cloud: the stack sets
+ * exactly these variables; handlers read them only through `requireEnv`/`optionalEnv`.
+ */
+export const ENV = {
+  /** Stage name; every metric carries it as the `stage` dimension. */
+  stage: 'TIDEWATCH_STAGE',
+  /** Status table (item shape in contract/status-item.ts). */
+  statusTable: 'STATUS_TABLE_NAME',
+  /** Powertools idempotency table. */
+  idempotencyTable: 'IDEMPOTENCY_TABLE_NAME',
+  /** Seconds a finished item's idempotency record is kept: the dead-letter retention, so a redrive of an old message is still recognised. */
+  idempotencyTtlSeconds: 'IDEMPOTENCY_TTL_SECONDS',
+  /** Upload bucket. */
+  bucket: 'BUCKET_NAME',
+  /** Presigned URL lifetime, seconds. */
+  presignExpirySeconds: 'PRESIGN_EXPIRY_SECONDS',
+  /** Largest accepted upload, bytes. */
+  maxUploadBytes: 'MAX_UPLOAD_BYTES',
+  /** Comma-separated content types allowed on POST /presign. */
+  allowedContentTypes: 'ALLOWED_CONTENT_TYPES',
+  /** Largest POST /jobs body, bytes. */
+  maxJobBodyBytes: 'MAX_JOB_BODY_BYTES',
+  /** The work queue a worker consumes: its name (the `queue` dimension of its metrics, the `queue` of its status items). */
+  workQueue: 'WORK_QUEUE_NAME',
+  /** URL of the queue a worker consumes (for ChangeMessageVisibility backoff). */
+  queueUrl: 'QUEUE_URL',
+  /** JSON object of the job queues POST /jobs may send to: `{ "<queue name>": "<queue URL>" }`. */
+  jobQueueUrls: 'JOB_QUEUE_URLS',
+  /** The job queue POST /jobs sends to when the request names none. */
+  defaultJobQueue: 'DEFAULT_JOB_QUEUE',
+  /** The DLQ's maxReceiveCount: a record on this receive is on its final attempt. */
+  maxReceiveCount: 'MAX_RECEIVE_COUNT',
+  /** Base of the exponential retry backoff, seconds. */
+  retryBackoffBaseSeconds: 'RETRY_BACKOFF_BASE_SECONDS',
+} as const;
+
+export type EnvKey = keyof typeof ENV;

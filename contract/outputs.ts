@@ -1,0 +1,36 @@
+/**
+ * The stack's outputs: the CLI, `runbooks/env.sh` and the local cloud find every resource by these keys.
+ */
+import { titleOf } from './naming';
+
+/** Outputs every stack has. */
+export const STACK_OUTPUT_KEYS = [
+  'BucketName',
+  'ApiUrl',
+  'DownloadUrl',
+  'StatusTableName',
+  'PagingTopicArn',
+  'DashboardName',
+  /** The work queues' names, comma-separated: what the per-queue keys below exist for. */
+  'WorkQueueNames',
+] as const;
+export type StackOutputKey = (typeof STACK_OUTPUT_KEYS)[number];
+
+/** `FilesQueueUrl`, `ReportsQueueUrl`, ... */
+export function queueUrlOutputKey(queue: string): string {
+  return `${titleOf(queue)}QueueUrl`;
+}
+
+/** `FilesDeadLetterQueueUrl`, `ReportsDeadLetterQueueUrl`, ... */
+export function deadLetterQueueUrlOutputKey(queue: string): string {
+  return `${titleOf(queue)}DeadLetterQueueUrl`;
+}
+
+/** The `WorkQueueNames` output's value. */
+export function formatWorkQueueNames(queues: readonly string[]): string {
+  return queues.join(',');
+}
+
+export function parseWorkQueueNames(value: string): string[] {
+  return value.split(',').map((name) => name.trim()).filter(Boolean);
+}
