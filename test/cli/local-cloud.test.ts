@@ -18,6 +18,7 @@ import type { StatusReport } from '../../cli/status';
 import { s3Event } from '../../handlers/file-worker/test-events';
 import type { StatusItem } from '../../contract/status-item';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud';
+import { DrivenClock } from '../support/driven-clock';
 
 const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
 const TSX = join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
@@ -29,7 +30,15 @@ let cloudWatch: CloudWatchClient;
 let documents: DynamoDBDocumentClient;
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ port: 0, apiPort: 0, downloadPort: 0, stateDirectory: mkdtempSync(join(tmpdir(), 'tidewatch-cli-')), pollWaitSeconds: 2 });
+  cloud = await startLocalCloud({
+    port: 0,
+    apiPort: 0,
+    downloadPort: 0,
+    stateDirectory: mkdtempSync(join(tmpdir(), 'tidewatch-cli-')),
+    pollWaitSeconds: 2,
+    // Alarms are evaluated once, at start, and then only if a test moves the clock: states the tests read hold.
+    cloudWatchClock: new DrivenClock({ paused: true }),
+  });
   const config = { endpoint: cloud.endpoints.aws, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
   sqs = new SQSClient(config);
   cloudWatch = new CloudWatchClient(config);
@@ -160,14 +169,10 @@ describe('tidewatch against the local cloud', () => {
 
   it('status with an alarm forced to ALARM: exit 2, the alarm with its runbook first, and in the recent pages', async () => {
     const alarmName = 'Tidewatch-local-jobs-dead-lettered';
-    // SetAlarmState holds only until the alarm's next evaluation (every 10 s here): set it again when that came first.
+    // The local CloudWatch's clock is paused: the forced state holds, no evaluation can undo it.
     const statusWhileForced = async (args: string[]): Promise<Run> => {
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        await cloudWatch.send(new SetAlarmStateCommand({ AlarmName: alarmName, StateValue: 'ALARM', StateReason: 'tidewatch CLI test' }));
-        const run = await tidewatch(['status', ...args]);
-        if (run.code === 2 || Date.now() > deadline) return run;
-      }
+      await cloudWatch.send(new SetAlarmStateCommand({ AlarmName: alarmName, StateValue: 'ALARM', StateReason: 'tidewatch CLI test' }));
+      return tidewatch(['status', ...args]);
     };
 
     const run = await statusWhileForced([]);

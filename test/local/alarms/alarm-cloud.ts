@@ -13,7 +13,7 @@ import { PagingInbox } from '../../../local/paging-inbox';
 import type { SynthesizedStack } from '../../../local/template/model';
 import { synthesizeTemplate } from '../../../local/template/synthesize';
 import { eventually } from '../../support/eventually';
-import { DrivenClock } from './driven-clock';
+import { DrivenClock } from '../../support/driven-clock';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../../..');
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };

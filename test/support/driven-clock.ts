@@ -3,8 +3,11 @@
  * minutes of data (a 5-minute stall, a 1-minute DLQ alarm) are driven through in seconds, while the
  * emulators, functions and pollers keep real time. Timers are real timers on the clock's time, so a
  * jump fires the ones it passes at once.
+ *
+ * A paused clock stands still until advanced: nothing is evaluated behind a test's back, so a state it
+ * set (SetAlarmState) holds until the test moves the clock.
  */
-import type { Clock, Timer } from '../../../local/cloudwatch/clock';
+import type { Clock, Timer } from '../../local/cloudwatch/clock';
 
 interface PendingTimer {
   readonly at: number;
@@ -12,12 +15,22 @@ interface PendingTimer {
   handle?: NodeJS.Timeout;
 }
 
+export interface DrivenClockOptions {
+  /** Stand still until advanced. @default false */
+  readonly paused?: boolean;
+}
+
 export class DrivenClock implements Clock {
   private offsetMs = 0;
   private readonly pending = new Set<PendingTimer>();
+  private readonly pausedAt: number | undefined;
+
+  constructor(options: DrivenClockOptions = {}) {
+    this.pausedAt = options.paused ? Date.now() : undefined;
+  }
 
   now(): number {
-    return Date.now() + this.offsetMs;
+    return (this.pausedAt ?? Date.now()) + this.offsetMs;
   }
 
   /** How far the clock runs ahead of real time. */
@@ -55,6 +68,8 @@ export class DrivenClock implements Clock {
 
   private arm(timer: PendingTimer): void {
     clearTimeout(timer.handle);
+    // Paused, a timer not yet due waits for advance() to make it due.
+    if (this.pausedAt !== undefined && timer.at > this.now()) return;
     timer.handle = setTimeout(
       () => {
         this.pending.delete(timer);
