@@ -3,14 +3,14 @@
  * (DescribeStacks), so the CLI needs no configuration beyond the stack's name.
  */
 import { DescribeStacksCommand, type CloudFormationClient, type Stack } from '@aws-sdk/client-cloudformation';
-import type { OutputKey } from '../lib/tidewatch-stack';
+import type { StackOutputKey } from '../contract/outputs';
 import { CliError } from './errors';
 import type { Target } from './options';
 
 export interface StackOutputs {
   readonly stackName: string;
   /** The value of an output the command cannot work without; a clear error when the stack lacks it. */
-  require(key: OutputKey): string;
+  require(key: StackOutputKey | (string & {})): string;
 }
 
 export async function readStackOutputs(cloudFormation: CloudFormationClient, target: Target): Promise<StackOutputs> {

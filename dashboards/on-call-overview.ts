@@ -13,8 +13,10 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { DefaultDashboardFactory, MonitoringFacade, type CustomMetricGroup } from 'cdk-monitoring-constructs';
 import { Construct } from 'constructs';
 import { metricOf } from '../lib/alarms/alarm-builder';
-import { DURATION_WARNING_SHARE, WORK_QUEUES, type WorkQueueSource } from '../lib/alarms/catalogue';
-import { lambdaMetric, sqsMetric, tidewatchMetric } from '../lib/alarms/metrics';
+import { METRICS } from '../contract/metrics';
+import { titleOf } from '../contract/naming';
+import { DURATION_WARNING_SHARE, type WorkQueueSource } from '../lib/alarms/catalogue';
+import { lambdaMetric, sqsMetric, workerMetric } from '../lib/alarms/metrics';
 import type { AlarmEntry, MetricSpec } from '../lib/alarms/model';
 
 /** A catalogue alarm as the dashboard shows it. */
@@ -63,7 +65,7 @@ export class OnCallOverview extends Construct {
     for (const queue of props.workQueues) {
       facade.monitorCustom({
         alarmFriendlyName: `${queue.name}-queue`,
-        humanReadableName: `${WORK_QUEUES[queue.name].title} work queue`,
+        humanReadableName: `${titleOf(queue.name)} work queue (${queue.worker})`,
         metricGroups: workQueueGroups(queue, props),
       });
     }
@@ -80,10 +82,9 @@ function graph(spec: MetricSpec, label: string): cloudwatch.Metric {
 }
 
 function workQueueGroups(queue: WorkQueueSource, props: OnCallOverviewProps): CustomMetricGroup[] {
-  const { worker } = WORK_QUEUES[queue.name];
   const sqs = (metricName: string, statistic: string, queueName = queue.queueName) => sqsMetric(metricName, queueName, statistic);
   const lambda = (metricName: string, statistic: string) => lambdaMetric(metricName, queue.workerFunctionName, statistic);
-  const custom = (metricName: string, statistic: string) => tidewatchMetric(metricName, worker, props.stage, statistic);
+  const custom = workerMetric(queue, props.stage);
   const timeoutMs = queue.workerTimeout.toMilliseconds();
   return [
     { title: 'Depth (visible)', metrics: [graph(sqs('ApproximateNumberOfMessagesVisible', 'Maximum'), 'visible')] },
@@ -97,7 +98,7 @@ function workQueueGroups(queue: WorkQueueSource, props: OnCallOverviewProps): Cu
       title: 'Dead letters',
       metrics: [
         graph(sqs('ApproximateNumberOfMessagesVisible', 'Maximum', queue.deadLetterQueueName), 'in DLQ'),
-        graph(custom('DeadLettered', 'Sum'), 'dead-lettered'),
+        graph(custom(METRICS.deadLettered, 'Sum'), 'dead-lettered'),
       ],
     },
     {
@@ -117,7 +118,7 @@ function workQueueGroups(queue: WorkQueueSource, props: OnCallOverviewProps): Cu
     { title: 'Worker concurrency', metrics: [graph(lambda('ConcurrentExecutions', 'Maximum'), 'concurrent executions')] },
     {
       title: 'End-to-end latency (ms)',
-      metrics: [graph(custom('EndToEndLatency', 'p50'), 'p50'), graph(custom('EndToEndLatency', 'p99'), 'p99')],
+      metrics: [graph(custom(METRICS.endToEndLatency, 'p50'), 'p50'), graph(custom(METRICS.endToEndLatency, 'p99'), 'p99')],
       horizontalAnnotations: [{ value: props.freshnessBound.toMilliseconds(), label: 'freshness SLO bound', color: cloudwatch.Color.RED }],
     },
   ];

@@ -7,7 +7,8 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadConfig } from './config';
 import { PROJECT_ROOT } from './instrumented-function';
-import { stackName, TidewatchStack } from './tidewatch-stack';
+import { stackName } from '../contract/naming';
+import { TidewatchStack } from './tidewatch-stack';
 
 export interface CreateAppOptions {
   /** CDK context (config keys, `aws:cdk:bundling-stacks`, ...); wins over `cdk.json`. @default {} */
@@ -25,7 +26,7 @@ export function createApp(options: CreateAppOptions = {}): TidewatchApp {
   // The CLI passes cdk.json's context itself; reading it here gives tests and the local cloud the
   // same feature flags, hence the same template, as `cdk synth`.
   const app = new App({ context: { ...projectContext(), ...options.context }, outdir: options.outdir });
-  const config = loadConfig((key) => app.node.tryGetContext(key));
+  const config = loadConfig(app.node.getAllContext());
   const stack = new TidewatchStack(app, stackName(config.stage), { config });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };

@@ -2,22 +2,27 @@
  * Tidewatch configuration: one typed place, every key with a documented default.
  *
  * Values come from CDK context (`cdk.json`, `--context key=value` or `-c tidewatch='{"...":...}'`).
- * A single `tidewatch` context object wins over individual keys, which win over the defaults.
+ * A single `tidewatch` context object wins over individual keys, which win over the defaults. Work
+ * queues merge by name into the default ones, so one entry adds a queue and keeps `files` and `jobs`.
  */
+import { DEFAULT_STAGE, STAGE_PATTERN, WORK_QUEUE_NAME_PATTERN } from '../contract/naming';
+import { isWorkerName, WORKERS, type WorkerName } from '../contract/workers';
 
 /** Settings of one work queue (queue + DLQ + worker). */
 export interface WorkQueueSettings {
+  /** The worker kind that runs the queue: a folder under `handlers/` (see contract/workers.ts). */
+  readonly worker: WorkerName;
   /** Records per worker invocation. @default 10 */
   readonly batchSize: number;
   /** Seconds the poller may wait to fill a batch. @default 1 */
   readonly maxBatchingWindowSeconds: number;
   /** Most concurrent worker invocations for this queue (SQS event source `maxConcurrency`, 2..1000). @default 10 */
   readonly maxConcurrency: number;
-  /** Worker timeout in seconds (Lambda's 900 s cap keeps 6 × this under SQS's 12-hour visibility limit). @default 60 files, 30 jobs */
+  /** Worker timeout in seconds (Lambda's 900 s cap keeps 6 × this under SQS's 12-hour visibility limit). @default 60 files, 30 others */
   readonly workerTimeoutSeconds: number;
-  /** Worker memory in MiB. @default 512 */
+  /** Worker memory in MiB. @default 512 files, 256 others */
   readonly workerMemoryMiB: number;
-  /** Age of the oldest waiting message, seconds, above which the queue-age alarm fires. @default 300 (files), 120 (jobs) */
+  /** Age of the oldest waiting message, seconds, above which the queue-age alarm fires. @default 300 files, 120 others */
   readonly maxMessageAgeSeconds: number;
 }
 
@@ -46,10 +51,12 @@ export interface TidewatchConfig {
   readonly noncurrentVersionExpirationDays: number;
   /** Log level of every handler. @default 'INFO' */
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-  /** The files work queue. */
-  readonly files: WorkQueueSettings;
-  /** The jobs work queue. */
-  readonly jobs: WorkQueueSettings;
+  /**
+   * The work queues by name (a short lowercase word): each gets its queue, DLQ, worker, alarms,
+   * dashboard row, outputs and CLI name. Entries merge into the defaults by name.
+   * @default files (file-worker, fed by uploads) and jobs (job-worker, fed by POST /jobs)
+   */
+  readonly workQueues: Readonly<Record<string, WorkQueueSettings>>;
   /** Email addresses subscribed to the paging topic (each confirms its subscription). @default [] */
   readonly pagingEmails: readonly string[];
   /** HTTPS endpoints subscribed to the paging topic, e.g. an incident tool's webhook. @default [] */
@@ -64,8 +71,18 @@ export interface TidewatchConfig {
   readonly freshnessSloSeconds: number;
 }
 
+/** A queue's settings where its entry does not give them. */
+export const DEFAULT_WORK_QUEUE_SETTINGS: Omit<WorkQueueSettings, 'worker'> = {
+  batchSize: 10,
+  maxBatchingWindowSeconds: 1,
+  maxConcurrency: 10,
+  workerTimeoutSeconds: 30,
+  workerMemoryMiB: 256,
+  maxMessageAgeSeconds: 120,
+};
+
 export const DEFAULT_CONFIG: TidewatchConfig = {
-  stage: 'dev',
+  stage: DEFAULT_STAGE,
   allowedOrigins: ['*'],
   presignExpirySeconds: 300,
   maxUploadBytes: 100 * 1024 * 1024,
@@ -77,8 +94,10 @@ export const DEFAULT_CONFIG: TidewatchConfig = {
   deadLetterRetentionDays: 14,
   noncurrentVersionExpirationDays: 30,
   logLevel: 'INFO',
-  files: { batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 10, workerTimeoutSeconds: 60, workerMemoryMiB: 512, maxMessageAgeSeconds: 300 },
-  jobs: { batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 10, workerTimeoutSeconds: 30, workerMemoryMiB: 256, maxMessageAgeSeconds: 120 },
+  workQueues: {
+    files: { ...DEFAULT_WORK_QUEUE_SETTINGS, worker: 'file-worker', workerTimeoutSeconds: 60, workerMemoryMiB: 512, maxMessageAgeSeconds: 300 },
+    jobs: { ...DEFAULT_WORK_QUEUE_SETTINGS, worker: 'job-worker' },
+  },
   pagingEmails: [],
   pagingHttpsUrls: [],
   runbookBaseUrl: 'https://github.com/tidewatch/tidewatch/blob/main/runbooks',
@@ -91,28 +110,38 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-type ContextReader = (key: string) => unknown;
+/** Context keys that belong to others: what the preview deployment passes beside the config. */
+const DEPLOY_CONTEXT_KEYS = ['pr', 'repo', 'sha', 'runId'];
+/** Keys of earlier versions, and where their settings live now. */
+const MOVED_KEYS: Record<string, string> = { files: 'workQueues.files', jobs: 'workQueues.jobs' };
 
-/** Reads the configuration from CDK context (`node.tryGetContext`), validates it and fills defaults. */
-export function loadConfig(tryGetContext: ContextReader): TidewatchConfig {
-  const object = parseMaybeJson(tryGetContext('tidewatch')) ?? {};
-  if (typeof object !== 'object' || Array.isArray(object)) throw new ConfigError('context "tidewatch" must be a JSON object');
-  const pick = (key: string): unknown => (object as Record<string, unknown>)[key] ?? parseMaybeJson(tryGetContext(key));
-  const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(DEFAULT_CONFIG)) {
-    const value = pick(key);
-    if (value !== undefined) raw[key] = value;
-  }
-  return validateConfig(raw);
+/** CDK's own context (feature flags, lookups, bundling): names holding `:` or starting with `@` or `aws:`. */
+function isCdkContextKey(key: string): boolean {
+  return key.includes(':') || key.startsWith('@') || key.startsWith('aws:');
+}
+
+/**
+ * Reads the configuration from the whole CDK context (`node.getAllContext()`), validates it and fills
+ * defaults. A key that is neither config, CDK's own nor a deploy key is refused: a typo must not
+ * synthesize silently with a default.
+ */
+export function loadConfig(context: Readonly<Record<string, unknown>>): TidewatchConfig {
+  const object = parseMaybeJson(context.tidewatch) ?? {};
+  if (typeof object !== 'object' || object === null || Array.isArray(object)) throw new ConfigError('context "tidewatch" must be a JSON object');
+  const singles = Object.entries(context).filter(([key]) => key !== 'tidewatch' && !isCdkContextKey(key) && !DEPLOY_CONTEXT_KEYS.includes(key));
+  const raw: Record<string, unknown> = Object.fromEntries(singles.map(([key, value]) => [key, parseMaybeJson(value)]));
+  return validateConfig({ ...raw, ...(object as Record<string, unknown>) });
 }
 
 /** Merges a partial configuration over the defaults and checks every value; throws ConfigError naming the key. */
 export function validateConfig(raw: Record<string, unknown>): TidewatchConfig {
+  const moved = Object.keys(raw).filter((key) => key in MOVED_KEYS);
+  if (moved.length > 0) throw new ConfigError(moved.map((key) => `config key ${key} has moved: set ${MOVED_KEYS[key]} instead`).join('; '));
   const unknownKeys = Object.keys(raw).filter((key) => !(key in DEFAULT_CONFIG));
-  if (unknownKeys.length > 0) throw new ConfigError(`unknown config key(s): ${unknownKeys.join(', ')}`);
+  if (unknownKeys.length > 0) throw new ConfigError(`unknown config key(s): ${unknownKeys.join(', ')} (known: ${Object.keys(DEFAULT_CONFIG).join(', ')})`);
   const d = DEFAULT_CONFIG;
   const config: TidewatchConfig = {
-    stage: stringValue(raw, 'stage', d.stage, /^[a-z0-9][a-z0-9-]{0,19}$/i),
+    stage: stringValue(raw, 'stage', d.stage, STAGE_PATTERN),
     allowedOrigins: stringList(raw, 'allowedOrigins', d.allowedOrigins),
     presignExpirySeconds: integer(raw, 'presignExpirySeconds', d.presignExpirySeconds, 1, 7 * 24 * 3600),
     maxUploadBytes: integer(raw, 'maxUploadBytes', d.maxUploadBytes, 1, 5 * 1024 ** 3),
@@ -124,8 +153,7 @@ export function validateConfig(raw: Record<string, unknown>): TidewatchConfig {
     deadLetterRetentionDays: integer(raw, 'deadLetterRetentionDays', d.deadLetterRetentionDays, 1, 14),
     noncurrentVersionExpirationDays: integer(raw, 'noncurrentVersionExpirationDays', d.noncurrentVersionExpirationDays, 1, 3650),
     logLevel: oneOf(raw, 'logLevel', d.logLevel, ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const),
-    files: workQueue(raw, 'files', d.files),
-    jobs: workQueue(raw, 'jobs', d.jobs),
+    workQueues: workQueues(raw.workQueues, d.workQueues),
     pagingEmails: optionalList(raw, 'pagingEmails', d.pagingEmails, 'email addresses', (item) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(item)),
     pagingHttpsUrls: optionalList(raw, 'pagingHttpsUrls', d.pagingHttpsUrls, 'https:// URLs', (item) => URL.canParse(item) && new URL(item).protocol === 'https:'),
     runbookBaseUrl: stringValue(raw, 'runbookBaseUrl', d.runbookBaseUrl, /^https?:\/\/[^\s]+[^\s/]$/),
@@ -138,14 +166,40 @@ export function validateConfig(raw: Record<string, unknown>): TidewatchConfig {
   return config;
 }
 
-function workQueue(raw: Record<string, unknown>, key: string, defaults: WorkQueueSettings): WorkQueueSettings {
-  const value = parseMaybeJson(raw[key]) ?? {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`${key} must be an object`);
-  const object = value as Record<string, unknown>;
-  const unknownKeys = Object.keys(object).filter((k) => !(k in defaults));
+/** The default queues with the given entries merged in by name; then the rules that span queues. */
+function workQueues(value: unknown, defaults: Readonly<Record<string, WorkQueueSettings>>): Readonly<Record<string, WorkQueueSettings>> {
+  const given = parseMaybeJson(value) ?? {};
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) throw new ConfigError('workQueues must be an object of work queues by name');
+  const names = [...new Set([...Object.keys(defaults), ...Object.keys(given)])];
+  const queues = Object.fromEntries(names.map((name) => [name, workQueue(name, (given as Record<string, unknown>)[name], defaults[name])]));
+  const runBy = (worker: WorkerName) => names.filter((name) => queues[name]!.worker === worker);
+  // The upload bucket notifies one queue: a second file-worker queue would process every upload twice.
+  if (runBy('file-worker').length !== 1) throw new ConfigError(`exactly one work queue must run file-worker (it is fed by the uploads), got ${runBy('file-worker').join(', ') || 'none'}`);
+  if (runBy('job-worker').length === 0) throw new ConfigError('at least one work queue must run job-worker (POST /jobs sends to it)');
+  return queues;
+}
+
+function workQueue(name: string, value: unknown, defaults: WorkQueueSettings | undefined): WorkQueueSettings {
+  const key = `workQueues.${name}`;
+  if (!WORK_QUEUE_NAME_PATTERN.test(name)) {
+    throw new ConfigError(`${key}: a work queue's name must be one short lowercase word (${WORK_QUEUE_NAME_PATTERN}), so every name derived from it stays valid`);
+  }
+  const entry = parseMaybeJson(value) ?? {};
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new ConfigError(`${key} must be an object`);
+  const object = entry as Record<string, unknown>;
+  const unknownKeys = Object.keys(object).filter((k) => k !== 'worker' && !(k in DEFAULT_WORK_QUEUE_SETTINGS));
   if (unknownKeys.length > 0) throw new ConfigError(`unknown ${key} key(s): ${unknownKeys.join(', ')}`);
+  const worker = object.worker ?? defaults?.worker;
+  if (typeof worker !== 'string' || !isWorkerName(worker)) {
+    throw new ConfigError(`${key}.worker must name a worker kind (${Object.keys(WORKERS).join(', ')}), got ${JSON.stringify(worker)}`);
+  }
+  return workQueueSettings(key, object, { ...DEFAULT_WORK_QUEUE_SETTINGS, ...defaults, worker });
+}
+
+function workQueueSettings(key: string, object: Record<string, unknown>, defaults: WorkQueueSettings): WorkQueueSettings {
   const at = (name: string) => `${key}.${name}`;
   const settings: WorkQueueSettings = {
+    worker: defaults.worker,
     batchSize: integer(object, 'batchSize', defaults.batchSize, 1, 10, at('batchSize')),
     maxBatchingWindowSeconds: integer(object, 'maxBatchingWindowSeconds', defaults.maxBatchingWindowSeconds, 0, 300, at('maxBatchingWindowSeconds')),
     maxConcurrency: integer(object, 'maxConcurrency', defaults.maxConcurrency, 2, 1000, at('maxConcurrency')),

@@ -10,6 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { PROCESSED_PREFIX } from '../contract/s3-layout';
+import { acknowledge } from './nag';
 
 export interface DeliveryProps {
   /** The private bucket holding `processed/`. */
@@ -70,6 +71,20 @@ export class Delivery extends Construct {
         actions: ['s3:GetObject'],
         notResources: [props.bucket.arnForObjects(`${PROCESSED_PREFIX}*`)],
       }),
+    );
+    acknowledge(
+      this.distribution,
+      {
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'The distribution uses the default *.cloudfront.net certificate, for which CloudFront fixes the minimum viewer protocol; a TLSv1.2_2021 policy needs a custom domain and ACM certificate, which this stack does not have.',
+      },
+      { id: 'AwsSolutions-CFR1', reason: 'Processed files are delivered to their users wherever they are; there is no geographic restriction to enforce.' },
+      {
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'The distribution serves only processed/ objects from a private S3 origin with no compute behind it, and answers 404 at the edge for every other path; Shield Standard covers network-level DDoS. A WAF web ACL with rate-based rules is left for when a custom domain and public traffic call for it.',
+      },
     );
   }
 

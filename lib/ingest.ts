@@ -9,8 +9,10 @@ import { SnsDestination, SqsDestination } from 'aws-cdk-lib/aws-s3-notifications
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { UPLOAD_PREFIX } from '../contract/s3-layout';
+import { acknowledge } from './nag';
 
 export interface IngestProps {
   readonly bucket: s3.Bucket;
@@ -28,20 +30,28 @@ export class Ingest extends Construct {
   constructor(scope: Construct, id: string, props: IngestProps) {
     super(scope, id);
     const filter: s3.NotificationKeyFilter = { prefix: UPLOAD_PREFIX };
-
-    if (!props.fanOut) {
+    if (props.fanOut) {
+      const { topic, topicKey } = fanOutTopic(this, props.filesQueue);
+      this.topic = topic;
+      this.topicKey = topicKey;
+      props.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new SnsDestination(topic), filter);
+    } else {
       // Adds the queue policy statement that lets this bucket (aws:SourceArn) send to the queue.
       props.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new SqsDestination(props.filesQueue), filter);
-      return;
     }
+    acknowledgeNotificationsHandler(Stack.of(this));
+  }
+}
+
+function fanOutTopic(scope: Construct, filesQueue: sqs.IQueue): { topic: sns.Topic; topicKey: kms.Key } {
 
     // A customer-managed key: S3 must be allowed in the key policy to publish to an encrypted topic,
     // which the AWS-managed alias/aws/sns key does not allow.
-    this.topicKey = new kms.Key(this, 'TopicKey', {
+  const topicKey = new kms.Key(scope, 'TopicKey', {
       description: 'Tidewatch upload fan-out topic',
       enableKeyRotation: true,
     });
-    this.topicKey.addToResourcePolicy(
+  topicKey.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowS3EventNotifications',
         principals: [new iam.ServicePrincipal('s3.amazonaws.com')],
@@ -49,9 +59,21 @@ export class Ingest extends Construct {
         resources: ['*'],
       }),
     );
-    this.topic = new sns.Topic(this, 'Topic', { masterKey: this.topicKey, enforceSSL: true });
-    // Not raw delivery: the worker reads the SNS envelope, as any other subscriber would.
-    this.topic.addSubscription(new SqsSubscription(props.filesQueue));
-    props.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new SnsDestination(this.topic), filter);
+  const topic = new sns.Topic(scope, 'Topic', { masterKey: topicKey, enforceSSL: true });
+  // Not raw delivery: the worker reads the SNS envelope, as any other subscriber would.
+  topic.addSubscription(new SqsSubscription(filesQueue));
+  return { topic, topicKey };
+}
+
+/** The id CDK gives its singleton bucket-notifications custom resource handler (a child of the stack). */
+const BUCKET_NOTIFICATIONS_HANDLER_ID = /^BucketNotificationsHandler/;
+
+function acknowledgeNotificationsHandler(stack: Stack): void {
+  for (const handler of stack.node.children.filter((child) => BUCKET_NOTIFICATIONS_HANDLER_ID.test(child.node.id))) {
+    acknowledge(handler, {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        "aws-cdk-lib's own bucket-notifications custom resource (runs only during deployment) creates its role with this managed policy; the role is not configurable.",
+    });
   }
 }

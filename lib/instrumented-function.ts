@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { ENV } from '../contract/env';
 import { METRICS_NAMESPACE } from '../contract/metrics';
 import type { TidewatchConfig } from './config';
+import { acknowledge } from './nag';
 
 /** The repository root: `handlers/` and `package-lock.json` live here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -61,6 +62,10 @@ export class InstrumentedFunction extends Construct {
       description: `Tidewatch ${props.name} function`,
     });
     this.logGroup.grantWrite(this.role);
+    acknowledge(this.role, {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so they are granted on "*".',
+    });
 
     this.function = new NodejsFunction(this, 'Function', {
       entry: path.join(PROJECT_ROOT, this.entry),

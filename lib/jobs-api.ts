@@ -2,6 +2,7 @@
  * `POST /jobs` (submit-job: write RECEIVED, enqueue) and `GET /jobs/{id}` (job-status: read the item).
  * Each function gets only the one or two calls it makes.
  */
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -15,8 +16,10 @@ import type { StatusTables } from './status-tables';
 export interface JobsApiProps {
   readonly api: TidewatchHttpApi;
   readonly tables: StatusTables;
-  /** The jobs work queue submit-job sends to. */
-  readonly jobsQueue: sqs.IQueue;
+  /** The work queues run by the job worker, by name: POST /jobs sends to any of them. */
+  readonly jobQueues: Readonly<Record<string, sqs.IQueue>>;
+  /** The one POST /jobs sends to when the request names none. */
+  readonly defaultJobQueue: string;
   readonly config: Pick<TidewatchConfig, 'stage' | 'logLevel' | 'maxJobBodyBytes'>;
 }
 
@@ -34,7 +37,8 @@ export class JobsApi extends Construct {
       config,
       environment: {
         [ENV.statusTable]: statusTableName,
-        [ENV.queueUrl]: props.jobsQueue.queueUrl,
+        [ENV.jobQueueUrls]: Stack.of(this).toJsonString(Object.fromEntries(Object.entries(props.jobQueues).map(([name, queue]) => [name, queue.queueUrl]))),
+        [ENV.defaultJobQueue]: props.defaultJobQueue,
         [ENV.maxJobBodyBytes]: String(config.maxJobBodyBytes),
       },
     });
@@ -45,7 +49,7 @@ export class JobsApi extends Construct {
     iam.Grant.addToPrincipal({
       grantee: this.submitJob.function,
       actions: ['sqs:SendMessage'],
-      resourceArns: [props.jobsQueue.queueArn],
+      resourceArns: Object.values(props.jobQueues).map((queue) => queue.queueArn),
     });
     props.api.addLambdaRoute(HttpMethod.POST, '/jobs', this.submitJob.function);
 

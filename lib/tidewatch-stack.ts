@@ -1,54 +1,40 @@
 /**
- * The Tidewatch pipeline stack (issue 2): upload bucket, ingest, the files and jobs work queues, the
- * HTTP API, delivery and the tables, composed from one construct per concern, with the outputs the CLI
- * and the local cloud read.
+ * The Tidewatch pipeline stack: upload bucket, ingest, one work queue per `workQueues` entry, the HTTP
+ * API, delivery, the tables, paging and monitoring, composed from one construct per concern, with the
+ * outputs the CLI and the local cloud read.
  */
 import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ENV } from '../contract/env';
+import { titleOf } from '../contract/naming';
+import { deadLetterQueueUrlOutputKey, formatWorkQueueNames, queueUrlOutputKey, type StackOutputKey } from '../contract/outputs';
+import type { WorkerName } from '../contract/workers';
 import { TidewatchMonitoring } from './alarms/monitoring';
 import type { TidewatchConfig } from './config';
 import { Delivery } from './delivery';
 import { TidewatchHttpApi } from './http-api';
 import { Ingest } from './ingest';
 import { JobsApi } from './jobs-api';
-import { acknowledgeNagFindings } from './nag-suppressions';
 import { Paging } from './paging';
 import { StatusTables } from './status-tables';
 import { UploadApi } from './upload-api';
 import { UploadBucket } from './upload-bucket';
 import { WorkQueue } from './work-queue';
-
-/** Output keys (exact): the CLI and the local cloud find resources by them. */
-export const OUTPUT_KEYS = [
-  'BucketName',
-  'ApiUrl',
-  'DownloadUrl',
-  'FilesQueueUrl',
-  'FilesDeadLetterQueueUrl',
-  'JobsQueueUrl',
-  'JobsDeadLetterQueueUrl',
-  'StatusTableName',
-  'PagingTopicArn',
-  'DashboardName',
-] as const;
-export type OutputKey = (typeof OUTPUT_KEYS)[number];
+import { WORKER_INTEGRATIONS } from './workers';
 
 export interface TidewatchStackProps extends StackProps {
   readonly config: TidewatchConfig;
 }
 
-/** `Tidewatch-<stage>`. */
-export function stackName(stage: string): string {
-  return `Tidewatch-${stage}`;
-}
+/** POST /jobs sends here when the request names no queue: `jobs`, or the first queue the job worker runs. */
+const DEFAULT_JOB_QUEUE = 'jobs';
 
 export class TidewatchStack extends Stack {
   readonly config: TidewatchConfig;
   readonly tables: StatusTables;
   readonly uploads: UploadBucket;
-  readonly files: WorkQueue;
-  readonly jobs: WorkQueue;
+  /** Every work queue, by name, in configuration order. */
+  readonly workQueues: Readonly<Record<string, WorkQueue>>;
   readonly ingest: Ingest;
   readonly httpApi: TidewatchHttpApi;
   readonly uploadApi: UploadApi;
@@ -65,70 +51,67 @@ export class TidewatchStack extends Stack {
     Tags.of(this).add('stage', config.stage);
 
     this.tables = new StatusTables(this, 'Tables');
-    const { statusTable, idempotencyTable } = this.tables;
     this.uploads = new UploadBucket(this, 'Uploads', config);
-    const bucket = this.uploads.bucket;
+    const resources = { uploads: this.uploads, config };
 
-    this.files = new WorkQueue(this, 'Files', {
-      workerName: 'file-worker',
-      settings: config.files,
-      config,
-      environment: {
-        [ENV.bucket]: bucket.bucketName,
-        [ENV.statusTable]: statusTable.tableName,
-        [ENV.idempotencyTable]: idempotencyTable.tableName,
-        [ENV.maxUploadBytes]: String(config.maxUploadBytes),
-      },
-    });
-    this.uploads.grantProcess(this.files.worker);
-    // DeleteItem: a file that fails after claiming its content hash releases the claim.
-    this.tables.grantStatus(this.files.worker, 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem');
-    this.tables.grantIdempotency(this.files.worker);
-    this.ingest = new Ingest(this, 'Ingest', { bucket, filesQueue: this.files.queue, fanOut: config.fanOut });
-
-    this.jobs = new WorkQueue(this, 'Jobs', {
-      workerName: 'job-worker',
-      settings: config.jobs,
-      config,
-      environment: {
-        [ENV.statusTable]: statusTable.tableName,
-        [ENV.idempotencyTable]: idempotencyTable.tableName,
-      },
-    });
-    this.tables.grantStatus(this.jobs.worker, 'GetItem', 'PutItem', 'UpdateItem');
-    this.tables.grantIdempotency(this.jobs.worker);
+    this.workQueues = Object.fromEntries(
+      Object.entries(config.workQueues).map(([name, settings]) => {
+        const integration = WORKER_INTEGRATIONS[settings.worker];
+        const workQueue = new WorkQueue(this, titleOf(name), {
+          name,
+          settings,
+          config,
+          environment: {
+            [ENV.statusTable]: this.tables.statusTable.tableName,
+            [ENV.idempotencyTable]: this.tables.idempotencyTable.tableName,
+            ...integration.environment(resources),
+          },
+        });
+        this.tables.grantStatus(workQueue.worker, ...integration.statusActions);
+        this.tables.grantIdempotency(workQueue.worker);
+        integration.grant(workQueue, resources);
+        return [name, workQueue];
+      }),
+    );
+    this.ingest = new Ingest(this, 'Ingest', { bucket: this.uploads.bucket, filesQueue: this.queuesRunBy('file-worker')[0]!.queue, fanOut: config.fanOut });
 
     this.httpApi = new TidewatchHttpApi(this, 'HttpApi', config);
     this.uploadApi = new UploadApi(this, 'UploadApi', { api: this.httpApi, uploads: this.uploads, config });
+    const jobQueues = this.queuesRunBy('job-worker');
     this.jobsApi = new JobsApi(this, 'JobsApi', {
       api: this.httpApi,
       tables: this.tables,
-      jobsQueue: this.jobs.queue,
+      jobQueues: Object.fromEntries(jobQueues.map((queue) => [queue.name, queue.queue])),
+      defaultJobQueue: jobQueues.some((queue) => queue.name === DEFAULT_JOB_QUEUE) ? DEFAULT_JOB_QUEUE : jobQueues[0]!.name,
       config,
     });
-    this.delivery = new Delivery(this, 'Delivery', { bucket, logBucket: this.uploads.accessLogBucket });
+    this.delivery = new Delivery(this, 'Delivery', { bucket: this.uploads.bucket, logBucket: this.uploads.accessLogBucket });
     this.paging = new Paging(this, 'Paging', config);
     this.monitoring = new TidewatchMonitoring(this, 'Monitoring', {
       config,
       paging: this.paging,
-      workQueues: { files: this.files, jobs: this.jobs },
+      workQueues: Object.values(this.workQueues),
       httpApi: this.httpApi,
     });
 
-    const outputs: Record<OutputKey, string> = {
-      BucketName: bucket.bucketName,
+    const outputs: Record<StackOutputKey, string> = {
+      BucketName: this.uploads.bucket.bucketName,
       ApiUrl: this.httpApi.url,
       DownloadUrl: this.delivery.url,
-      FilesQueueUrl: this.files.queue.queueUrl,
-      FilesDeadLetterQueueUrl: this.files.deadLetterQueue.queueUrl,
-      JobsQueueUrl: this.jobs.queue.queueUrl,
-      JobsDeadLetterQueueUrl: this.jobs.deadLetterQueue.queueUrl,
-      StatusTableName: statusTable.tableName,
+      StatusTableName: this.tables.statusTable.tableName,
       PagingTopicArn: this.paging.topic.topicArn,
       DashboardName: this.monitoring.dashboard.dashboardName,
+      WorkQueueNames: formatWorkQueueNames(Object.keys(this.workQueues)),
     };
     for (const [key, value] of Object.entries(outputs)) new CfnOutput(this, key, { value });
+    for (const workQueue of Object.values(this.workQueues)) {
+      new CfnOutput(this, queueUrlOutputKey(workQueue.name), { value: workQueue.queue.queueUrl, description: `The ${workQueue.name} work queue` });
+      new CfnOutput(this, deadLetterQueueUrlOutputKey(workQueue.name), { value: workQueue.deadLetterQueue.queueUrl, description: `The ${workQueue.name} dead-letter queue` });
+    }
+  }
 
-    acknowledgeNagFindings(this);
+  /** The work queues run by a worker kind, in configuration order. */
+  queuesRunBy(worker: WorkerName): WorkQueue[] {
+    return Object.values(this.workQueues).filter((queue) => queue.settings.worker === worker);
   }
 }

@@ -35,7 +35,7 @@ export class UploadApi extends Construct {
         [ENV.allowedContentTypes]: config.allowedContentTypes.join(','),
       },
     });
-    props.uploads.grantUpload(this.presign.function);
+    props.uploads.grantUpload(this.presign.role);
     props.api.addLambdaRoute(HttpMethod.POST, '/presign', this.presign.function);
   }
 }

@@ -8,8 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { PROCESSED_PREFIX, UPLOAD_PREFIX } from '../contract/s3-layout';
-
-// The layout lives with the worker that owns it (and loads without aws-cdk-lib, for the CLI).
+import { acknowledge, keyPrefixFinding } from './nag';
 
 export interface UploadBucketProps {
   /** Origins allowed to PUT to presigned URLs from a browser. */
@@ -72,8 +71,12 @@ export class UploadBucket extends Construct {
   }
 
   /** PutObject under `uploads/` (the presign function signs URLs with these rights). */
-  grantUpload(grantee: iam.IGrantable): iam.Grant {
-    return this.grantObjects(grantee, UPLOAD_PREFIX, 's3:PutObject');
+  grantUpload(role: iam.Role): iam.Grant {
+    acknowledge(role, {
+      id: keyPrefixFinding(this.bucket, UPLOAD_PREFIX),
+      reason: 'Presigned PUTs create objects with generated keys, so PutObject is scoped to the uploads/ key prefix, not to single objects.',
+    });
+    return this.grantObjects(role, UPLOAD_PREFIX, 's3:PutObject');
   }
 
   /**
@@ -81,10 +84,21 @@ export class UploadBucket extends Construct {
    * Plus ListBucket on the bucket (key names only, no content): without it S3 answers a read of a
    * vanished object with 403 instead of 404, and the worker would retry a gone upload until the DLQ.
    */
-  grantProcess(grantee: iam.IGrantable): iam.Grant {
-    iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] });
-    this.grantObjects(grantee, UPLOAD_PREFIX, 's3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject');
-    return this.grantObjects(grantee, PROCESSED_PREFIX, 's3:PutObject');
+  grantProcess(role: iam.Role): iam.Grant {
+    acknowledge(
+      role,
+      {
+        id: keyPrefixFinding(this.bucket, UPLOAD_PREFIX),
+        reason: 'The file worker reads and deletes the uploads it is notified of: keys are only known at run time, so the grant is the uploads/ key prefix.',
+      },
+      {
+        id: keyPrefixFinding(this.bucket, PROCESSED_PREFIX),
+        reason: 'The file worker writes each processed file under processed/<fileId>/: the grant is that key prefix only.',
+      },
+    );
+    iam.Grant.addToPrincipal({ grantee: role, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] });
+    this.grantObjects(role, UPLOAD_PREFIX, 's3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject');
+    return this.grantObjects(role, PROCESSED_PREFIX, 's3:PutObject');
   }
 
   private grantObjects(grantee: iam.IGrantable, prefix: string, ...actions: string[]): iam.Grant {

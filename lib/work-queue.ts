@@ -1,7 +1,7 @@
 /**
- * A work queue: the queue, its dead-letter queue, the worker function and the SQS event source that
- * feeds it with partial batch responses. Used once for files and once for jobs; the alarm and
- * dashboard issues hang their widgets and alarms on the parts exposed here.
+ * A work queue, the extension unit of Tidewatch: the queue, its dead-letter queue, the worker function
+ * and the SQS event source that feeds it with partial batch responses. The stack makes one per entry
+ * of `workQueues`; alarms, dashboard rows and outputs hang on the parts exposed here.
  */
 import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -17,21 +17,26 @@ export const VISIBILITY_TIMEOUT_FACTOR = 6;
 /** Days a message waits in a work queue before SQS drops it (unless the DLQ keeps dead letters shorter). */
 export const QUEUE_RETENTION_DAYS = 4;
 
+/** Seconds in a day: the idempotency record lives as long as a dead letter can. */
+const DAY_SECONDS = 86_400;
+
 export interface WorkQueueProps {
-  /** The worker's folder under `handlers/`, e.g. `file-worker`. */
-  readonly workerName: string;
-  /** Batch, concurrency, timeout and memory of this queue's worker. */
+  /** The queue's name (`files`, `reports`): its metrics' `queue` dimension and its items' `queue`. */
+  readonly name: string;
+  /** The worker kind that runs it, batch, concurrency, timeout and memory. */
   readonly settings: WorkQueueSettings;
   /** Stage, log level, DLQ and retry settings shared by every queue. */
   readonly config: Pick<
     TidewatchConfig,
     'stage' | 'logLevel' | 'maxReceiveCount' | 'deadLetterRetentionDays' | 'retryBackoffBaseSeconds'
   >;
-  /** The worker's variables beyond the queue's own (QUEUE_URL, MAX_RECEIVE_COUNT, RETRY_BACKOFF_BASE_SECONDS). */
+  /** The worker's variables beyond the queue's own (its name, URL, receive count, backoff and idempotency TTL). */
   readonly environment: Record<string, string>;
 }
 
 export class WorkQueue extends Construct {
+  readonly name: string;
+  readonly settings: WorkQueueSettings;
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
   readonly worker: lambda.Function;
@@ -44,6 +49,8 @@ export class WorkQueue extends Construct {
   constructor(scope: Construct, id: string, props: WorkQueueProps) {
     super(scope, id);
     const { settings, config } = props;
+    this.name = props.name;
+    this.settings = settings;
     this.workerTimeout = Duration.seconds(settings.workerTimeoutSeconds);
     this.maxReceiveCount = config.maxReceiveCount;
 
@@ -63,13 +70,15 @@ export class WorkQueue extends Construct {
     });
 
     this.instrumentedWorker = new InstrumentedFunction(this, 'Worker', {
-      name: props.workerName,
+      name: settings.worker,
       config,
       timeout: this.workerTimeout,
       memorySize: settings.workerMemoryMiB,
       environment: {
         ...props.environment,
+        [ENV.workQueue]: props.name,
         [ENV.queueUrl]: this.queue.queueUrl,
+        [ENV.idempotencyTtlSeconds]: String(config.deadLetterRetentionDays * DAY_SECONDS),
         [ENV.maxReceiveCount]: String(config.maxReceiveCount),
         [ENV.retryBackoffBaseSeconds]: String(config.retryBackoffBaseSeconds),
       },

@@ -1,7 +1,7 @@
 /**
  * Builds the catalogue's alarms with cdk-monitoring-constructs' AlarmFactory: its action strategy puts
- * the ALARM and OK actions on every paging alarm, and its runbook link makes each description
- * "<what is wrong> \r\nRunbook: <url>". Burn-rate entries become one composite alarm over one metric
+ * the ALARM and OK actions on every paging alarm; each description is the contract's format (severity
+ * and summary, queue, runbook link). Burn-rate entries become one composite alarm over one metric
  * alarm per window; only the composite pages.
  */
 import { Tags, type Duration } from 'aws-cdk-lib';
@@ -14,6 +14,8 @@ import {
   type AlarmWithAnnotation,
 } from 'cdk-monitoring-constructs';
 import { Construct } from 'constructs';
+import { formatAlarmDescription } from '../../contract/alarm-description';
+import { alarmName } from '../../contract/naming';
 import { isMathSpec, type AlarmCondition, type AlarmEntry, type AlarmSignal, type BurnRateAlarmEntry, type MetricSpec } from './model';
 
 /** The CloudWatch metric of a MetricSpec, at one period. */
@@ -47,8 +49,9 @@ interface AlarmIdentity {
   readonly alarmNameOverride: string;
   readonly alarmNameSuffix: string;
   readonly disambiguator: string;
+  /** The whole description, in the contract's format (the factory would add its own runbook line to `alarmDescription`). */
+  readonly alarmDescriptionOverride: string;
   readonly alarmDescription: string;
-  readonly runbookLink: string;
 }
 
 interface RuleCompositeAlarmProps extends AddCompositeAlarmProps {
@@ -95,7 +98,7 @@ export class CatalogueAlarms extends Construct {
 
   /** `<prefix>-<entry id>`: the entry id stays readable in pages, the console and `tidewatch status`. */
   alarmName(entryId: string): string {
-    return `${this.props.alarmDefaults.alarmNamePrefix}-${entryId}`;
+    return alarmName(this.props.alarmDefaults.alarmNamePrefix, entryId);
   }
 
   runbookUrl(runbook: string): string {
@@ -108,8 +111,8 @@ export class CatalogueAlarms extends Construct {
       alarmNameSuffix: entry.id,
       disambiguator: entry.severity,
       // The severity leads the first line: it is what a page's reader needs first.
-      alarmDescription: `${entry.severity.toUpperCase()}: ${entry.summary}`,
-      runbookLink: this.runbookUrl(entry.runbook),
+      alarmDescription: entry.summary,
+      alarmDescriptionOverride: formatAlarmDescription({ severity: entry.severity, summary: entry.summary, queue: entry.queue, runbookUrl: this.runbookUrl(entry.runbook) }),
     };
   }
 
@@ -137,7 +140,11 @@ export class CatalogueAlarms extends Construct {
         ...identity,
         alarmNameOverride: `${identity.alarmNameOverride}-${window}`,
         alarmNameSuffix: `${entry.id}-${window}`,
-        alarmDescription: `Burn-rate window of ${identity.alarmNameOverride}: over ${factor}x for ${window}. Pages only through it.`,
+        alarmDescriptionOverride: formatAlarmDescription({
+          summary: `Burn-rate window of ${identity.alarmNameOverride}: over ${factor}x for ${window}. Pages only through it.`,
+          queue: entry.queue,
+          runbookUrl: this.runbookUrl(entry.runbook),
+        }),
       };
       return this.addCondition(condition, windowIdentity, false).alarmRuleWhenAlarming;
     };

@@ -1,8 +1,9 @@
 /**
- * The alarm catalogue: the single source of truth for every Tidewatch alarm. The stack builds the
- * alarms from it (alarm-builder.ts), the dashboard shows them, each alarm's description links its
- * runbook (`runbooks/<id>.md`), and the tests check every entry against the template, the runbooks and
- * the metrics the handlers really emit.
+ * The alarm catalogue: the single source of truth for every Tidewatch alarm. Every work queue gets the
+ * same set of alarm kinds; the stack builds the alarms from it (alarm-builder.ts), the dashboard shows
+ * them, each alarm's description names its queue and links its kind's runbook (`runbooks/<kind>.md`),
+ * and the tests check every entry against the template, the runbooks and the metrics the handlers
+ * really emit.
  *
  * Every alarm treats missing data as not breaching, each for a stated reason: on a quiet, healthy
  * pipeline most of these metrics have no datapoints at all, and an alarm must then be OK, never
@@ -11,21 +12,35 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { httpApiMetric, lambdaMetric, sqsMetric, tidewatchMetric } from './metrics';
+import { METRICS } from '../../contract/metrics';
+import { queueAlarmId, titleOf } from '../../contract/naming';
+import { WORKERS, type WorkerName } from '../../contract/workers';
+import { httpApiMetric, lambdaMetric, sqsMetric, workerMetric } from './metrics';
 import type { AlarmEntry, MetricAlarmEntry } from './model';
 import { latencyBurnRateWindows, ratioBurnRateWindows } from './slo';
 
-export type WorkQueueName = 'files' | 'jobs';
+/** The alarm kinds every work queue gets: each is also the name of its runbook (`runbooks/<kind>.md`). */
+export const WORK_QUEUE_ALARM_KINDS = [
+  'dead-lettered',
+  'dlq-not-empty',
+  'queue-age',
+  'stall',
+  'worker-errors',
+  'worker-throttles',
+  'worker-duration',
+  'success-slo-burn',
+  'freshness-slo-burn',
+] as const;
+export type WorkQueueAlarmKind = (typeof WORK_QUEUE_ALARM_KINDS)[number];
 
-/** What the handlers of each work queue are called and emit (see handlers/file-worker, handlers/job-worker). */
-export const WORK_QUEUES: Readonly<Record<WorkQueueName, { title: string; item: string; worker: string; succeeded: string }>> = {
-  files: { title: 'Files', item: 'file', worker: 'file-worker', succeeded: 'FilesProcessed' },
-  jobs: { title: 'Jobs', item: 'job', worker: 'job-worker', succeeded: 'JobsSucceeded' },
-};
+/** The alarms that belong to no work queue. */
+export const API_ALARM_KINDS = ['api-5xx'] as const;
 
 /** One work queue's resources, as names or CloudFormation tokens. */
 export interface WorkQueueSource {
-  readonly name: WorkQueueName;
+  readonly name: string;
+  /** The worker kind that runs it: what it emits. */
+  readonly worker: WorkerName;
   readonly queueName: string;
   readonly deadLetterQueueName: string;
   readonly workerFunctionName: string;
@@ -55,23 +70,25 @@ export function alarmCatalogue(sources: CatalogueSources): AlarmEntry[] {
 }
 
 function workQueueAlarms(queue: WorkQueueSource, sources: CatalogueSources): AlarmEntry[] {
-  const { title, item, worker, succeeded } = WORK_QUEUES[queue.name];
-  const custom = (metricName: string, statistic: string) => tidewatchMetric(metricName, worker, sources.stage, statistic);
+  const title = titleOf(queue.name);
+  const { worker } = queue;
+  const { itemKind: item, succeeded } = WORKERS[worker];
+  const custom = workerMetric(queue, sources.stage);
   const lambda = (metricName: string, statistic: string) => lambdaMetric(metricName, queue.workerFunctionName, statistic);
-  const id = (suffix: string) => `${queue.name}-${suffix}`;
-  const metric = (entry: Omit<MetricAlarmEntry, 'kind' | 'runbook'>): MetricAlarmEntry => ({ kind: 'metric', runbook: entry.id, ...entry });
+  const id = (kind: WorkQueueAlarmKind) => queueAlarmId(queue.name, kind);
+  const of = (kind: WorkQueueAlarmKind) => ({ id: id(kind), runbook: kind, queue: queue.name });
+  const metric = (kind: WorkQueueAlarmKind, entry: Omit<MetricAlarmEntry, 'kind' | 'runbook' | 'id' | 'queue'>): MetricAlarmEntry => ({ kind: 'metric', ...of(kind), ...entry });
   const timeoutSeconds = queue.workerTimeout.toSeconds();
   const ageSeconds = queue.maxMessageAge.toSeconds();
   const freshnessSeconds = sources.freshnessSloBound.toSeconds();
 
   return [
-    metric({
-      id: id('dead-lettered'),
+    metric('dead-lettered', {
       title: `${title} dead-lettered`,
       summary: `A ${item} failed on its final attempt: its message is moving to the ${queue.name} dead-letter queue.`,
       severity: 'critical',
       // High resolution (10 s): pages within seconds of the final failure, before the DLQ metric moves.
-      signal: custom('DeadLettered', 'Sum'),
+      signal: custom(METRICS.deadLettered, 'Sum'),
       period: Duration.seconds(10),
       evaluationPeriods: 1,
       datapointsToAlarm: 1,
@@ -80,8 +97,7 @@ function workQueueAlarms(queue: WorkQueueSource, sources: CatalogueSources): Ala
       treatMissingData: TreatMissingData.NOT_BREACHING,
       missingDataReason: 'The worker emits DeadLettered only when a record dies: no data means nothing died.',
     }),
-    metric({
-      id: id('dlq-not-empty'),
+    metric('dlq-not-empty', {
       title: `${title} DLQ not empty`,
       summary: `The ${queue.name} dead-letter queue holds messages: ${item}s that were never processed.`,
       severity: 'critical',
@@ -94,8 +110,7 @@ function workQueueAlarms(queue: WorkQueueSource, sources: CatalogueSources): Ala
       treatMissingData: TreatMissingData.NOT_BREACHING,
       missingDataReason: 'SQS publishes nothing for a queue that has been idle for hours: an unused DLQ is an empty one.',
     }),
-    metric({
-      id: id('queue-age'),
+    metric('queue-age', {
       title: `${title} queue age`,
       summary: `A ${item} has waited over ${ageSeconds} s in the ${queue.name} queue: the worker is falling behind.`,
       severity: 'high',
@@ -108,8 +123,7 @@ function workQueueAlarms(queue: WorkQueueSource, sources: CatalogueSources): Ala
       treatMissingData: TreatMissingData.NOT_BREACHING,
       missingDataReason: 'SQS publishes nothing for an idle queue: nothing waits, so nothing is old.',
     }),
-    metric({
-      id: id('stall'),
+    metric('stall', {
       title: `${title} stalled`,
       summary: `${title} have waited in the ${queue.name} queue for 5 minutes and none was processed: the worker is stalled.`,
       severity: 'critical',
@@ -130,8 +144,7 @@ function workQueueAlarms(queue: WorkQueueSource, sources: CatalogueSources): Ala
       treatMissingData: TreatMissingData.NOT_BREACHING,
       missingDataReason: 'FILL(…, 0) gives a datapoint whenever SQS reports the queue; an idle queue reports nothing and is not stalled.',
     }),
-    metric({
-      id: id('worker-errors'),
+    metric('worker-errors', {
       title: `${title} worker errors`,
       summary: `Over 5% of ${worker} invocations failed (crash or timeout) in each of the last 5 minutes.`,
       severity: 'high',
@@ -148,8 +161,7 @@ function workQueueAlarms(queue: WorkQueueSource, sources: CatalogueSources): Ala
       treatMissingData: TreatMissingData.NOT_BREACHING,
       missingDataReason: NO_DATA_IS_QUIET,
     }),
-    metric({
-      id: id('worker-throttles'),
+    metric('worker-throttles', {
       title: `${title} worker throttles`,
       summary: `Lambda throttled the ${worker} in 3 of the last 5 minutes: ${item}s wait longer.`,
       severity: 'warning',
@@ -162,8 +174,7 @@ function workQueueAlarms(queue: WorkQueueSource, sources: CatalogueSources): Ala
       treatMissingData: TreatMissingData.NOT_BREACHING,
       missingDataReason: NO_DATA_IS_QUIET,
     }),
-    metric({
-      id: id('worker-duration'),
+    metric('worker-duration', {
       title: `${title} worker duration`,
       summary: `The ${worker}'s p99 duration is over ${DURATION_WARNING_SHARE * 100}% of its ${timeoutSeconds} s timeout: timeouts are near.`,
       severity: 'warning',
@@ -178,22 +189,20 @@ function workQueueAlarms(queue: WorkQueueSource, sources: CatalogueSources): Ala
     }),
     {
       kind: 'burn-rate',
-      id: id('success-slo-burn'),
-      runbook: id('success-slo-burn'),
+      ...of('success-slo-burn'),
       title: `${title} success SLO burn`,
       summary: `${title} are dead-lettered fast enough to spend the ${sources.successSloPercent}% success SLO's error budget (14.4x over 1 h and 5 min, or 6x over 6 h and 30 min).`,
       severity: 'critical',
       // Items rejected for bad input are neither good nor bad: retrying could not have helped them.
-      windows: ratioBurnRateWindows({ bad: custom('DeadLettered', 'Sum'), good: custom(succeeded, 'Sum') }, sources.successSloPercent),
+      windows: ratioBurnRateWindows({ bad: custom(METRICS.deadLettered, 'Sum'), good: custom(succeeded, 'Sum') }, sources.successSloPercent),
     },
     {
       kind: 'burn-rate',
-      id: id('freshness-slo-burn'),
-      runbook: id('freshness-slo-burn'),
+      ...of('freshness-slo-burn'),
       title: `${title} freshness SLO burn`,
       summary: `Too many ${item}s take over ${freshnessSeconds} s end to end: the ${sources.freshnessSloPercent}% freshness SLO's budget burns 14.4x (1 h and 5 min) or 6x (6 h and 30 min) too fast.`,
       severity: 'critical',
-      windows: latencyBurnRateWindows(custom('EndToEndLatency', 'p50'), sources.freshnessSloPercent, sources.freshnessSloBound),
+      windows: latencyBurnRateWindows(custom(METRICS.endToEndLatency, 'p50'), sources.freshnessSloPercent, sources.freshnessSloBound),
     },
   ];
 }

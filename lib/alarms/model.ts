@@ -4,9 +4,9 @@
  */
 import type { Duration } from 'aws-cdk-lib';
 import type { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Severity } from '../../contract/alarm-description';
 
-/** critical and high page at any hour; warning pages too, but can wait for the morning (the runbook says so). */
-export type Severity = 'critical' | 'high' | 'warning';
+export type { Severity } from '../../contract/alarm-description';
 
 /** One CloudWatch metric as a MetricStat names it. */
 export interface MetricSpec {
@@ -57,8 +57,10 @@ interface AlarmEntryBase {
   /** One line of what is wrong when it fires: the first line of the alarm's description. */
   readonly summary: string;
   readonly severity: Severity;
-  /** The runbook's id: `runbooks/<runbook>.md`. */
+  /** The runbook's id, `runbooks/<runbook>.md`: the alarm's kind, the same for every work queue. */
   readonly runbook: string;
+  /** The work queue the alarm watches; none for the API's alarms. */
+  readonly queue?: string;
 }
 
 /** One metric (or metric math) alarm. */

@@ -12,16 +12,18 @@ import type { TidewatchHttpApi } from '../http-api';
 import type { Paging } from '../paging';
 import type { WorkQueue } from '../work-queue';
 import { CatalogueAlarms } from './alarm-builder';
-import { alarmCatalogue, type WorkQueueName, type WorkQueueSource } from './catalogue';
+import { dashboardName } from '../../contract/naming';
+import { alarmCatalogue, type WorkQueueSource } from './catalogue';
 import type { AlarmEntry } from './model';
 
 export interface TidewatchMonitoringProps {
   readonly config: Pick<
     TidewatchConfig,
-    'stage' | 'files' | 'jobs' | 'runbookBaseUrl' | 'successSloPercent' | 'freshnessSloPercent' | 'freshnessSloSeconds'
+    'stage' | 'runbookBaseUrl' | 'successSloPercent' | 'freshnessSloPercent' | 'freshnessSloSeconds'
   >;
   readonly paging: Paging;
-  readonly workQueues: Readonly<Record<WorkQueueName, WorkQueue>>;
+  /** Every work queue: each gets the full alarm set and its dashboard row. */
+  readonly workQueues: readonly WorkQueue[];
   readonly httpApi: TidewatchHttpApi;
 }
 
@@ -34,17 +36,17 @@ export class TidewatchMonitoring extends Construct {
     super(scope, id);
     const { config } = props;
     const prefix = Stack.of(this).stackName;
-    const workQueues = (Object.keys(props.workQueues) as WorkQueueName[]).map((name): WorkQueueSource => {
-      const queue = props.workQueues[name];
-      return {
-        name,
+    const workQueues = props.workQueues.map(
+      (queue): WorkQueueSource => ({
+        name: queue.name,
+        worker: queue.settings.worker,
         queueName: queue.queue.queueName,
         deadLetterQueueName: queue.deadLetterQueue.queueName,
         workerFunctionName: queue.worker.functionName,
         workerTimeout: queue.workerTimeout,
-        maxMessageAge: Duration.seconds(config[name].maxMessageAgeSeconds),
-      };
-    });
+        maxMessageAge: Duration.seconds(queue.settings.maxMessageAgeSeconds),
+      }),
+    );
     const freshnessBound = Duration.seconds(config.freshnessSloSeconds);
 
     this.catalogue = alarmCatalogue({
@@ -59,7 +61,7 @@ export class TidewatchMonitoring extends Construct {
     this.alarms = new CatalogueAlarms(this, 'Alarms', { entries: this.catalogue, alarmDefaults, runbookBaseUrl: config.runbookBaseUrl });
 
     this.dashboard = new OnCallOverview(this, 'OnCallOverview', {
-      dashboardName: `${prefix}-on-call`,
+      dashboardName: dashboardName(prefix),
       stage: config.stage,
       workQueues,
       api: props.httpApi.api,

@@ -4,14 +4,15 @@
  * for CloudWatch, topic, subscriptions, ALARM and OK actions), the on-call dashboard and the outputs.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { WORK_QUEUES, type WorkQueueName } from '../../lib/alarms/catalogue';
 import { references, resourcesOfType, synthesize, type Json } from '../stack/synth';
 import { mathOf, metricStats, render, templateAlarms, type TemplateAlarm } from './template';
 
 const CONTEXT = {
   stage: 'alarms1',
-  files: { workerTimeoutSeconds: 50, maxMessageAgeSeconds: 240 },
-  jobs: { workerTimeoutSeconds: 20, maxMessageAgeSeconds: 90 },
+  workQueues: {
+    files: { workerTimeoutSeconds: 50, maxMessageAgeSeconds: 240 },
+    jobs: { workerTimeoutSeconds: 20, maxMessageAgeSeconds: 90 },
+  },
   pagingEmails: ['oncall@example.com', 'backup@example.com'],
   pagingHttpsUrls: ['https://events.example.com/tidewatch'],
   runbookBaseUrl: 'https://runbooks.example.com/tidewatch',
@@ -52,24 +53,29 @@ interface Expected {
 
 const GT = 'GreaterThanThreshold';
 
+/** The default work queues, their worker kinds and what counts a success, written out. */
+const QUEUES = { files: { worker: 'file-worker', succeeded: 'FilesProcessed' }, jobs: { worker: 'job-worker', succeeded: 'JobsSucceeded' } } as const;
+type WorkQueueName = keyof typeof QUEUES;
+/** Every worker metric carries its queue: two queues run by the same worker code never share a series. */
+const workerDimensions = (name: WorkQueueName) => ({ service: QUEUES[name].worker, stage: 'alarms1', queue: name });
+
 /** What the issue asks of each work queue's alarms, written out (not read back from the catalogue). */
 function expectedWorkQueueAlarms(name: WorkQueueName): Record<string, Expected> {
-  const queue = stack[name];
-  const { worker } = WORK_QUEUES[name];
+  const queue = stack.workQueues[name]!;
   const queueName = resolve(queue.queue.queueName);
-  const timeoutMs = CONTEXT[name].workerTimeoutSeconds * 1000;
+  const timeoutMs = CONTEXT.workQueues[name].workerTimeoutSeconds * 1000;
   const lambda = { FunctionName: resolve(queue.worker.functionName) };
   return {
     [`${name}-dead-lettered`]: {
       severity: 'CRITICAL', period: 10, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 0, comparison: GT,
-      metric: ['Tidewatch', 'DeadLettered', 'Sum', { service: worker, stage: 'alarms1' }],
+      metric: ['Tidewatch', 'DeadLettered', 'Sum', workerDimensions(name)],
     },
     [`${name}-dlq-not-empty`]: {
       severity: 'CRITICAL', period: 60, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 0, comparison: GT,
       metric: ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'Maximum', { QueueName: resolve(queue.deadLetterQueue.queueName) }],
     },
     [`${name}-queue-age`]: {
-      severity: 'HIGH', period: 60, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: CONTEXT[name].maxMessageAgeSeconds, comparison: GT,
+      severity: 'HIGH', period: 60, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: CONTEXT.workQueues[name].maxMessageAgeSeconds, comparison: GT,
       metric: ['AWS/SQS', 'ApproximateAgeOfOldestMessage', 'Maximum', { QueueName: queueName }],
     },
     [`${name}-stall`]: {
@@ -142,7 +148,7 @@ describe('the catalogue in the template', () => {
 
   it('watches each queue’s own resources: queue, DLQ, worker; the API by its id', () => {
     for (const name of ['files', 'jobs'] as const) {
-      const queue = stack[name];
+      const queue = stack.workQueues[name]!;
       expect(mathOf(alarm(`${name}-stall`).props).using.deleted!.dimensions).toEqual({ QueueName: resolve(queue.queue.queueName) });
       expect(mathOf(alarm(`${name}-worker-errors`).props).using.errors!.dimensions).toEqual({ FunctionName: resolve(queue.worker.functionName) });
     }
@@ -160,7 +166,8 @@ describe('the catalogue in the template', () => {
       // 99.5% success: the budget is 0.5% of items; a window counts only with more than one dead letter.
       expect(expression).toBe('IF(bad > 1, (IF(FILL(good, 0) + FILL(bad, 0) > 0, FILL(bad, 0) / (FILL(good, 0) + FILL(bad, 0)) / 0.005, 0)))');
       expect(using.bad).toMatchObject({ namespace: 'Tidewatch', metricName: 'DeadLettered', stat: 'Sum' });
-      expect(using.good).toMatchObject({ namespace: 'Tidewatch', metricName: WORK_QUEUES[name].succeeded, stat: 'Sum' });
+      expect(using.bad).toMatchObject({ dimensions: workerDimensions(name) });
+      expect(using.good).toMatchObject({ namespace: 'Tidewatch', metricName: QUEUES[name].succeeded, stat: 'Sum', dimensions: workerDimensions(name) });
       expect(props).toMatchObject({ EvaluationPeriods: 1, DatapointsToAlarm: 1, ComparisonOperator: GT });
     }
   });
@@ -182,7 +189,7 @@ describe('the catalogue in the template', () => {
       ].map(([period, stat]) => ({
         namespace: 'Tidewatch',
         metricName: 'EndToEndLatency',
-        dimensions: { service: WORK_QUEUES[name].worker, stage: 'alarms1' },
+        dimensions: workerDimensions(name),
         stat,
         period,
       })),
@@ -213,14 +220,19 @@ describe('paging actions and descriptions', () => {
     expect(props.Tags).toContainEqual({ Key: 'severity', Value: severity });
   });
 
-  it.each(catalogue.map((entry) => [entry.id, entry.severity] as const))('%s: one line of what is wrong, then its runbook link, within 1,024 characters', (alarmId, severity) => {
-    const description = alarm(alarmId).props.AlarmDescription as string;
-    const [what, runbook, ...rest] = description.split('\r\n');
-    expect(rest).toEqual([]);
-    expect(what).toMatch(new RegExp(`^${severity.toUpperCase()}: \\S.*$`));
-    expect(runbook).toBe(`Runbook: https://runbooks.example.com/tidewatch/${alarmId}.md`);
-    expect(description.length).toBeLessThanOrEqual(1024);
-  });
+  it.each(catalogue.map((entry) => [entry.id, entry.severity, entry.queue] as const))(
+    '%s: one line of what is wrong, its queue, then its kind’s runbook link, within 1,024 characters',
+    (alarmId, severity, queue) => {
+      const description = alarm(alarmId).props.AlarmDescription as string;
+      const lines = description.split('\n');
+      const [what, ...rest] = lines;
+      expect(what).toMatch(new RegExp(`^${severity.toUpperCase()}: \\S.*$`));
+      // One runbook per alarm kind, for every queue: the kind is the id without its queue.
+      const kind = queue ? alarmId.slice(queue.length + 1) : alarmId;
+      expect(rest).toEqual([...(queue ? [`Queue: ${queue}`] : []), `Runbook: https://runbooks.example.com/tidewatch/${kind}.md`]);
+      expect(description.length).toBeLessThanOrEqual(1024);
+    },
+  );
 
   it('matches the issue’s severities: dead letters, stalls and SLO burns are critical', () => {
     const severity = Object.fromEntries(catalogue.map((entry) => [entry.id, entry.severity]));

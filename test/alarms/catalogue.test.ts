@@ -4,7 +4,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { alarmCatalogue, type CatalogueSources } from '../../lib/alarms/catalogue';
+import { alarmCatalogue, API_ALARM_KINDS, WORK_QUEUE_ALARM_KINDS, type CatalogueSources } from '../../lib/alarms/catalogue';
 import { conditionsOf, isMathSpec, type MetricAlarmEntry } from '../../lib/alarms/model';
 import { BURN_RATE_WINDOWS, burnPercentile, errorBudget } from '../../lib/alarms/slo';
 import { ConfigError, DEFAULT_CONFIG, validateConfig } from '../../lib/config';
@@ -12,8 +12,8 @@ import { ConfigError, DEFAULT_CONFIG, validateConfig } from '../../lib/config';
 const sources = (overrides: Partial<CatalogueSources> = {}): CatalogueSources => ({
   stage: 'dev',
   workQueues: [
-    { name: 'files', queueName: 'fq', deadLetterQueueName: 'fdlq', workerFunctionName: 'fw', workerTimeout: Duration.seconds(60), maxMessageAge: Duration.seconds(300) },
-    { name: 'jobs', queueName: 'jq', deadLetterQueueName: 'jdlq', workerFunctionName: 'jw', workerTimeout: Duration.seconds(30), maxMessageAge: Duration.seconds(120) },
+    { name: 'files', worker: 'file-worker', queueName: 'fq', deadLetterQueueName: 'fdlq', workerFunctionName: 'fw', workerTimeout: Duration.seconds(60), maxMessageAge: Duration.seconds(300) },
+    { name: 'jobs', worker: 'job-worker', queueName: 'jq', deadLetterQueueName: 'jdlq', workerFunctionName: 'jw', workerTimeout: Duration.seconds(30), maxMessageAge: Duration.seconds(120) },
   ],
   apiId: 'api',
   successSloPercent: 99.9,
@@ -26,13 +26,14 @@ const byId = (entries: ReturnType<typeof alarmCatalogue>) => new Map(entries.map
 describe('the catalogue', () => {
   const catalogue = alarmCatalogue(sources());
 
-  it('has unique kebab-case ids, each its own runbook', () => {
+  it('has unique kebab-case ids, each `<queue>-<kind>` with its kind as runbook (one runbook per kind, for every queue)', () => {
     const ids = catalogue.map((entry) => entry.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const entry of catalogue) {
       expect(entry.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
-      expect(entry.runbook).toBe(entry.id);
+      expect(entry.id).toBe(entry.queue ? `${entry.queue}-${entry.runbook}` : entry.runbook);
     }
+    expect(new Set(catalogue.map((entry) => entry.runbook))).toEqual(new Set([...WORK_QUEUE_ALARM_KINDS, ...API_ALARM_KINDS]));
   });
 
   it('gives every condition a deliberate missing-data treatment with its reason', () => {
@@ -119,8 +120,7 @@ describe('alarm config keys', () => {
       pagingEmails: [],
       pagingHttpsUrls: [],
       runbookBaseUrl: 'https://github.com/tidewatch/tidewatch/blob/main/runbooks',
-      files: { maxMessageAgeSeconds: 300 },
-      jobs: { maxMessageAgeSeconds: 120 },
+      workQueues: { files: expect.objectContaining({ maxMessageAgeSeconds: 300 }), jobs: expect.objectContaining({ maxMessageAgeSeconds: 120 }) },
       successSloPercent: 99.9,
       freshnessSloPercent: 99,
       freshnessSloSeconds: 300,
@@ -140,7 +140,7 @@ describe('alarm config keys', () => {
     [{ pagingHttpsUrls: 'nonsense' }, /pagingHttpsUrls must be a list of https:\/\/ URLs/],
     [{ runbookBaseUrl: 'runbooks/' }, /runbookBaseUrl must match/],
     [{ runbookBaseUrl: 'https://example.com/runbooks/' }, /runbookBaseUrl must match/],
-    [{ files: { maxMessageAgeSeconds: 10 } }, /files\.maxMessageAgeSeconds must be an integer from 60/],
+    [{ workQueues: { files: { maxMessageAgeSeconds: 10 } } }, /workQueues\.files\.maxMessageAgeSeconds must be an integer from 60/],
     [{ successSloPercent: 100 }, /successSloPercent must be a number from 90 to 99.999/],
     [{ freshnessSloPercent: 90 }, /freshnessSloPercent must be a number from 94 to 99.99/],
     [{ freshnessSloSeconds: 0 }, /freshnessSloSeconds must be an integer from 1/],

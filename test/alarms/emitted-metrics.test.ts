@@ -78,7 +78,7 @@ beforeAll(async () => {
   fakeStatusTable(documents);
   sqs.on(ChangeMessageVisibilityCommand).resolves({});
 
-  const fileWorker = await importWorker(stack.files, '../../handlers/file-worker/index');
+  const fileWorker = await importWorker(stack.workQueues.files!, '../../handlers/file-worker/index');
   const upload = (content: string) => {
     const fileId = randomUUID();
     const key = `uploads/${fileId}/orders.csv`;
@@ -95,13 +95,13 @@ beforeAll(async () => {
   s3.on(GetObjectCommand, { Key: dying.key }).rejects(
     new S3ServiceException({ name: 'SlowDown', $fault: 'server', message: 'Please reduce your request rate.', $metadata: { httpStatusCode: 503 } }),
   );
-  const fileDeaths = await fileWorker({ Records: [sqsRecord(JSON.stringify(dying.event), { receiveCount: stack.files.maxReceiveCount })] }, lambdaContext('file-worker'));
+  const fileDeaths = await fileWorker({ Records: [sqsRecord(JSON.stringify(dying.event), { receiveCount: stack.workQueues.files!.maxReceiveCount })] }, lambdaContext('file-worker'));
   expect(fileDeaths.batchItemFailures).toHaveLength(1);
 
-  const jobWorker = await importWorker(stack.jobs, '../../handlers/job-worker/index');
+  const jobWorker = await importWorker(stack.workQueues.jobs!, '../../handlers/job-worker/index');
   const job = (overrides: object) => JSON.stringify({ jobId: randomUUID(), task: 'echo', payload: {}, submittedAt: new Date(Date.now() - 1000).toISOString(), ...overrides });
   await jobWorker({ Records: [sqsRecord(job({}))] }, lambdaContext('job-worker'));
-  const jobDeaths = await jobWorker({ Records: [sqsRecord(job({ fail: true }), { receiveCount: stack.jobs.maxReceiveCount })] }, lambdaContext('job-worker'));
+  const jobDeaths = await jobWorker({ Records: [sqsRecord(job({ fail: true }), { receiveCount: stack.workQueues.jobs!.maxReceiveCount })] }, lambdaContext('job-worker'));
   expect(jobDeaths.batchItemFailures).toHaveLength(1);
 
   emitted = emittedMetrics(output.emf());

@@ -76,12 +76,12 @@ describe('fan-out ingest', () => {
   it('subscribes the files queue with the SNS envelope (not raw delivery)', () => {
     const subscriptions = Object.values(resourcesOfType(json, 'AWS::SNS::Subscription'));
     expect(subscriptions).toHaveLength(1);
-    expect(subscriptions[0].Properties).toEqual({ Protocol: 'sqs', TopicArn: ref(topic), Endpoint: arn(stack.files.queue) });
+    expect(subscriptions[0].Properties).toEqual({ Protocol: 'sqs', TopicArn: ref(topic), Endpoint: arn(stack.workQueues.files!.queue) });
   });
 
   it('lets only the topic, not S3, send to the files queue', () => {
     const statements = Object.values(resourcesOfType(json, 'AWS::SQS::QueuePolicy'))
-      .filter((p) => p.Properties.Queues.some((q: { Ref: string }) => q.Ref === id(stack.files.queue)))
+      .filter((p) => p.Properties.Queues.some((q: { Ref: string }) => q.Ref === id(stack.workQueues.files!.queue)))
       .flatMap((p) => p.Properties.PolicyDocument.Statement as { Effect: string; Principal: unknown; Condition?: unknown }[])
       .filter((s) => s.Effect === 'Allow');
     expect(statements).toEqual([
@@ -96,8 +96,8 @@ describe('fan-out ingest', () => {
 
 describe('defaults', () => {
   it.each([
-    ['files', () => stack.files, DEFAULT_CONFIG.files],
-    ['jobs', () => stack.jobs, DEFAULT_CONFIG.jobs],
+    ['files', () => stack.workQueues.files!, DEFAULT_CONFIG.workQueues.files!],
+    ['jobs', () => stack.workQueues.jobs!, DEFAULT_CONFIG.workQueues.jobs!],
   ] as const)('%s: visibility 6 × timeout, DLQ after 3 receives kept 14 days, documented batch settings', (_name, queue, settings) => {
     const props = json.Resources[id(queue().queue)].Properties;
     expect(props.VisibilityTimeout).toBe(6 * settings.workerTimeoutSeconds);

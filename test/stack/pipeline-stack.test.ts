@@ -8,7 +8,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../contract/env';
 import { PROJECT_ROOT } from '../../lib/instrumented-function';
-import { OUTPUT_KEYS } from '../../lib/tidewatch-stack';
+import { STACK_OUTPUT_KEYS } from '../../contract/outputs';
 import { asList, references, resourcesOfType, roleStatements, synthesize, type Json } from './synth';
 
 const CONTEXT = {
@@ -23,8 +23,10 @@ const CONTEXT = {
   allowedContentTypes: ['text/csv', 'text/plain'],
   maxJobBodyBytes: 1024,
   logLevel: 'DEBUG',
-  files: { batchSize: 5, maxBatchingWindowSeconds: 2, maxConcurrency: 4, workerTimeoutSeconds: 40, workerMemoryMiB: 1024 },
-  jobs: { batchSize: 7, maxBatchingWindowSeconds: 0, maxConcurrency: 3, workerTimeoutSeconds: 20, workerMemoryMiB: 384 },
+  workQueues: {
+    files: { batchSize: 5, maxBatchingWindowSeconds: 2, maxConcurrency: 4, workerTimeoutSeconds: 40, workerMemoryMiB: 1024 },
+    jobs: { batchSize: 7, maxBatchingWindowSeconds: 0, maxConcurrency: 3, workerTimeoutSeconds: 20, workerMemoryMiB: 384 },
+  },
 };
 
 const synth = synthesize(CONTEXT);
@@ -37,10 +39,10 @@ const objects = (prefix: string) => stack.resolve(stack.uploads.bucket.arnForObj
 const bucket = stack.uploads.bucket;
 const functions = {
   presign: stack.uploadApi.presign,
-  'file-worker': stack.files.instrumentedWorker,
+  'file-worker': stack.workQueues.files!.instrumentedWorker,
   'submit-job': stack.jobsApi.submitJob,
   'job-status': stack.jobsApi.jobStatus,
-  'job-worker': stack.jobs.instrumentedWorker,
+  'job-worker': stack.workQueues.jobs!.instrumentedWorker,
 };
 type FunctionName = keyof typeof functions;
 const fnId = (name: FunctionName) => id(functions[name].function);
@@ -132,7 +134,7 @@ describe('upload bucket', () => {
           {
             Events: ['s3:ObjectCreated:*'],
             Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'uploads/' }] } },
-            QueueArn: arn(stack.files.queue),
+            QueueArn: arn(stack.workQueues.files!.queue),
           },
         ],
         TopicConfigurations: Match.absent(),
@@ -141,7 +143,7 @@ describe('upload bucket', () => {
     // No fan-out topic: the paging topic is the only one.
     expect(Object.keys(template.findResources('AWS::SNS::Topic'))).toEqual([id(stack.paging.topic)]);
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      Queues: [ref(stack.files.queue)],
+      Queues: [ref(stack.workQueues.files!.queue)],
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
@@ -157,8 +159,8 @@ describe('upload bucket', () => {
 });
 
 describe.each([
-  { name: 'files', queue: stack.files, worker: 'file-worker' as const, settings: CONTEXT.files },
-  { name: 'jobs', queue: stack.jobs, worker: 'job-worker' as const, settings: CONTEXT.jobs },
+  { name: 'files', queue: stack.workQueues.files!, worker: 'file-worker' as const, settings: CONTEXT.workQueues.files },
+  { name: 'jobs', queue: stack.workQueues.jobs!, worker: 'job-worker' as const, settings: CONTEXT.workQueues.jobs },
 ])('$name work queue', ({ queue, worker, settings }) => {
   const queueProps = json.Resources[id(queue.queue)].Properties;
   const dlqProps = json.Resources[id(queue.deadLetterQueue)].Properties;
@@ -262,20 +264,25 @@ describe('functions', () => {
       [ENV.statusTable]: statusTable(),
       [ENV.idempotencyTable]: idempotencyTable(),
       [ENV.maxUploadBytes]: '1048576',
-      [ENV.queueUrl]: ref(stack.files.queue),
+      [ENV.workQueue]: 'files',
+      [ENV.queueUrl]: ref(stack.workQueues.files!.queue),
+      [ENV.idempotencyTtlSeconds]: String(10 * 86400),
       [ENV.maxReceiveCount]: '4',
       [ENV.retryBackoffBaseSeconds]: '7',
     }),
     'submit-job': () => ({
       [ENV.statusTable]: statusTable(),
-      [ENV.queueUrl]: ref(stack.jobs.queue),
+      [ENV.jobQueueUrls]: { 'Fn::Join': ['', ['{"jobs":"', ref(stack.workQueues.jobs!.queue), '"}']] },
+      [ENV.defaultJobQueue]: 'jobs',
       [ENV.maxJobBodyBytes]: '1024',
     }),
     'job-status': () => ({ [ENV.statusTable]: statusTable() }),
     'job-worker': () => ({
       [ENV.statusTable]: statusTable(),
       [ENV.idempotencyTable]: idempotencyTable(),
-      [ENV.queueUrl]: ref(stack.jobs.queue),
+      [ENV.workQueue]: 'jobs',
+      [ENV.queueUrl]: ref(stack.workQueues.jobs!.queue),
+      [ENV.idempotencyTtlSeconds]: String(10 * 86400),
       [ENV.maxReceiveCount]: '4',
       [ENV.retryBackoffBaseSeconds]: '7',
     }),
@@ -293,7 +300,7 @@ describe('least privilege', () => {
   const expected: Record<FunctionName, () => (readonly [string, string[]])[]> = {
     presign: () => [grant(objects('uploads/'), 's3:PutObject')],
     'file-worker': () => [
-      grant(arn(stack.files.queue), ...consume),
+      grant(arn(stack.workQueues.files!.queue), ...consume),
       grant(arn(bucket), 's3:ListBucket'),
       grant(objects('uploads/'), 's3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject'),
       grant(objects('processed/'), 's3:PutObject'),
@@ -301,12 +308,12 @@ describe('least privilege', () => {
       grant(arn(stack.tables.idempotencyTable), ...idempotency),
     ],
     'submit-job': () => [
-      grant(arn(stack.jobs.queue), 'sqs:SendMessage'),
+      grant(arn(stack.workQueues.jobs!.queue), 'sqs:SendMessage'),
       grant(arn(stack.tables.statusTable), 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
     ],
     'job-status': () => [grant(arn(stack.tables.statusTable), 'dynamodb:GetItem')],
     'job-worker': () => [
-      grant(arn(stack.jobs.queue), ...consume),
+      grant(arn(stack.workQueues.jobs!.queue), ...consume),
       grant(arn(stack.tables.statusTable), ...statusReadWrite),
       grant(arn(stack.tables.idempotencyTable), ...idempotency),
     ],
@@ -452,12 +459,27 @@ describe('tables', () => {
     const props = json.Resources[id(table())].Properties;
     expect(props).toMatchObject({
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      AttributeDefinitions: expect.arrayContaining([{ AttributeName: 'id', AttributeType: 'S' }]),
       BillingMode: 'PAY_PER_REQUEST',
       SSESpecification: { SSEEnabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
     });
     expect(props.TimeToLiveSpecification).toEqual(ttl);
+  });
+
+  it('status table: listed by queue and by status, newest first, without payloads (queries, not scans)', () => {
+    const props = json.Resources[id(stack.tables.statusTable)].Properties;
+    const indexes = Object.fromEntries((props.GlobalSecondaryIndexes as Json[]).map((index) => [index.IndexName, index]));
+    expect(Object.keys(indexes).sort()).toEqual(['byQueueAndTime', 'byStatusAndTime']);
+    expect(indexes.byQueueAndTime!.KeySchema).toEqual([{ AttributeName: 'queue', KeyType: 'HASH' }, { AttributeName: 'updatedAt', KeyType: 'RANGE' }]);
+    expect(indexes.byStatusAndTime!.KeySchema).toEqual([{ AttributeName: 'status', KeyType: 'HASH' }, { AttributeName: 'updatedAt', KeyType: 'RANGE' }]);
+    for (const index of Object.values(indexes)) {
+      expect(index.Projection.ProjectionType).toBe('INCLUDE');
+      expect(index.Projection.NonKeyAttributes).toEqual(expect.arrayContaining(['kind', 'lastError', 'fileName', 'rowCount']));
+      expect(index.Projection.NonKeyAttributes).not.toContain('payload');
+      expect(index.Projection.NonKeyAttributes).not.toContain('result');
+    }
+    expect(props.AttributeDefinitions).toEqual(expect.arrayContaining([{ AttributeName: 'queue', AttributeType: 'S' }, { AttributeName: 'status', AttributeType: 'S' }]));
   });
 });
 
@@ -467,15 +489,17 @@ describe('outputs', () => {
   });
 
   it('have exactly the keys the CLI and the local cloud read', () => {
-    expect(Object.keys(json.Outputs).sort()).toEqual([...OUTPUT_KEYS].sort());
+    const perQueue = ['FilesQueueUrl', 'FilesDeadLetterQueueUrl', 'JobsQueueUrl', 'JobsDeadLetterQueueUrl'];
+    expect(Object.keys(json.Outputs).sort()).toEqual([...STACK_OUTPUT_KEYS, ...perQueue].sort());
+    expect(json.Outputs.WorkQueueNames.Value).toBe('files,jobs');
   });
 
   it('point at the right resources', () => {
     expect(json.Outputs.BucketName.Value).toEqual(ref(bucket));
-    expect(json.Outputs.FilesQueueUrl.Value).toEqual(ref(stack.files.queue));
-    expect(json.Outputs.FilesDeadLetterQueueUrl.Value).toEqual(ref(stack.files.deadLetterQueue));
-    expect(json.Outputs.JobsQueueUrl.Value).toEqual(ref(stack.jobs.queue));
-    expect(json.Outputs.JobsDeadLetterQueueUrl.Value).toEqual(ref(stack.jobs.deadLetterQueue));
+    expect(json.Outputs.FilesQueueUrl.Value).toEqual(ref(stack.workQueues.files!.queue));
+    expect(json.Outputs.FilesDeadLetterQueueUrl.Value).toEqual(ref(stack.workQueues.files!.deadLetterQueue));
+    expect(json.Outputs.JobsQueueUrl.Value).toEqual(ref(stack.workQueues.jobs!.queue));
+    expect(json.Outputs.JobsDeadLetterQueueUrl.Value).toEqual(ref(stack.workQueues.jobs!.deadLetterQueue));
     expect(json.Outputs.StatusTableName.Value).toEqual(ref(stack.tables.statusTable));
   });
 

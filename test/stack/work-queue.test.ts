@@ -11,8 +11,8 @@ import { WorkQueue } from '../../lib/work-queue';
 it('never keeps messages in the queue longer than its DLQ keeps dead letters', () => {
   const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Test');
   const work = new WorkQueue(stack, 'Work', {
-    workerName: 'job-worker',
-    settings: DEFAULT_CONFIG.jobs,
+    name: 'jobs',
+    settings: DEFAULT_CONFIG.workQueues.jobs!,
     config: { ...DEFAULT_CONFIG, deadLetterRetentionDays: 2 },
     environment: {},
   });
