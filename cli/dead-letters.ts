@@ -4,11 +4,11 @@
  */
 import { ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { parseNotification } from '../handlers/file-worker/notification';
+import { UnparseableMessageError } from '../handlers/file-worker/errors';
+import { parseNotification, type Notification } from '../handlers/file-worker/notification';
 import { fileIdOf } from '../contract/s3-layout';
 import { JOB_ID_ATTRIBUTE, JobMessageSchema } from '../handlers/job-worker/job-message';
 import type { StatusItem } from '../contract/status-item';
-import type { WorkQueueName } from './work-queues';
 
 /**
  * Receives up to `max` distinct messages and leaves every one of them in the queue, visible.
@@ -59,17 +59,21 @@ export interface MessageSubjects {
   readonly unreadable?: string;
 }
 
-export function subjectsOf(queue: WorkQueueName, message: Message): MessageSubjects {
+/**
+ * The body tells what a dead letter is about, whatever queue holds it: an S3 notification (direct or
+ * through SNS) names files; anything else is read as a job message.
+ */
+export function subjectsOf(message: Message): MessageSubjects {
   const body = message.Body ?? '';
   try {
-    return queue === 'files' ? fileSubjects(body) : jobSubjects(body, message.MessageAttributes?.[JOB_ID_ATTRIBUTE]?.StringValue);
+    return fileSubjects(parseNotification(body));
   } catch (error) {
-    return { subjects: [], unreadable: (error as Error).message };
+    if (!(error instanceof UnparseableMessageError)) return { subjects: [], unreadable: (error as Error).message };
+    return jobSubjects(body, message.MessageAttributes?.[JOB_ID_ATTRIBUTE]?.StringValue);
   }
 }
 
-function fileSubjects(body: string): MessageSubjects {
-  const notification = parseNotification(body);
+function fileSubjects(notification: Notification): MessageSubjects {
   if (notification.kind === 'test') return { subjects: [], unreadable: `an s3:TestEvent for bucket ${notification.bucket}` };
   const subjects = notification.files.map((file): Subject => ({ kind: 'file', id: fileIdOf(file.key), s3Key: file.key }));
   return subjects.length > 0 ? { subjects } : { subjects, unreadable: `no ObjectCreated record (${notification.ignoredEvents.join(', ')})` };

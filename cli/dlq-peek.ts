@@ -8,7 +8,8 @@ import { UsageError } from './errors';
 import { integerFlag } from './options';
 import { readStackOutputs } from './stack-outputs';
 import { formatTime, type Style } from './terminal';
-import { queueDepth, WORK_QUEUE_NAMES, workQueue, type WorkQueueName } from './work-queues';
+import { WORK_QUEUE_NAME_PATTERN } from '../contract/naming';
+import { queueDepth, workQueue, workQueueNames } from './work-queues';
 
 const COMMAND_PATH = 'dlq peek';
 const MAX_FLAG = { min: 1, max: 100, default: 10 };
@@ -33,7 +34,7 @@ export interface PeekedMessage {
 }
 
 export interface DeadLetterQueuePeek {
-  readonly name: WorkQueueName;
+  readonly name: string;
   readonly deadLetterQueueUrl: string;
   /** Messages in the DLQ (visible or in flight) before the peek. */
   readonly depth: number;
@@ -63,18 +64,26 @@ export const dlqPeekCommand: Command = {
   },
 };
 
-function selectedQueues(args: readonly string[]): readonly WorkQueueName[] {
-  if (args.length > 1) throw new UsageError(`expected at most one queue (files or jobs), got: ${args.join(' ')}`, COMMAND_PATH);
+/** The queue argument, checked before anything is asked of AWS: at most one, and shaped like a work queue's name. */
+function queueArgument(args: readonly string[]): string | undefined {
+  if (args.length > 1) throw new UsageError(`expected at most one queue, got: ${args.join(' ')}`, COMMAND_PATH);
   const [name] = args;
-  if (name === undefined) return WORK_QUEUE_NAMES;
-  if (!(WORK_QUEUE_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown queue ${JSON.stringify(name)}: expected files or jobs`, COMMAND_PATH);
-  return [name as WorkQueueName];
+  if (name !== undefined && !WORK_QUEUE_NAME_PATTERN.test(name)) throw new UsageError(`${JSON.stringify(name)} is not a work queue's name (one lowercase word)`, COMMAND_PATH);
+  return name;
+}
+
+/** The named queue, or every queue of the stack. */
+function selectedQueues(name: string | undefined, known: readonly string[]): readonly string[] {
+  if (name === undefined) return known;
+  if (!known.includes(name)) throw new UsageError(`unknown queue ${JSON.stringify(name)}: the stack's work queues are ${known.join(', ')}`, COMMAND_PATH);
+  return [name];
 }
 
 async function peekDeadLetterQueues({ target, clients, args, flags, now }: CommandContext): Promise<DlqPeekReport> {
-  const names = selectedQueues(args);
+  const queue = queueArgument(args);
   const max = integerFlag(flags, 'max', MAX_FLAG, COMMAND_PATH);
   const outputs = await readStackOutputs(clients.cloudFormation, target);
+  const names = selectedQueues(queue, workQueueNames(outputs));
   const tableName = outputs.require('StatusTableName');
   const queues = await Promise.all(
     names.map(async (name) => {
@@ -82,7 +91,7 @@ async function peekDeadLetterQueues({ target, clients, args, flags, now }: Comma
       const depth = await queueDepth(clients.sqs, deadLetterQueueUrl);
       // No more receives than the DLQ holds: each one counts on the messages, and an empty DLQ needs none.
       const messages = await peekMessages(clients.sqs, deadLetterQueueUrl, Math.min(max, depth.visible + depth.inFlight));
-      const parsed = messages.map((message) => ({ message, ...subjectsOf(name, message) }));
+      const parsed = messages.map((message) => ({ message, ...subjectsOf(message) }));
       const items = await statusItems(
         clients.dynamoDb,
         tableName,

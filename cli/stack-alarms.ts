@@ -19,6 +19,8 @@ export interface StackAlarm {
   /** The description's first line: what is wrong when it fires. */
   readonly summary: string;
   readonly severity?: Severity;
+  /** The work queue it watches, from its description; none for the API's alarms. */
+  readonly queue?: string;
   readonly runbookUrl?: string;
   readonly stateReason?: string;
   /** When it entered its current state. */

@@ -8,13 +8,13 @@ import { explainFailure } from './errors';
 import { bySeverityThenAge, recentPages, stackAlarms, type AlarmStateChange, type StackAlarm } from './stack-alarms';
 import { readStackOutputs } from './stack-outputs';
 import { formatDuration, formatTime, table, type Style } from './terminal';
-import { oldestMessageAges, queueDepth, WORK_QUEUE_NAMES, workQueue, type WorkQueueName } from './work-queues';
+import { oldestMessageAges, queueDepth, workQueue, workQueueNames } from './work-queues';
 
 const EXIT_ALARM_FIRING = 2;
 const EXIT_INCOMPLETE = 1;
 
 export interface QueueStatus {
-  readonly name: WorkQueueName;
+  readonly name: string;
   readonly queueUrl: string;
   readonly visible: number;
   readonly inFlight: number;
@@ -65,7 +65,7 @@ export const statusCommand: Command = {
 
 async function collectStatus({ target, clients, now }: CommandContext): Promise<StatusReport> {
   const outputs = await readStackOutputs(clients.cloudFormation, target);
-  const queues = WORK_QUEUE_NAMES.map((name) => workQueue(outputs, name));
+  const queues = workQueueNames(outputs).map((name) => workQueue(outputs, name));
   const problems: string[] = [];
   const attempt = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
     try {

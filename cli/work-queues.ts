@@ -1,28 +1,26 @@
 /**
- * The stack's two work queues (files, jobs) with their dead-letter queues, and what SQS and CloudWatch
- * say about them: depth from GetQueueAttributes, age of the oldest message from the AWS/SQS metric
- * (SQS offers no attribute for it).
+ * The stack's work queues (named by its `WorkQueueNames` output) with their dead-letter queues, and what
+ * SQS and CloudWatch say about them: depth from GetQueueAttributes, age of the oldest message from the
+ * AWS/SQS metric (SQS offers no attribute for it).
  */
 import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { deadLetterQueueUrlOutputKey, parseWorkQueueNames, queueUrlOutputKey } from '../contract/outputs';
 import type { StackOutputs } from './stack-outputs';
 
-export const WORK_QUEUE_NAMES = ['files', 'jobs'] as const;
-export type WorkQueueName = (typeof WORK_QUEUE_NAMES)[number];
-
 export interface WorkQueue {
-  readonly name: WorkQueueName;
+  readonly name: string;
   readonly queueUrl: string;
   readonly deadLetterQueueUrl: string;
 }
 
-const OUTPUTS = {
-  files: { queue: 'FilesQueueUrl', deadLetterQueue: 'FilesDeadLetterQueueUrl' },
-  jobs: { queue: 'JobsQueueUrl', deadLetterQueue: 'JobsDeadLetterQueueUrl' },
-} as const;
+/** The stack's work queue names, in its configuration order. */
+export function workQueueNames(outputs: StackOutputs): string[] {
+  return parseWorkQueueNames(outputs.require('WorkQueueNames'));
+}
 
-export function workQueue(outputs: StackOutputs, name: WorkQueueName): WorkQueue {
-  return { name, queueUrl: outputs.require(OUTPUTS[name].queue), deadLetterQueueUrl: outputs.require(OUTPUTS[name].deadLetterQueue) };
+export function workQueue(outputs: StackOutputs, name: string): WorkQueue {
+  return { name, queueUrl: outputs.require(queueUrlOutputKey(name)), deadLetterQueueUrl: outputs.require(deadLetterQueueUrlOutputKey(name)) };
 }
 
 export interface QueueDepth {

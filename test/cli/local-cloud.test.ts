@@ -179,7 +179,7 @@ describe('tidewatch against the local cloud', () => {
     expect([run.code, run.stderr]).toEqual([2, '']);
     expect(run.stdout).toMatch(/^\d+ ALARMS? FIRING$/m);
     expect(run.stdout).toMatch(
-      new RegExp(`^ {2}CRITICAL {2}${alarmName} {2}since .*\\n {12}A job failed on its final attempt[^\\n]*\\n {12}Runbook: https://\\S+/jobs-dead-lettered\\.md$`, 'm'),
+      new RegExp(`^ {2}CRITICAL {2}${alarmName} {2}since .*\\n {12}A job failed on its final attempt[^\\n]*\\n {12}Runbook: https://\\S+/dead-lettered\\.md$`, 'm'),
     );
     const pages = run.stdout.split('RECENT PAGES (24 h)\n')[1];
     expect(pages).toMatch(new RegExp(`^ {2}\\S+ \\(.+ ago\\) +OK -> ALARM +${alarmName}$`, 'm'));
@@ -192,13 +192,20 @@ describe('tidewatch against the local cloud', () => {
       name: alarmName,
       state: 'ALARM',
       severity: 'critical',
+      queue: 'jobs',
       summary: expect.stringMatching(/^A job failed on its final attempt/),
-      runbookUrl: expect.stringMatching(/\/jobs-dead-lettered\.md$/),
+      runbookUrl: expect.stringMatching(/\/dead-lettered\.md$/),
       stateReason: 'tidewatch CLI test',
       since: expect.any(String),
       pages: true,
     });
     expect(report.recentPages).toContainEqual({ alarmName, from: 'OK', to: 'ALARM', reason: 'tidewatch CLI test', time: expect.any(String) });
+  });
+
+  it("refuses a queue the stack does not have, naming the stack's queues, exit 1", async () => {
+    const run = await tidewatch(['dlq', 'peek', 'uploads']);
+    expect([run.code, run.stdout]).toEqual([1, '']);
+    expect(run.stderr).toMatch(/^tidewatch: unknown queue "uploads": the stack's work queues are files, jobs\n\nUsage: tidewatch dlq peek/);
   });
 
   it('refuses a bad flag with a usage message, exit 1', async () => {

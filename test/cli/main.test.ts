@@ -69,7 +69,8 @@ describe('tidewatch dispatcher', () => {
     [['status', '--verbose'], /^tidewatch: Unknown option '--verbose'[^\n]*\n\nUsage: tidewatch status \[options\]/],
     [['dlq', 'peek', '--max'], /^tidewatch: Option '--max <value>' argument missing\n\nUsage: tidewatch dlq peek/],
     [['dlq', 'peek', '--max', '0'], /^tidewatch: --max must be a whole number from 1 to 100, got "0"\n\nUsage: tidewatch dlq peek/],
-    [['dlq', 'peek', 'uploads'], /^tidewatch: unknown queue "uploads": expected files or jobs\n\nUsage: tidewatch dlq peek/],
+    [['dlq', 'peek', 'Uploads!'], /^tidewatch: "Uploads!" is not a work queue's name \(one lowercase word\)\n\nUsage: tidewatch dlq peek/],
+    [['dlq', 'peek', 'files', 'jobs'], /^tidewatch: expected at most one queue, got: files jobs\n\nUsage: tidewatch dlq peek/],
     [['status', '--stack', 'A', '--stage', 'b'], /^tidewatch: --stack and --stage name the stack twice/],
   ])('refuses %j with a usage message on stderr, exit 1', async (argv, message) => {
     const { code, stdout, stderr } = await run(argv);

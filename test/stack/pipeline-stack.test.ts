@@ -469,7 +469,7 @@ describe('tables', () => {
 
   it('status table: listed by queue and by status, newest first, without payloads (queries, not scans)', () => {
     const props = json.Resources[id(stack.tables.statusTable)].Properties;
-    const indexes = Object.fromEntries((props.GlobalSecondaryIndexes as Json[]).map((index) => [index.IndexName, index]));
+    const indexes: Record<string, Json> = Object.fromEntries((props.GlobalSecondaryIndexes as Json[]).map((index) => [index.IndexName, index]));
     expect(Object.keys(indexes).sort()).toEqual(['byQueueAndTime', 'byStatusAndTime']);
     expect(indexes.byQueueAndTime!.KeySchema).toEqual([{ AttributeName: 'queue', KeyType: 'HASH' }, { AttributeName: 'updatedAt', KeyType: 'RANGE' }]);
     expect(indexes.byStatusAndTime!.KeySchema).toEqual([{ AttributeName: 'status', KeyType: 'HASH' }, { AttributeName: 'updatedAt', KeyType: 'RANGE' }]);
