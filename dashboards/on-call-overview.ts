@@ -70,7 +70,7 @@ export class OnCallOverview extends Construct {
       });
     }
     facade.monitorApiGatewayV2HttpApi({ api: props.api, alarmFriendlyName: 'api', humanReadableName: 'HTTP API' });
-    facade.addWidget(new cloudwatch.TextWidget({ markdown: runbookList(props.alarms), width: 24, height: 3 + Math.ceil(props.alarms.length / 2) }));
+    facade.addWidget(new cloudwatch.TextWidget({ markdown: runbookList(props.alarms), width: 24, height: 3 + new Set(props.alarms.map(({ entry }) => entry.runbook)).size }));
 
     if (!dashboards.dashboard) throw new Error('the on-call overview dashboard was not created');
     this.dashboard = dashboards.dashboard;
@@ -124,8 +124,12 @@ function workQueueGroups(queue: WorkQueueSource, props: OnCallOverviewProps): Cu
   ];
 }
 
-/** A markdown table linking every alarm's runbook. */
+/** A markdown table linking each alarm kind's runbook once, with the alarms it serves. */
 function runbookList(alarms: readonly DashboardAlarm[]): string {
-  const rows = alarms.map(({ entry, runbookUrl }) => `| ${entry.severity} | [${entry.id}](${runbookUrl}) | ${entry.title} |`);
-  return ['## Runbooks', '', '| Severity | Runbook | Alarm |', '|---|---|---|', ...rows].join('\n');
+  const kinds = Map.groupBy(alarms, ({ entry }) => entry.runbook);
+  const rows = [...kinds.values()].map((group) => {
+    const [{ entry, runbookUrl }] = group as [DashboardAlarm, ...DashboardAlarm[]];
+    return `| ${entry.severity} | [${entry.runbook}](${runbookUrl}) | ${group.map((alarm) => alarm.entry.id).join(', ')} |`;
+  });
+  return ['## Runbooks', '', '| Severity | Runbook | Alarms |', '|---|---|---|', ...rows].join('\n');
 }
