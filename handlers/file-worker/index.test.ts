@@ -7,9 +7,10 @@ import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHash, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { captureOutput, emittedMetric, lambdaContext, POWERTOOLS_TEST_ENV, sqsRecord, type CapturedOutput } from '../shared/test-fixtures';
-import { fakeBucket, fakeIdempotencyTable, fakeStatusTable } from './aws-fakes';
-import { s3Event, s3TestEvent, snsWrapped, TEST_BUCKET, type S3ObjectEventOptions } from './test-events';
+import { captureOutput, emittedMetric, POWERTOOLS_TEST_ENV, type CapturedOutput } from '../../test/support/handlers/powertools-output';
+import { lambdaContext, sqsRecord } from '../../test/support/handlers/lambda-events';
+import { fakeBucket, fakeIdempotencyTable, fakeStatusTable } from '../../test/support/handlers/file-worker-fakes';
+import { s3Event, s3TestEvent, snsWrapped, TEST_BUCKET, type S3ObjectEventOptions } from '../../test/support/handlers/s3-notifications';
 
 Object.assign(process.env, POWERTOOLS_TEST_ENV, {
   BUCKET_NAME: TEST_BUCKET,

@@ -12,7 +12,8 @@ import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { captureOutput, emittedMetric, lambdaContext, POWERTOOLS_TEST_ENV, sqsRecord, type CapturedOutput } from '../shared/test-fixtures';
+import { captureOutput, emittedMetric, POWERTOOLS_TEST_ENV, type CapturedOutput } from '../../test/support/handlers/powertools-output';
+import { lambdaContext, sqsRecord } from '../../test/support/handlers/lambda-events';
 import type { JobMessage } from './job-message';
 
 Object.assign(process.env, POWERTOOLS_TEST_ENV, {

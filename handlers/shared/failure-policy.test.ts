@@ -8,7 +8,8 @@ import { PermanentError } from './errors';
 import { attemptOf, backoffSeconds, FailurePolicy } from './failure-policy';
 import { instrument } from './powertools';
 import { StatusStore } from './status-store';
-import { captureOutput, emittedMetric, POWERTOOLS_TEST_ENV, sqsRecord, type CapturedOutput } from './test-fixtures';
+import { captureOutput, emittedMetric, POWERTOOLS_TEST_ENV, type CapturedOutput } from '../../test/support/handlers/powertools-output';
+import { sqsRecord } from '../../test/support/handlers/lambda-events';
 
 Object.assign(process.env, POWERTOOLS_TEST_ENV);
 const documents = mockClient(DynamoDBDocumentClient);

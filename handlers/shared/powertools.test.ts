@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { METRICS_NAMESPACE } from '../../contract/metrics';
 import { instrument, instrumented } from './powertools';
-import { captureOutput, emittedMetric, lambdaContext, POWERTOOLS_TEST_ENV } from './test-fixtures';
+import { captureOutput, emittedMetric, POWERTOOLS_TEST_ENV } from '../../test/support/handlers/powertools-output';
+import { lambdaContext } from '../../test/support/handlers/lambda-events';
 
 Object.assign(process.env, POWERTOOLS_TEST_ENV);
 
