@@ -5,11 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
+import { METRICS } from '../../contract/metrics';
+import { emit } from '../shared/emit-metric';
 import { describeError, describeIssues } from '../shared/errors';
 import { errorResponse, HttpError, jsonResponse, readJsonBody } from '../shared/http';
 import type { StatusStore } from '../shared/status-store';
@@ -47,7 +49,7 @@ export async function submitJob(event: APIGatewayProxyEventV2, deps: SubmitJobDe
     const submittedAt = await recordReceived(jobId, request, deps);
     await enqueue({ jobId, ...request, submittedAt }, deps);
     const statusUrl = jobStatusUrl(event, jobId);
-    deps.metrics.addMetric('JobsSubmitted', MetricUnit.Count, 1);
+    emit(deps.metrics, METRICS.jobsSubmitted, 1);
     logger.info('job accepted', { task: request.task, statusUrl });
     return jsonResponse(202, { jobId, statusUrl }, { location: statusUrl });
   } catch (error) {
