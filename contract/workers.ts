@@ -11,8 +11,13 @@ export interface WorkerDefinition {
   readonly itemKind: ItemKind;
   /** Counts items done: the "good" side of the success SLO. */
   readonly succeeded: MetricDefinition;
-  /** Counts items that ended FAILED (rejected or dead-lettered). */
+  /** Counts items that ended FAILED: every rejected one, and dead-lettered ones too where `failedCountsDeadLetters`. */
   readonly failed: MetricDefinition;
+  /**
+   * Whether `failed` counts dead letters too (`JobsFailed`) or rejections only (`FilesRejected`, as its
+   * name says). Dead letters are always counted by `DeadLettered` as well.
+   */
+  readonly failedCountsDeadLetters: boolean;
   /** Every metric the worker emits, the skeleton's own included. */
   readonly emits: readonly MetricDefinition[];
 }
@@ -25,12 +30,14 @@ export const WORKERS = {
     itemKind: 'file',
     succeeded: METRICS.filesProcessed,
     failed: METRICS.filesRejected,
+    failedCountsDeadLetters: false,
     emits: [...SKELETON_METRICS, METRICS.filesProcessed, METRICS.rowsProcessed, METRICS.filesDuplicate, METRICS.filesRejected],
   },
   'job-worker': {
     itemKind: 'job',
     succeeded: METRICS.jobsSucceeded,
     failed: METRICS.jobsFailed,
+    failedCountsDeadLetters: true,
     emits: [...SKELETON_METRICS, METRICS.jobsSucceeded, METRICS.jobsFailed],
   },
 } as const satisfies Record<string, WorkerDefinition>;

@@ -3,10 +3,10 @@
  * failure policy records it FAILED with this message and acknowledges the message. Anything else a file
  * run throws (S3 throttling, network, DynamoDB) is transient and retried with backoff.
  */
-import { PermanentError } from '../shared/errors';
+import { PermanentError, UnreadableMessageError } from '../shared/errors';
 
 /** An SQS body that is none of the accepted notification shapes; it cannot be tied to a file. */
-export class UnparseableMessageError extends PermanentError {
+export class UnparseableMessageError extends UnreadableMessageError {
   override readonly name = 'UnparseableMessageError';
 }
 

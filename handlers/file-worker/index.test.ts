@@ -7,9 +7,10 @@ import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHash, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { captureOutput, emittedMetric, lambdaContext, POWERTOOLS_TEST_ENV, sqsRecord, type CapturedOutput } from '../shared/test-fixtures';
-import { fakeBucket, fakeIdempotencyTable, fakeStatusTable } from './aws-fakes';
-import { s3Event, s3TestEvent, snsWrapped, TEST_BUCKET, type S3ObjectEventOptions } from './test-events';
+import { captureOutput, emittedMetric, POWERTOOLS_TEST_ENV, type CapturedOutput } from '../../test/support/handlers/powertools-output';
+import { lambdaContext, sqsRecord } from '../../test/support/handlers/lambda-events';
+import { fakeBucket, fakeIdempotencyTable, fakeStatusTable } from '../../test/support/handlers/file-worker-fakes';
+import { s3Event, s3TestEvent, snsWrapped, TEST_BUCKET, type S3ObjectEventOptions } from '../../test/support/handlers/s3-notifications';
 
 Object.assign(process.env, POWERTOOLS_TEST_ENV, {
   BUCKET_NAME: TEST_BUCKET,
@@ -20,6 +21,8 @@ Object.assign(process.env, POWERTOOLS_TEST_ENV, {
   MAX_UPLOAD_BYTES: String(1024 * 1024),
   QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/files',
   MAX_RECEIVE_COUNT: '3',
+  WORK_QUEUE_NAME: 'files',
+  IDEMPOTENCY_TTL_SECONDS: String(14 * 24 * 3600),
   RETRY_BACKOFF_BASE_SECONDS: '10',
 });
 const s3 = mockClient(S3Client);
@@ -113,7 +116,7 @@ describe('file worker', () => {
 
     const writes = statusWrites(file.fileId);
     expect(writes.map((write) => write.status)).toEqual(['PROCESSING', 'PROCESSED']);
-    expect(writes[0]?.values).toMatchObject({ ':attempts': 1, ':fileName': 'orders.csv', ':s3Key': file.key, ':bucket': TEST_BUCKET });
+    expect(writes[0]?.values).toMatchObject({ ':attempts': 1, ':fileName': 'orders.csv', ':s3Key': file.key, ':bucket': TEST_BUCKET, ':queue': 'files' });
     expect(writes[1]?.values).toMatchObject({
       ':fileName': 'orders.csv',
       ':bucket': TEST_BUCKET,
@@ -123,6 +126,7 @@ describe('file worker', () => {
       ':contentHash': sha256(ORDERS_CSV),
       ':attempts': 1,
       ':completedAt': expect.any(String),
+      ':queue': 'files',
     });
     expect(documents).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ id: `content#${sha256(ORDERS_CSV)}`, fileId: file.fileId }) });
 
@@ -131,8 +135,8 @@ describe('file worker', () => {
     const [latency] = emittedMetric(output.emf(), 'EndToEndLatency');
     expect(latency?.definition.Unit).toBe('Milliseconds');
     expect(latency?.document.EndToEndLatency).toBeGreaterThanOrEqual(1500);
-    expect(latency?.document).toMatchObject({ service: 'file-worker', stage: 'test' });
-    expect(latency?.document._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Tidewatch', Dimensions: [['service', 'stage']] });
+    expect(latency?.document).toMatchObject({ service: 'file-worker', stage: 'test', queue: 'files' });
+    expect(latency?.document._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Tidewatch', Dimensions: [['service', 'stage', 'queue']] });
     expect(emittedMetric(output.emf(), 'ColdStart')).toHaveLength(1);
 
     expect(logLine('file processed')).toMatchObject({ fileId: file.fileId, s3Key: file.key, messageId: record.messageId, rowCount: 3, via: 'direct', service: 'file-worker' });
@@ -336,8 +340,8 @@ describe('file worker', () => {
 
     const [deadLettered] = emittedMetric(output.emf(), 'DeadLettered');
     expect(deadLettered?.definition).toEqual({ Name: 'DeadLettered', Unit: 'Count', StorageResolution: 1 });
-    expect(deadLettered?.document).toMatchObject({ DeadLettered: 1, service: 'file-worker', stage: 'test' });
-    expect(deadLettered?.document._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Tidewatch', Dimensions: [['service', 'stage']] });
+    expect(deadLettered?.document).toMatchObject({ DeadLettered: 1, service: 'file-worker', stage: 'test', queue: 'files' });
+    expect(deadLettered?.document._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Tidewatch', Dimensions: [['service', 'stage', 'queue']] });
     expect(emittedMetric(output.emf(), 'FilesRejected')).toHaveLength(0);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnparseableMessageError } from './errors';
 import { parseNotification } from './notification';
-import { s3Event, s3TestEvent, snsWrapped, TEST_BUCKET } from './test-events';
+import { s3Event, s3TestEvent, snsWrapped, TEST_BUCKET } from '../../test/support/handlers/s3-notifications';
 
 const EVENT_TIME = '2030-01-01T00:00:00.000Z';
 

@@ -1,29 +1,7 @@
-/** The file worker's settings, read once from its environment (names from the shared ENV contract). */
+/** What the file worker reads from its environment besides every worker's settings (shared/worker-settings.ts). */
 import { requireEnv, requireNumberEnv } from '../shared/env';
-import type { RetryPolicy } from '../shared/failure-policy';
+import type { UploadRules } from './upload-rules';
 
-export interface FileWorkerSettings {
-  /** The upload bucket: events for any other bucket are rejected. */
-  readonly bucket: string;
-  /** Largest accepted file, bytes. */
-  readonly maxUploadBytes: number;
-  readonly statusTableName: string;
-  readonly idempotencyTableName: string;
-  /** The files queue, for the retry backoff (ChangeMessageVisibility). */
-  readonly queueUrl: string;
-  readonly retry: RetryPolicy;
-}
-
-export function readFileWorkerSettings(env: NodeJS.ProcessEnv = process.env): FileWorkerSettings {
-  return {
-    bucket: requireEnv('bucket', env),
-    maxUploadBytes: requireNumberEnv('maxUploadBytes', env),
-    statusTableName: requireEnv('statusTable', env),
-    idempotencyTableName: requireEnv('idempotencyTable', env),
-    queueUrl: requireEnv('queueUrl', env),
-    retry: {
-      maxReceiveCount: requireNumberEnv('maxReceiveCount', env),
-      backoffBaseSeconds: requireNumberEnv('retryBackoffBaseSeconds', env),
-    },
-  };
+export function readUploadRules(env: NodeJS.ProcessEnv = process.env): UploadRules {
+  return { bucket: requireEnv('bucket', env), maxUploadBytes: requireNumberEnv('maxUploadBytes', env) };
 }

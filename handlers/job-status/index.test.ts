@@ -4,7 +4,8 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StatusItem } from '../../contract/status-item';
-import { captureOutput, emittedMetric, httpEvent, lambdaContext, POWERTOOLS_TEST_ENV, type CapturedOutput } from '../shared/test-fixtures';
+import { captureOutput, emittedMetric, POWERTOOLS_TEST_ENV, type CapturedOutput } from '../../test/support/handlers/powertools-output';
+import { httpEvent, lambdaContext } from '../../test/support/handlers/lambda-events';
 
 Object.assign(process.env, POWERTOOLS_TEST_ENV, { STATUS_TABLE_NAME: 'status-table' });
 const documents = mockClient(DynamoDBDocumentClient);

@@ -12,7 +12,8 @@ import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { captureOutput, emittedMetric, lambdaContext, POWERTOOLS_TEST_ENV, sqsRecord, type CapturedOutput } from '../shared/test-fixtures';
+import { captureOutput, emittedMetric, POWERTOOLS_TEST_ENV, type CapturedOutput } from '../../test/support/handlers/powertools-output';
+import { lambdaContext, sqsRecord } from '../../test/support/handlers/lambda-events';
 import type { JobMessage } from './job-message';
 
 Object.assign(process.env, POWERTOOLS_TEST_ENV, {
@@ -20,6 +21,8 @@ Object.assign(process.env, POWERTOOLS_TEST_ENV, {
   IDEMPOTENCY_TABLE_NAME: 'idempotency-table',
   QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs',
   MAX_RECEIVE_COUNT: '3',
+  WORK_QUEUE_NAME: 'jobs',
+  IDEMPOTENCY_TTL_SECONDS: String(14 * 24 * 3600),
   RETRY_BACKOFF_BASE_SECONDS: '10',
 });
 const dynamodb = mockClient(DynamoDBClient);
@@ -74,13 +77,13 @@ describe('job worker', () => {
     expect(response).toEqual({ batchItemFailures: [] });
     const writes = statusWrites(message.jobId);
     expect(writes.map((write) => write.status)).toEqual(['PROCESSING', 'PROCESSED']);
-    expect(writes[0]?.values).toMatchObject({ ':attempts': 1, ':task': 'sum' });
-    expect(writes[1]?.values).toMatchObject({ ':result': { count: 3, sum: 6.5, mean: 6.5 / 3, min: 1, max: 3.5 }, ':attempts': 1 });
+    expect(writes[0]?.values).toMatchObject({ ':attempts': 1, ':task': 'sum', ':queue': 'jobs' });
+    expect(writes[1]?.values).toMatchObject({ ':result': { count: 3, sum: 6.5, mean: 6.5 / 3, min: 1, max: 3.5 }, ':attempts': 1, ':queue': 'jobs' });
     expect(Date.parse(writes[1]?.values[':completedAt'] as string)).toBeGreaterThan(Date.parse(message.submittedAt));
 
     const [succeeded] = emittedMetric(output.emf(), 'JobsSucceeded');
-    expect(succeeded?.document).toMatchObject({ JobsSucceeded: 1, service: 'job-worker', stage: 'test' });
-    expect(succeeded?.document._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Tidewatch', Dimensions: [['service', 'stage']] });
+    expect(succeeded?.document).toMatchObject({ JobsSucceeded: 1, service: 'job-worker', stage: 'test', queue: 'jobs' });
+    expect(succeeded?.document._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Tidewatch', Dimensions: [['service', 'stage', 'queue']] });
     const [latency] = emittedMetric(output.emf(), 'EndToEndLatency');
     expect(latency?.definition.Unit).toBe('Milliseconds');
     expect(latency?.document.EndToEndLatency).toBeGreaterThanOrEqual(1500);
@@ -182,10 +185,10 @@ describe('job worker', () => {
 
     const [deadLettered] = emittedMetric(output.emf(), 'DeadLettered');
     expect(deadLettered?.definition).toEqual({ Name: 'DeadLettered', Unit: 'Count', StorageResolution: 1 });
-    expect(deadLettered?.document).toMatchObject({ DeadLettered: 1, service: 'job-worker', stage: 'test' });
+    expect(deadLettered?.document).toMatchObject({ DeadLettered: 1, service: 'job-worker', stage: 'test', queue: 'jobs' });
     const directive = deadLettered?.document._aws.CloudWatchMetrics[0];
     expect(directive?.Namespace).toBe('Tidewatch');
-    expect(directive?.Dimensions).toEqual([['service', 'stage']]);
+    expect(directive?.Dimensions).toEqual([['service', 'stage', 'queue']]);
     expect(emittedMetric(output.emf(), 'JobsFailed')).toHaveLength(1);
   });
 

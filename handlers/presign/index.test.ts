@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { captureOutput, emittedMetric, httpEvent, lambdaContext, POWERTOOLS_TEST_ENV, type CapturedOutput } from '../shared/test-fixtures';
+import { captureOutput, emittedMetric, POWERTOOLS_TEST_ENV, type CapturedOutput } from '../../test/support/handlers/powertools-output';
+import { httpEvent, lambdaContext } from '../../test/support/handlers/lambda-events';
 import type { PresignedUpload } from './presign';
 
 Object.assign(process.env, POWERTOOLS_TEST_ENV, {

@@ -5,13 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
+import { METRICS } from '../../contract/metrics';
 import { uploadKeyOf } from '../../contract/s3-layout';
+import { emit } from '../shared/emit-metric';
 import { describeIssues } from '../shared/errors';
 import { errorResponse, HttpError, jsonResponse, readJsonBody } from '../shared/http';
 import { fileNameProblem, generatedFileName } from './file-name';
@@ -55,7 +57,7 @@ export async function presign(event: APIGatewayProxyEventV2, deps: PresignDeps):
   try {
     const request = parsePresignRequest(readJsonBody(event, MAX_PRESIGN_BODY_BYTES), deps);
     const upload = await createUpload(request, deps);
-    deps.metrics.addMetric('UploadsPresigned', MetricUnit.Count, 1);
+    emit(deps.metrics, METRICS.uploadsPresigned, 1);
     deps.logger.info('upload presigned', { s3Key: upload.s3Key, expiresAt: upload.expiresAt, contentType: request.contentType, size: request.size });
     return jsonResponse(200, upload);
   } catch (error) {

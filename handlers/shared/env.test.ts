@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MissingEnvironmentError, requireEnv, requireNumberEnv } from './env';
+import { MissingEnvironmentError, requireEnv, requireJsonEnv, requireNumberEnv } from './env';
 
 describe('requireEnv', () => {
   it('reads a contract variable by its key', () => {
@@ -19,6 +19,18 @@ describe('requireNumberEnv', () => {
   it('names the variable and value when it is not a number', () => {
     expect(() => requireNumberEnv('maxReceiveCount', { MAX_RECEIVE_COUNT: 'three' })).toThrow(
       'environment variable MAX_RECEIVE_COUNT must be a number, got "three"',
+    );
+  });
+});
+
+describe('requireJsonEnv', () => {
+  it('reads JSON', () => {
+    expect(requireJsonEnv('jobQueueUrls', { JOB_QUEUE_URLS: '{"jobs":"https://example.com/jobs"}' })).toEqual({ jobs: 'https://example.com/jobs' });
+  });
+
+  it('names the variable and value when it is not JSON', () => {
+    expect(() => requireJsonEnv('jobQueueUrls', { JOB_QUEUE_URLS: 'jobs=https://example.com/jobs' })).toThrow(
+      /^environment variable JOB_QUEUE_URLS must be JSON, got "jobs=https:\/\/example.com\/jobs": /,
     );
   });
 });

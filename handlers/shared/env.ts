@@ -22,3 +22,13 @@ export function requireNumberEnv(key: EnvKey, env: NodeJS.ProcessEnv = process.e
   if (!Number.isFinite(value)) throw new MissingEnvironmentError(`environment variable ${ENV[key]} must be a number, got ${JSON.stringify(raw)}`);
   return value;
 }
+
+/** Reads a required JSON variable of the contract; throws naming it when it is not JSON. */
+export function requireJsonEnv(key: EnvKey, env: NodeJS.ProcessEnv = process.env): unknown {
+  const raw = requireEnv(key, env);
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    throw new MissingEnvironmentError(`environment variable ${ENV[key]} must be JSON, got ${JSON.stringify(raw)}: ${(error as Error).message}`);
+  }
+}

@@ -8,6 +8,21 @@ export class PermanentError extends Error {
   override readonly name: string = 'PermanentError';
 }
 
+/**
+ * An SQS body that is not a message of its queue's kind: retrying cannot fix it, so it is acknowledged.
+ * `itemId` is the status item to record it on when the body still names one; without it, the log line
+ * is the only record of the message.
+ */
+export class UnreadableMessageError extends PermanentError {
+  override readonly name: string = 'UnreadableMessageError';
+  constructor(
+    message: string,
+    readonly itemId?: string,
+  ) {
+    super(message);
+  }
+}
+
 /** The longest message kept on a status item: enough to diagnose, small enough for DynamoDB and pages. */
 const MAX_ERROR_MESSAGE_LENGTH = 1000;
 

@@ -8,12 +8,13 @@ import { PermanentError } from './errors';
 import { attemptOf, backoffSeconds, FailurePolicy } from './failure-policy';
 import { instrument } from './powertools';
 import { StatusStore } from './status-store';
-import { captureOutput, emittedMetric, POWERTOOLS_TEST_ENV, sqsRecord, type CapturedOutput } from './test-fixtures';
+import { captureOutput, emittedMetric, POWERTOOLS_TEST_ENV, type CapturedOutput } from '../../test/support/handlers/powertools-output';
+import { sqsRecord } from '../../test/support/handlers/lambda-events';
 
 Object.assign(process.env, POWERTOOLS_TEST_ENV);
 const documents = mockClient(DynamoDBDocumentClient);
 const sqsMock = mockClient(SQSClient);
-const { logger, metrics } = instrument('test-worker');
+const { logger, metrics } = instrument('test-worker', process.env, 'work');
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/work';
 const policy = new FailurePolicy({
   store: new StatusStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), 'status-table'),
@@ -109,8 +110,8 @@ describe('FailurePolicy.settle', () => {
     expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand).map((call) => call.args[0].input.VisibilityTimeout)).toEqual([0]);
     const [deadLettered] = emittedMetric(flushedMetrics(), 'DeadLettered');
     expect(deadLettered?.definition).toEqual({ Name: 'DeadLettered', Unit: 'Count', StorageResolution: 1 });
-    expect(deadLettered?.document).toMatchObject({ service: 'test-worker', stage: 'test', DeadLettered: 1 });
-    expect(deadLettered?.document._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Tidewatch', Dimensions: [['service', 'stage']] });
+    expect(deadLettered?.document).toMatchObject({ service: 'test-worker', stage: 'test', queue: 'work', DeadLettered: 1 });
+    expect(deadLettered?.document._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Tidewatch', Dimensions: [['service', 'stage', 'queue']] });
     expect(output.logs().find((line) => line.level === 'ERROR')).toMatchObject({ fileId: 'file-1', attempt: 3 });
   });
 

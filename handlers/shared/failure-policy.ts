@@ -10,11 +10,13 @@
  *   and the message made visible at once so SQS moves it to the DLQ on the next receive.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricResolution, MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { describeError } from './errors';
+import { METRICS } from '../../contract/metrics';
 import type { ItemKind, LastError } from '../../contract/status-item';
+import { emit } from './emit-metric';
+import { describeError } from './errors';
 import type { StatusStore } from './status-store';
 
 /** SQS refuses visibility timeouts over 12 hours. */
@@ -75,7 +77,7 @@ export class FailurePolicy {
       return { outcome: 'rejected', attempt, lastError };
     }
     if (final) {
-      metrics.addMetric('DeadLettered', MetricUnit.Count, 1, MetricResolution.High);
+      emit(metrics, METRICS.deadLettered, 1);
       logger.error('record failed on its final attempt: moving to the dead-letter queue', context);
       // Visible again at once: SQS moves it to the DLQ on the next receive, instead of after a whole
       // visibility timeout (minutes) during which it would also age the queue and page queue-age.
@@ -83,7 +85,7 @@ export class FailurePolicy {
       return { outcome: 'dead-lettered', attempt, lastError };
     }
     const delay = backoffSeconds(attempt, policy.backoffBaseSeconds);
-    metrics.addMetric('RecordRetried', MetricUnit.Count, 1);
+    emit(metrics, METRICS.recordRetried, 1);
     logger.warn('record failed: transient, retrying after backoff', { ...context, retryInSeconds: delay });
     await this.setVisibility(record, delay);
     return { outcome: 'retrying', attempt, lastError };

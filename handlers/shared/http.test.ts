@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorResponse, HttpError, jsonResponse, readJsonBody } from './http';
-import { httpEvent } from './test-fixtures';
+import { httpEvent } from '../../test/support/handlers/lambda-events';
 
 describe('jsonResponse', () => {
   it('answers JSON that is never cached, with extra headers', () => {

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { METRICS_NAMESPACE } from '../../contract/metrics';
+import { METRICS, METRICS_NAMESPACE } from '../../contract/metrics';
+import { emit } from './emit-metric';
 import { instrument, instrumented } from './powertools';
-import { captureOutput, emittedMetric, lambdaContext, POWERTOOLS_TEST_ENV } from './test-fixtures';
+import { captureOutput, emittedMetric, POWERTOOLS_TEST_ENV } from '../../test/support/handlers/powertools-output';
+import { lambdaContext } from '../../test/support/handlers/lambda-events';
 
 Object.assign(process.env, POWERTOOLS_TEST_ENV);
 
@@ -21,6 +23,20 @@ describe('instrument', () => {
     expect(METRICS_NAMESPACE).toBe('Tidewatch');
     expect(metric?.document._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Tidewatch', Dimensions: [['service', 'stage']] });
     expect(metric?.document).toMatchObject({ service: 'job-worker', stage: 'pr-42' });
+  });
+
+  it('gives a worker its work queue as a third metric dimension and a key of every log line', () => {
+    const output = captureOutput();
+    const { logger, metrics } = instrument('job-worker', { TIDEWATCH_STAGE: 'pr-42' }, 'reports');
+
+    emit(metrics, METRICS.jobsSucceeded, 1);
+    metrics.publishStoredMetrics();
+    logger.info('hello');
+
+    const [metric] = emittedMetric(output.emf(), 'JobsSucceeded');
+    expect(metric?.document._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'Tidewatch', Dimensions: [['service', 'stage', 'queue']] });
+    expect(metric?.document).toMatchObject({ service: 'job-worker', stage: 'pr-42', queue: 'reports' });
+    expect(output.logs()).toEqual([expect.objectContaining({ message: 'hello', queue: 'reports' })]);
   });
 
   it('logs JSON with the service name and stage on every line', () => {

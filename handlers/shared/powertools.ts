@@ -1,7 +1,7 @@
 /**
  * One place that builds the Powertools logger, metrics and tracer for a handler, so every function
  * logs JSON with the same keys, emits EMF into the one `Tidewatch` namespace with the same default
- * dimensions (`service`, `stage`) and traces its SDK clients.
+ * dimensions (`service`, `stage`, and `queue` for a worker) and traces its SDK clients.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -12,7 +12,9 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 
-import { METRICS_NAMESPACE } from '../../contract/metrics';
+import { ENV } from '../../contract/env';
+import { DIMENSIONS, METRICS_NAMESPACE } from '../../contract/metrics';
+import { DEFAULT_STAGE } from '../../contract/naming';
 
 export interface Instrumentation {
   readonly logger: Logger;
@@ -20,12 +22,17 @@ export interface Instrumentation {
   readonly tracer: Tracer;
 }
 
-/** Builds the instrumentation of one function; `serviceName` is its short name, e.g. `file-worker`. */
-export function instrument(serviceName: string, env: NodeJS.ProcessEnv = process.env): Instrumentation {
-  const stage = env.TIDEWATCH_STAGE ?? 'dev';
+/**
+ * Builds the instrumentation of one function; `serviceName` is its short name, e.g. `file-worker`.
+ * A worker passes its work queue (WORK_QUEUE_NAME): a default dimension of every metric and a key of
+ * every log line, so two queues run by the same worker code never share a metric series. API handlers
+ * pass none and keep `service` + `stage`.
+ */
+export function instrument(serviceName: string, env: NodeJS.ProcessEnv = process.env, queue?: string): Instrumentation {
+  const dimensions = { [DIMENSIONS.stage]: env[ENV.stage] ?? DEFAULT_STAGE, ...(queue === undefined ? {} : { [DIMENSIONS.queue]: queue }) };
   return {
-    logger: new Logger({ serviceName, persistentKeys: { stage } }),
-    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName, defaultDimensions: { stage } }),
+    logger: new Logger({ serviceName, persistentKeys: dimensions }),
+    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName, defaultDimensions: dimensions }),
     tracer: new Tracer({ serviceName }),
   };
 }

@@ -72,6 +72,43 @@ describe('StatusStore', () => {
     expect(values?.[':completedAt']).toBe(completed ? NOW.toISOString() : undefined);
   });
 
+  it('a store bound to a work queue sets the queue on every item it creates or updates', async () => {
+    documents.on(PutCommand).resolves({});
+    documents.on(UpdateCommand).resolves({});
+    const reports = store.withQueue('reports');
+
+    await reports.create('j', 'job', 'RECEIVED', { task: 'echo' });
+    await reports.update('j', 'job', 'PROCESSED', { attempts: 1 });
+    await reports.recordFailure('f', 'file', 3, { class: 'Error', message: 'boom', permanent: false }, true);
+
+    expect(documents.commandCalls(PutCommand)[0]?.args[0].input.Item).toEqual({
+      id: 'j',
+      kind: 'job',
+      queue: 'reports',
+      status: 'RECEIVED',
+      task: 'echo',
+      createdAt: NOW.toISOString(),
+      updatedAt: NOW.toISOString(),
+    });
+    for (const call of documents.commandCalls(UpdateCommand)) {
+      expect(call.args[0].input).toMatchObject({
+        UpdateExpression: expect.stringContaining('updatedAt = :at'),
+        ExpressionAttributeNames: expect.objectContaining({ '#queue': 'queue' }),
+        ExpressionAttributeValues: expect.objectContaining({ ':queue': 'reports', ':at': NOW.toISOString() }),
+      });
+      expect(call.args[0].input.UpdateExpression).toContain('#queue = :queue');
+    }
+    expect(documents.commandCalls(UpdateCommand)).toHaveLength(2);
+  });
+
+  it('never puts a queue on a content-hash marker, so markers stay out of the queue index', async () => {
+    documents.on(PutCommand).resolves({});
+
+    await store.withQueue('files').claimContentHash('abc', 'file-1');
+
+    expect(documents.commandCalls(PutCommand)[0]?.args[0].input.Item).not.toHaveProperty('queue');
+  });
+
   it('claimContentHash returns the caller when it is the first to claim the hash', async () => {
     documents.on(PutCommand).resolves({});
 

@@ -1,19 +1,28 @@
 /**
  * Reads and writes status items (DESIGN §1) in the status table. All writes are single UpdateItem or
- * conditional PutItem calls, so concurrent workers never lose each other's fields.
+ * conditional PutItem calls, so concurrent workers never lose each other's fields. A store bound to a
+ * work queue (`withQueue`) sets `queue` on every file or job item it writes, with `updatedAt`, so the
+ * item shows in the table's queue index; content-hash markers never get one and stay out of it.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ItemKind, ItemStatus, LastError, StatusItem } from '../../contract/status-item';
 
-type Fields = Partial<Omit<StatusItem, 'id' | 'kind' | 'status' | 'createdAt' | 'updatedAt'>>;
+type Fields = Partial<Omit<StatusItem, 'id' | 'kind' | 'queue' | 'status' | 'createdAt' | 'updatedAt'>>;
 
 export class StatusStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly now: () => Date = () => new Date(),
+    /** The work queue of the items this store writes. */
+    private readonly queue?: string,
   ) {}
+
+  /** The same table, writing items of this work queue. */
+  withQueue(queue: string): StatusStore {
+    return new StatusStore(this.client, this.tableName, this.now, queue);
+  }
 
   async get(id: string): Promise<StatusItem | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }));
@@ -23,7 +32,7 @@ export class StatusStore {
   /** Creates a new item; fails with ConditionalCheckFailedException if the id already exists. */
   async create(id: string, kind: ItemKind, status: ItemStatus, fields: Fields = {}): Promise<StatusItem> {
     const at = this.now().toISOString();
-    const item = { ...withoutUndefined(fields), id, kind, status, createdAt: at, updatedAt: at } as StatusItem;
+    const item = { ...withoutUndefined(fields), id, kind, ...this.queueField(), status, createdAt: at, updatedAt: at } as StatusItem;
     await this.client.send(
       new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(id)' }),
     );
@@ -36,7 +45,7 @@ export class StatusStore {
     const values: Record<string, unknown> = { ':kind': kind, ':status': status, ':at': at };
     const names: Record<string, string> = { '#kind': 'kind', '#status': 'status' };
     const sets = ['#kind = :kind', '#status = :status', 'updatedAt = :at', 'createdAt = if_not_exists(createdAt, :at)'];
-    for (const [key, value] of Object.entries(withoutUndefined(fields))) {
+    for (const [key, value] of Object.entries({ ...this.queueField(), ...withoutUndefined(fields) })) {
       names[`#${key}`] = key;
       values[`:${key}`] = value;
       sets.push(`#${key} = :${key}`);
@@ -50,6 +59,10 @@ export class StatusStore {
         ExpressionAttributeValues: values,
       }),
     );
+  }
+
+  private queueField(): Pick<StatusItem, 'queue'> {
+    return this.queue === undefined ? {} : { queue: this.queue };
   }
 
   /** Records a failed attempt: FAILED when it is final (or permanent), otherwise the item stays PROCESSING. */

@@ -6,11 +6,17 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { JobMessageSchema } from '../job-worker/job-message';
-import { captureOutput, emittedMetric, httpEvent, lambdaContext, POWERTOOLS_TEST_ENV, type CapturedOutput } from '../shared/test-fixtures';
+import { captureOutput, emittedMetric, POWERTOOLS_TEST_ENV, type CapturedOutput } from '../../test/support/handlers/powertools-output';
+import { httpEvent, lambdaContext } from '../../test/support/handlers/lambda-events';
 
+const JOB_QUEUE_URLS = {
+  jobs: 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs',
+  reports: 'https://sqs.us-east-1.amazonaws.com/123456789012/reports',
+};
 Object.assign(process.env, POWERTOOLS_TEST_ENV, {
   STATUS_TABLE_NAME: 'status-table',
-  QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs',
+  JOB_QUEUE_URLS: JSON.stringify(JOB_QUEUE_URLS),
+  DEFAULT_JOB_QUEUE: 'jobs',
   MAX_JOB_BODY_BYTES: '1024',
 });
 const documents = mockClient(DynamoDBDocumentClient);
@@ -39,30 +45,53 @@ async function post(body: string | undefined, overrides: Partial<APIGatewayProxy
 }
 
 describe('POST /jobs', () => {
-  it('records the job RECEIVED, queues it and answers 202 with its status URL', async () => {
+  it('records the job RECEIVED, queues it on the default job queue and answers 202 with the queue and its status URL', async () => {
     const response = await post(JSON.stringify({ task: 'sum', payload: { numbers: [1, 2] }, fail: false }));
 
     expect(response.statusCode).toBe(202);
     const jobId = response.json.jobId as string;
     expect(jobId).toMatch(UUID);
+    expect(response.json.queue).toBe('jobs');
     expect(response.json.statusUrl).toBe(`https://api123.execute-api.us-east-1.amazonaws.com/jobs/${jobId}`);
     expect(response.headers).toMatchObject({ 'content-type': 'application/json', location: response.json.statusUrl });
 
     expect(documents).toHaveReceivedCommandWith(PutCommand, {
       TableName: 'status-table',
       ConditionExpression: 'attribute_not_exists(id)',
-      Item: expect.objectContaining({ id: jobId, kind: 'job', status: 'RECEIVED', task: 'sum', payload: { numbers: [1, 2] }, fail: false }),
+      Item: expect.objectContaining({ id: jobId, kind: 'job', queue: 'jobs', status: 'RECEIVED', task: 'sum', payload: { numbers: [1, 2] }, fail: false }),
     });
     const createdAt = documents.commandCalls(PutCommand)[0]?.args[0].input.Item?.createdAt as string;
 
     const sent = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input;
-    expect(sent?.QueueUrl).toBe(process.env.QUEUE_URL);
+    expect(sent?.QueueUrl).toBe(JOB_QUEUE_URLS.jobs);
     expect(sent?.MessageAttributes).toEqual({ jobId: { DataType: 'String', StringValue: jobId } });
     // The body is exactly what the worker's schema accepts, with submittedAt = the item's creation time.
     expect(JobMessageSchema.parse(JSON.parse(sent?.MessageBody ?? ''))).toEqual({ jobId, task: 'sum', payload: { numbers: [1, 2] }, fail: false, submittedAt: createdAt });
 
     expect(emittedMetric(output.emf(), 'JobsSubmitted')[0]?.document).toMatchObject({ service: 'submit-job', stage: 'test', JobsSubmitted: 1 });
     expect(output.logs().find((line) => line.message === 'job accepted')).toMatchObject({ jobId, task: 'sum' });
+  });
+
+  it('queues a job on the job queue it names, and records and answers that queue', async () => {
+    const response = await post('{"task":"echo","queue":"reports"}');
+
+    expect(response.statusCode).toBe(202);
+    expect(response.json.queue).toBe('reports');
+    expect(sqs).toHaveReceivedCommandExactlyOnceWith(SendMessageCommand, { QueueUrl: JOB_QUEUE_URLS.reports });
+    expect(documents.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ id: response.json.jobId, queue: 'reports', status: 'RECEIVED' });
+    expect(output.logs().find((line) => line.message === 'job accepted')).toMatchObject({ queue: 'reports' });
+  });
+
+  it.each([
+    ['an unknown queue', '{"task":"echo","queue":"files"}', /^unknown queue "files"; known queues: jobs, reports$/],
+    ['a queue that is not a string', '{"task":"echo","queue":["jobs"]}', /^unknown queue \["jobs"\]; known queues: jobs, reports$/],
+  ])('answers 400 naming the known queues for %s, and records nothing', async (_case, body, message) => {
+    const response = await post(body);
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json).toEqual({ error: 'UnknownQueue', message: expect.stringMatching(message) });
+    expect(documents).not.toHaveReceivedAnyCommand();
+    expect(sqs).not.toHaveReceivedAnyCommand();
   });
 
   it('accepts a job with only a task, as the seed does, and leaves absent fields out', async () => {
@@ -120,6 +149,7 @@ describe('POST /jobs', () => {
     expect(documents).toHaveReceivedCommandWith(UpdateCommand, {
       Key: { id: jobId },
       ExpressionAttributeValues: expect.objectContaining({
+        ':queue': 'jobs',
         ':status': 'FAILED',
         ':lastError': { class: 'QueueDoesNotExist', message: 'The queue does not exist', permanent: false },
       }),

@@ -6,6 +6,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { requireEnv, requireNumberEnv } from '../shared/env';
 import { instrument, instrumented } from '../shared/powertools';
 import { StatusStore } from '../shared/status-store';
+import { readJobQueues } from './job-queues';
 import { submitJob, type SubmitJobDeps } from './submit-job';
 
 const instrumentation = instrument('submit-job');
@@ -13,7 +14,7 @@ const { logger, metrics, tracer } = instrumentation;
 const deps: SubmitJobDeps = {
   store: new StatusStore(DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({}))), requireEnv('statusTable')),
   sqs: tracer.captureAWSv3Client(new SQSClient({})),
-  queueUrl: requireEnv('queueUrl'),
+  queues: readJobQueues(),
   maxBodyBytes: requireNumberEnv('maxJobBodyBytes'),
   logger,
   metrics,

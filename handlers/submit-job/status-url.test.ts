@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { httpEvent } from '../shared/test-fixtures';
+import { httpEvent } from '../../test/support/handlers/lambda-events';
 import { jobStatusUrl } from './status-url';
 
 const JOB = '0b5c2a57-2f07-4a53-9b6b-9f1c8e8d1e01';

@@ -1,35 +1,47 @@
 /**
- * POST /jobs: validates the job, records it RECEIVED, queues it and answers 202 with where to poll.
+ * POST /jobs: validates the job, records it RECEIVED, queues it on the job queue it names (the default
+ * one when it names none) and answers 202 with that queue and where to poll.
  * Nothing is lost silently: when the queue refuses the message, the job is recorded FAILED with the
  * reason and the client gets 503 (retry); when the status table refuses the record, nothing is queued.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
+import { METRICS } from '../../contract/metrics';
+import { emit } from '../shared/emit-metric';
 import { describeError, describeIssues } from '../shared/errors';
 import { errorResponse, HttpError, jsonResponse, readJsonBody } from '../shared/http';
 import type { StatusStore } from '../shared/status-store';
 import { JOB_ID_ATTRIBUTE, type JobMessage } from '../job-worker/job-message';
 import { isTaskName, TASKS, unknownTaskMessage } from '../job-worker/tasks';
+import { jobQueueNamed, type JobQueue, type JobQueues } from './job-queues';
 import { jobStatusUrl } from './status-url';
 
 const SubmitJobRequestSchema = z.strictObject({
   task: z.string().min(1),
   payload: z.record(z.string(), z.unknown()).optional(),
   fail: z.boolean().optional(),
+  // Any value here: checked against the known job queues, so the 400 can name them.
+  queue: z.unknown().optional(),
 });
 
-export type SubmitJobRequest = z.infer<typeof SubmitJobRequestSchema>;
+/** The job as queued and recorded. */
+export type SubmittedJob = Omit<z.infer<typeof SubmitJobRequestSchema>, 'queue'>;
+
+export interface SubmitJobRequest {
+  readonly job: SubmittedJob;
+  readonly queue: JobQueue;
+}
 
 export interface SubmitJobDeps {
   readonly store: StatusStore;
   readonly sqs: SQSClient;
-  /** The jobs queue. */
-  readonly queueUrl: string;
+  /** The job queues a request may name (JOB_QUEUE_URLS, DEFAULT_JOB_QUEUE). */
+  readonly queues: JobQueues;
   /** Largest accepted body (MAX_JOB_BODY_BYTES); larger ones get 413. */
   readonly maxBodyBytes: number;
   readonly logger: Logger;
@@ -40,16 +52,17 @@ export interface SubmitJobDeps {
 export async function submitJob(event: APIGatewayProxyEventV2, deps: SubmitJobDeps): Promise<APIGatewayProxyStructuredResultV2> {
   const { logger } = deps;
   try {
-    const request = parseSubmitJobRequest(readJsonBody(event, deps.maxBodyBytes));
+    const { job, queue } = parseSubmitJobRequest(readJsonBody(event, deps.maxBodyBytes), deps.queues);
     const jobId = randomUUID();
-    logger.appendKeys({ jobId });
+    logger.appendKeys({ jobId, queue: queue.name });
     deps.tracer.putAnnotation('jobId', jobId);
-    const submittedAt = await recordReceived(jobId, request, deps);
-    await enqueue({ jobId, ...request, submittedAt }, deps);
+    const store = deps.store.withQueue(queue.name);
+    const submittedAt = await recordReceived(jobId, job, store, logger);
+    await enqueue({ jobId, ...job, submittedAt }, queue, store, deps);
     const statusUrl = jobStatusUrl(event, jobId);
-    deps.metrics.addMetric('JobsSubmitted', MetricUnit.Count, 1);
-    logger.info('job accepted', { task: request.task, statusUrl });
-    return jsonResponse(202, { jobId, statusUrl }, { location: statusUrl });
+    emit(deps.metrics, METRICS.jobsSubmitted, 1);
+    logger.info('job accepted', { task: job.task, statusUrl });
+    return jsonResponse(202, { jobId, queue: queue.name, statusUrl }, { location: statusUrl });
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
     logger.warn('job not accepted', { statusCode: error.statusCode, error: error.code, reason: error.message });
@@ -57,20 +70,22 @@ export async function submitJob(event: APIGatewayProxyEventV2, deps: SubmitJobDe
   }
 }
 
-/** The request as a valid job for a registered task, or a 400 naming the problem. */
-export function parseSubmitJobRequest(body: unknown): SubmitJobRequest {
-  if (body === undefined) throw new HttpError(400, 'InvalidRequest', 'a JSON body is required: {"task": string, "payload"?: object, "fail"?: boolean}');
+/** The request as a valid job for a registered task on a known job queue, or a 400 naming the problem. */
+export function parseSubmitJobRequest(body: unknown, queues: JobQueues): SubmitJobRequest {
+  if (body === undefined) {
+    throw new HttpError(400, 'InvalidRequest', 'a JSON body is required: {"task": string, "payload"?: object, "fail"?: boolean, "queue"?: string}');
+  }
   const parsed = SubmitJobRequestSchema.safeParse(body);
   if (!parsed.success) throw new HttpError(400, 'InvalidRequest', describeIssues(parsed.error.issues));
-  const { task, payload } = parsed.data;
-  if (!isTaskName(task)) throw new HttpError(400, 'UnknownTask', unknownTaskMessage(task));
-  const input = TASKS[task].input.safeParse(payload ?? {});
-  if (!input.success) throw new HttpError(400, 'InvalidPayload', `payload of task "${task}": ${describeIssues(input.error.issues)}`);
-  return parsed.data;
+  const { queue, ...job } = parsed.data;
+  if (!isTaskName(job.task)) throw new HttpError(400, 'UnknownTask', unknownTaskMessage(job.task));
+  const input = TASKS[job.task].input.safeParse(job.payload ?? {});
+  if (!input.success) throw new HttpError(400, 'InvalidPayload', `payload of task "${job.task}": ${describeIssues(input.error.issues)}`);
+  return { job, queue: jobQueueNamed(queues, queue) };
 }
 
 /** Writes the RECEIVED item; returns its creation time, the job's submittedAt. */
-async function recordReceived(jobId: string, { task, payload, fail }: SubmitJobRequest, { store, logger }: SubmitJobDeps): Promise<string> {
+async function recordReceived(jobId: string, { task, payload, fail }: SubmittedJob, store: StatusStore, logger: Logger): Promise<string> {
   try {
     const item = await store.create(jobId, 'job', 'RECEIVED', { task, payload, fail });
     return item.createdAt;
@@ -80,11 +95,11 @@ async function recordReceived(jobId: string, { task, payload, fail }: SubmitJobR
   }
 }
 
-async function enqueue(message: JobMessage, { sqs, queueUrl, store, logger }: SubmitJobDeps): Promise<void> {
+async function enqueue(message: JobMessage, queue: JobQueue, store: StatusStore, { sqs, logger }: SubmitJobDeps): Promise<void> {
   try {
     await sqs.send(
       new SendMessageCommand({
-        QueueUrl: queueUrl,
+        QueueUrl: queue.url,
         MessageBody: JSON.stringify(message),
         MessageAttributes: { [JOB_ID_ATTRIBUTE]: { DataType: 'String', StringValue: message.jobId } },
       }),

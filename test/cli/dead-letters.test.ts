@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { subjectsOf } from '../../cli/dead-letters';
-import { s3Event, snsWrapped, TEST_BUCKET } from '../../handlers/file-worker/test-events';
+import { s3Event, snsWrapped, TEST_BUCKET } from '../support/handlers/s3-notifications';
 
 const FILE_ID = '3f2a9c4e-8b1d-4f6a-9e2c-7d5b1a0c4e8f';
 const JOB_ID = '7c1d5f1e-2a3b-4c5d-8e6f-9a0b1c2d3e4f';

@@ -15,7 +15,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DlqPeekReport } from '../../cli/dlq-peek';
 import type { StatusReport } from '../../cli/status';
-import { s3Event } from '../../handlers/file-worker/test-events';
+import { s3Event } from '../support/handlers/s3-notifications';
 import type { StatusItem } from '../../contract/status-item';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud';
 import { DrivenClock } from '../support/driven-clock';

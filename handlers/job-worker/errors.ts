@@ -1,0 +1,12 @@
+/** Why a job fails, beyond what its task throws (tasks.ts). */
+import { UnreadableMessageError } from '../shared/errors';
+
+/** A message whose body is not a job: retrying cannot fix it. */
+export class MalformedJobMessageError extends UnreadableMessageError {
+  override readonly name = 'MalformedJobMessageError';
+}
+
+/** A job that fails on purpose (`{"fail": true}`, seed 003's DLQ demo): transient, so it is retried until the DLQ. */
+export class RequestedFailureError extends Error {
+  override readonly name = 'RequestedFailureError';
+}

@@ -1,0 +1,52 @@
+/**
+ * The job worker as a kind of the shared SQS worker skeleton (shared/sqs-worker.ts). A message is one job,
+ * keyed by its jobId: the run marks it PROCESSING, runs its task and marks it PROCESSED with the result.
+ */
+import type { Instrumentation } from '../shared/powertools';
+import type { WorkerKind } from '../shared/sqs-worker';
+import type { StatusStore } from '../shared/status-store';
+import { endToEndLatencyMs, type ItemOutcome } from '../shared/work-item';
+import { jobBusinessKey } from './business-keys';
+import { RequestedFailureError } from './errors';
+import type { JobMessage } from './job-message';
+import { parseJobMessage } from './parse-job-message';
+import { runTask } from './tasks';
+
+export interface JobWorkerDeps {
+  /** Bound to the job queue. */
+  readonly store: StatusStore;
+  readonly instrumentation: Instrumentation;
+}
+
+export interface JobOutcome extends ItemOutcome {
+  readonly status: 'PROCESSED';
+  /** What the task returned. */
+  readonly result: unknown;
+}
+
+export function jobWorkerKind({ store, instrumentation: { logger } }: JobWorkerDeps): WorkerKind<JobMessage, JobOutcome> {
+  return {
+    name: 'job-worker',
+    logLines: {
+      unreadable: 'message rejected: not a job message; acknowledged, not retried',
+      replayed: 'duplicate delivery: job already processed, skipped',
+    },
+
+    parse(record) {
+      const job = parseJobMessage(record);
+      return [{ ...jobBusinessKey(job.jobId), input: job, receivedAt: job.submittedAt, correlation: { task: job.task } }];
+    },
+
+    async run(item, attempt) {
+      const job = item.input;
+      const attempts = attempt.number;
+      await store.update(job.jobId, 'job', 'PROCESSING', { task: job.task, attempts });
+      if (job.fail) throw new RequestedFailureError('the job was submitted with "fail": true and fails on every attempt');
+      const result = await runTask(job.task, job.payload ?? {}, attempt);
+      const completedAt = new Date().toISOString();
+      await store.update(job.jobId, 'job', 'PROCESSED', { result, attempts, completedAt });
+      logger.info('job processed', { task: job.task, attempts, latencyMs: endToEndLatencyMs(item, completedAt) });
+      return { status: 'PROCESSED', completedAt, result };
+    },
+  };
+}
