@@ -1,17 +1,24 @@
 /**
- * Every runbook's `bash diagnose` commands, run with bash exactly as written against a started local
- * cloud, with the variables runbooks/env.sh sets from the stack's outputs and the endpoint set the way
- * the runbooks tell an on-call to (`AWS_ENDPOINT_URL`, any credentials). A command that exits non-zero
- * fails the runbook's test with the command and its stderr.
+ * The runbooks against a started local cloud: every paging alarm links its kind's runbook with the
+ * runbook's severity, every alarm a runbook names exists, and each alarm kind's `bash diagnose` commands
+ * run with bash exactly as written, for every work queue of the stack (api-5xx's once), with the
+ * variables runbooks/env.sh sets for that queue and the endpoint set the way the runbooks tell an on-call
+ * to (`AWS_ENDPOINT_URL`, any credentials). A command that exits non-zero fails its test with the command
+ * and its stderr.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseAlarmDescription, runbookIdOf } from '../../contract/alarm-description';
+import { alarmName, queueAlarmId } from '../../contract/naming';
+import { deadLetterQueueUrlOutputKey, parseWorkQueueNames, queueUrlOutputKey } from '../../contract/outputs';
+import { ALARM_KINDS, API_ALARM_KINDS, isAlarmKind, isWorkQueueAlarmKind, RUNBOOK_IDS, WORK_QUEUE_ALARM_KINDS, type AlarmKind } from '../../contract/runbooks';
+import { isWorkerName } from '../../contract/workers';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud';
 import { synthesizeTemplate } from '../../local/template/synthesize';
-import { commandsOf, diagnoseBlocks, readRunbook, runbookIds } from './runbook-markdown';
+import { commandsOf, diagnoseBlocks, ENV_SH, readRunbook, severityOf, variablesUsed } from './runbook-markdown';
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 /**
@@ -19,22 +26,39 @@ const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
  * one in the project belongs to whatever `npm start` (stage local) ran last, on other ports.
  */
 const STAGE = 'runbooks';
-const COMMAND_TIMEOUT_MS = 60_000;
+/**
+ * What one command may take on a busy 2-core machine: the aws CLI v1 needs about a second of CPU,
+ * `npx tidewatch` (tsx) a few; sourcing env.sh makes two aws calls. Each test's timeout is its
+ * commands times this.
+ */
+const COMMAND_BUDGET_MS = 30_000;
+/** Commands of one test that run side by side: one per core. */
+const PARALLEL_COMMANDS = 2;
+/** Starting the cloud from the template synthesized at collection: emulators, provisioning, functions. */
+const START_BUDGET_MS = 60_000;
+/** Each of someTraffic's two waits for an item to be processed. */
+const TRAFFIC_WAIT_MS = 30_000;
+const STOP_BUDGET_MS = 30_000;
+
+// Synthesized while the tests are collected, so that the stack's work queues name the tests and size their timeouts.
+// Context of its own: the template cache keeps one slot per extra context, so this stage does not evict npm start's.
+const synthesized = await synthesizeTemplate({ stage: STAGE, context: { tidewatch: { stage: STAGE } }, projectRoot: PROJECT_ROOT });
+const workQueueNamesOutput = synthesized.template.Outputs?.WorkQueueNames?.Value;
+const WORK_QUEUES = typeof workQueueNamesOutput === 'string' ? parseWorkQueueNames(workQueueNamesOutput) : [];
+
+/** The aws CLI's own directory first: the pyenv shim in front of it costs about half a second of CPU a call. */
+function pathWithRealAwsCli(): string | undefined {
+  const which = spawnSync('pyenv', ['which', 'aws'], { encoding: 'utf8' });
+  const real = which.status === 0 ? which.stdout.trim() : '';
+  return real ? [path.dirname(real), process.env.PATH].join(path.delimiter) : process.env.PATH;
+}
 
 let cloud: LocalCloud;
 let stateDirectory: string;
-/** The environment after `source runbooks/env.sh`, its shell functions exported. */
-let runbookEnv: NodeJS.ProcessEnv;
-/**
- * Each distinct command runs once: the commands are read-only and many runbooks share some
- * (`npx tidewatch status`), so the same command on the same cloud gives the same outcome.
- */
-const commandResults = new Map<string, Promise<CommandResult>>();
-const runCommand = (command: string): Promise<CommandResult> => {
-  let result = commandResults.get(command);
-  if (!result) commandResults.set(command, (result = bash(command, runbookEnv)));
-  return result;
-};
+/** As each runbook's "Before you start" block sets it up, with nothing from this machine's own AWS config. */
+let baseEnv: NodeJS.ProcessEnv;
+/** The environment after `source runbooks/env.sh "$STAGE"` (no queue), its shell functions exported. */
+let stackEnv: NodeJS.ProcessEnv;
 
 interface CommandResult {
   readonly code: number | null;
@@ -49,13 +73,70 @@ function bash(script: string, env: NodeJS.ProcessEnv, args: string[] = []): Prom
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), COMMAND_TIMEOUT_MS);
+    const timer = setTimeout(() => child.kill('SIGKILL'), COMMAND_BUDGET_MS);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr: code === null ? `${stderr}\n(killed after ${COMMAND_TIMEOUT_MS} ms)` : stderr });
+      resolve({ code, stdout, stderr: code === null ? `${stderr}\n(killed after ${COMMAND_BUDGET_MS} ms)` : stderr });
     });
   });
+}
+
+/** `source runbooks/env.sh <stage> [queue]` as the runbooks do; its shell functions exported, so that each command's own bash has them. */
+async function sourceEnv(queue?: string): Promise<NodeJS.ProcessEnv> {
+  const sourced = await bash('source runbooks/env.sh "$@" && export -f $(compgen -A function) && env -0', baseEnv, [STAGE, ...(queue === undefined ? [] : [queue])]);
+  if (sourced.code !== 0) throw new Error(`source runbooks/env.sh ${STAGE} ${queue ?? ''} failed (exit ${sourced.code}):\n${sourced.stderr}`);
+  return Object.fromEntries(
+    sourced.stdout
+      .split('\0')
+      .filter(Boolean)
+      .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
+  );
+}
+
+const queueEnvs = new Map<string, Promise<NodeJS.ProcessEnv>>();
+/** Each queue's environment, sourced once on first use. */
+function queueEnv(queue: string): Promise<NodeJS.ProcessEnv> {
+  let env = queueEnvs.get(queue);
+  if (!env) queueEnvs.set(queue, (env = sourceEnv(queue)));
+  return env;
+}
+
+/**
+ * Each distinct command runs once per distinct value of the variables it reads: the commands are
+ * read-only and runbooks share some (`npx tidewatch status` for every kind and queue, one metric view for
+ * two kinds), so the same command line on the same cloud gives the same outcome.
+ */
+const commandResults = new Map<string, Promise<CommandResult>>();
+function runCommand(command: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
+  const key = JSON.stringify([command, ...variablesUsed(command).map((name) => env[name] ?? null)]);
+  let result = commandResults.get(key);
+  if (!result) commandResults.set(key, (result = bash(command, env)));
+  return result;
+}
+
+/** Runs `run` over `items`, at most `parallel` at a time, results in order. */
+async function inTurns<T, R>(items: readonly T[], parallel: number, run: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await run(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, lane));
+  return results;
+}
+
+const diagnoseCommands = (kind: AlarmKind) => diagnoseBlocks(readRunbook(kind)).flatMap(commandsOf);
+
+async function expectDiagnoseToSucceed(kind: AlarmKind, env: NodeJS.ProcessEnv): Promise<void> {
+  const commands = diagnoseCommands(kind);
+  expect(commands.length).toBeGreaterThan(0);
+  const results = await inTurns(commands, PARALLEL_COMMANDS, (command) => runCommand(command, env));
+  const failures = commands.flatMap((command, i) => (results[i]!.code === 0 ? [] : [`$ ${command}\nexit ${results[i]!.code}\n${results[i]!.stderr.trim()}`]));
+  expect(failures.join('\n\n'), `${failures.length} of ${commands.length} diagnose commands failed`).toBe('');
 }
 
 async function api(method: 'GET' | 'POST', route: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -73,21 +154,26 @@ async function someTraffic(): Promise<void> {
   const presigned = await api('POST', 'presign', { fileName: 'runbook.csv', contentType: 'text/csv' });
   const put = await fetch(String(presigned.body.uploadUrl), { method: 'PUT', headers: presigned.body.headers as Record<string, string>, body: 'id,name\n1,runbook\n' });
   expect(put.status).toBe(200);
-  await vi.waitFor(async () => expect((await api('GET', `jobs/${String(job.body.jobId)}`)).body.status).toBe('PROCESSED'), { timeout: 30_000, interval: 250 });
+  await vi.waitFor(async () => expect((await api('GET', `jobs/${String(job.body.jobId)}`)).body.status).toBe('PROCESSED'), { timeout: TRAFFIC_WAIT_MS, interval: 250 });
   const processed = `${cloud.endpoints.downloads}${String(presigned.body.s3Key).replace(/^uploads\//, 'processed/')}`;
-  await vi.waitFor(async () => expect((await fetch(processed)).status).toBe(200), { timeout: 30_000, interval: 250 });
+  await vi.waitFor(async () => expect((await fetch(processed)).status).toBe(200), { timeout: TRAFFIC_WAIT_MS, interval: 250 });
+}
+
+/** Every alarm of the template, resolved to local names. */
+function templateAlarms(): { name: string; description: string; actions: readonly string[] }[] {
+  const { services } = cloud;
+  return Object.values(services.template.Resources)
+    .filter((resource) => resource.Type === 'AWS::CloudWatch::Alarm' || resource.Type === 'AWS::CloudWatch::CompositeAlarm')
+    .map((resource) => services.resolve(resource.Properties) as { AlarmName: string; AlarmDescription?: string; AlarmActions?: string[] })
+    .map((alarm) => ({ name: alarm.AlarmName, description: alarm.AlarmDescription ?? '', actions: alarm.AlarmActions ?? [] }));
 }
 
 beforeAll(async () => {
-  // Context of its own: the template cache keeps one slot per extra context, so this stage does not evict npm start's.
-  const template = await synthesizeTemplate({ stage: STAGE, context: { tidewatch: { stage: STAGE } }, projectRoot: PROJECT_ROOT });
   stateDirectory = await mkdtemp(path.join(tmpdir(), 'tidewatch-runbooks-'));
-  cloud = await startLocalCloud({ template, projectRoot: PROJECT_ROOT, port: 0, apiPort: 0, downloadPort: 0, stateDirectory, pollWaitSeconds: 2 });
+  cloud = await startLocalCloud({ template: synthesized, projectRoot: PROJECT_ROOT, port: 0, apiPort: 0, downloadPort: 0, stateDirectory, pollWaitSeconds: 2 });
   await someTraffic();
-
-  // As each runbook's "Before you start" block sets it up, with nothing from this machine's own AWS config.
-  const base: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
+  baseEnv = {
+    PATH: pathWithRealAwsCli(),
     HOME: process.env.HOME,
     AWS_ENDPOINT_URL: cloud.endpoints.aws,
     AWS_DEFAULT_REGION: 'us-east-1',
@@ -98,69 +184,80 @@ beforeAll(async () => {
     AWS_PAGER: '',
     TIDEWATCH_STAGE: STAGE,
   };
-  // Its shell functions (tw_ago, and aws with the endpoint) exported, so that each command's own bash has them.
-  const sourced = await bash('source runbooks/env.sh "$1" && export -f $(compgen -A function) && env -0', base, [STAGE]);
-  if (sourced.code !== 0) throw new Error(`source runbooks/env.sh failed (exit ${sourced.code}):\n${sourced.stderr}`);
-  runbookEnv = Object.fromEntries(
-    sourced.stdout
-      .split('\0')
-      .filter(Boolean)
-      .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
-  );
-});
+  stackEnv = await sourceEnv();
+}, START_BUDGET_MS + 2 * TRAFFIC_WAIT_MS + COMMAND_BUDGET_MS);
 
 afterAll(async () => {
   await cloud?.stop();
   if (stateDirectory) await rm(stateDirectory, { recursive: true, force: true });
-});
+}, STOP_BUDGET_MS);
 
 describe('runbooks/env.sh on the local cloud', () => {
-  it("sets every variable from the stack's outputs and alarms", () => {
+  it("names the stack's work queues (its WorkQueueNames output) and sets the stack's variables from its outputs and alarms", () => {
+    expect(WORK_QUEUES.length, 'work queues declared by the WorkQueueNames output').toBeGreaterThan(0);
     const outputs = cloud.outputs;
-    expect(runbookEnv).toMatchObject({
+    expect(stackEnv).toMatchObject({
       STAGE,
       STACK: cloud.stackName,
       BUCKET_NAME: outputs.BucketName,
       API_URL: outputs.ApiUrl,
-      FILES_QUEUE_URL: outputs.FilesQueueUrl,
-      FILES_DLQ_URL: outputs.FilesDeadLetterQueueUrl,
-      JOBS_QUEUE_URL: outputs.JobsQueueUrl,
-      JOBS_DLQ_URL: outputs.JobsDeadLetterQueueUrl,
       STATUS_TABLE_NAME: outputs.StatusTableName,
       PAGING_TOPIC_ARN: outputs.PagingTopicArn,
       DASHBOARD_NAME: outputs.DashboardName,
     });
-    const functionNames = cloud.services.functions.map((fn) => fn.name);
-    expect(functionNames).toContain(runbookEnv.FILES_WORKER_FUNCTION);
-    expect(functionNames).toContain(runbookEnv.JOBS_WORKER_FUNCTION);
-    expect(runbookEnv.API_ID).toMatch(/^[0-9a-f]{10}$/);
+    expect(stackEnv.API_ID).toMatch(/^[0-9a-f]{10}$/);
+    expect(stackEnv.WORK_QUEUES?.split(' ')).toEqual(WORK_QUEUES);
+    expect(ENV_SH.queueVariables.filter((name) => stackEnv[name] !== undefined)).toEqual([]);
   });
+
+  it.each(WORK_QUEUES)("sets queue %s's URLs from the outputs and its worker from its alarms", async (queue) => {
+    const env = await queueEnv(queue);
+    expect(env).toMatchObject({ QUEUE: queue, QUEUE_URL: cloud.outputs[queueUrlOutputKey(queue)], DLQ_URL: cloud.outputs[deadLetterQueueUrlOutputKey(queue)] });
+    expect(env.QUEUE_URL).toBeTruthy();
+    expect(env.DLQ_URL).toBeTruthy();
+    expect(cloud.services.functions.map((fn) => fn.name)).toContain(env.WORKER_FUNCTION);
+    expect(isWorkerName(env.WORKER_SERVICE ?? ''), env.WORKER_SERVICE).toBe(true);
+  }, COMMAND_BUDGET_MS);
 });
 
 describe('runbooks and the running stack', () => {
-  it('every paging alarm links its runbook, and every runbook is linked by a paging alarm', async () => {
-    const { services } = cloud;
-    const linked = Object.entries(services.template.Resources)
-      .filter(([, resource]) => resource.Type === 'AWS::CloudWatch::Alarm' || resource.Type === 'AWS::CloudWatch::CompositeAlarm')
-      .map(([, resource]) => services.resolve(resource.Properties) as { AlarmName: string; AlarmDescription?: string; AlarmActions?: string[] })
-      .filter((alarm) => (alarm.AlarmActions ?? []).includes(cloud.outputs.PagingTopicArn!))
-      .map((alarm) => ({ alarm: alarm.AlarmName, runbook: /^Runbook: \S+\/([\w-]+)\.md$/m.exec(alarm.AlarmDescription ?? '')?.[1] }));
-    expect(linked.filter(({ runbook }) => runbook === undefined || !runbookIds().includes(runbook))).toEqual([]);
-    expect(runbookIds().filter((id) => !linked.some(({ runbook }) => runbook === id))).toEqual([]);
-    for (const { alarm, runbook } of linked) expect(alarm).toBe(`${cloud.stackName}-${runbook}`);
+  it("every paging alarm links its kind's runbook, named queue and severity by the scheme; every kind is linked for every queue", () => {
+    const paging = templateAlarms().filter((alarm) => alarm.actions.includes(cloud.outputs.PagingTopicArn!));
+    const linked = paging.map((alarm) => {
+      const { severity, queue, runbookUrl } = parseAlarmDescription(alarm.description);
+      const kind = runbookUrl ? runbookIdOf(runbookUrl) : undefined;
+      return { alarm: alarm.name, kind, queue, severity };
+    });
+    expect(linked.filter(({ kind }) => kind === undefined || !isAlarmKind(kind)), 'paging alarms without an alarm kind runbook').toEqual([]);
+    for (const { alarm, kind, queue, severity } of linked) {
+      const expectedName = isWorkQueueAlarmKind(kind!) ? alarmName(cloud.stackName, queueAlarmId(queue ?? '(no Queue: line)', kind!)) : alarmName(cloud.stackName, kind!);
+      expect(alarm).toBe(expectedName);
+      if (queue !== undefined) expect(WORK_QUEUES).toContain(queue);
+      expect(severity, `${alarm}: the severity of runbooks/${kind}.md`).toBe(severityOf(readRunbook(kind!)));
+    }
+    const expected = [
+      ...WORK_QUEUES.flatMap((queue) => WORK_QUEUE_ALARM_KINDS.map((kind) => alarmName(cloud.stackName, queueAlarmId(queue, kind)))),
+      ...API_ALARM_KINDS.map((kind) => alarmName(cloud.stackName, kind)),
+    ];
+    expect(expected.filter((name) => !linked.some(({ alarm }) => alarm === name)), 'alarms of a kind missing from the stack').toEqual([]);
+  });
+
+  it('every alarm a runbook names exists, for every work queue', () => {
+    const alarms = new Set(templateAlarms().map((alarm) => alarm.name));
+    const named = new Set(
+      RUNBOOK_IDS.flatMap((id) => [...readRunbook(id).matchAll(/"\$STACK-([^"]*)"/g)].map((m) => m[1]!)).flatMap((suffix) =>
+        suffix.includes('$QUEUE') ? WORK_QUEUES.map((queue) => `${cloud.stackName}-${suffix.replaceAll('$QUEUE', queue)}`) : [`${cloud.stackName}-${suffix}`],
+      ),
+    );
+    expect([...named].filter((name) => !alarms.has(name))).toEqual([]);
   });
 });
 
-// Concurrent: each command spawns a CLI (python or tsx), and most of the time goes into starting them.
-describe.concurrent.each(runbookIds())('runbooks/%s.md', (id) => {
-  it('diagnose commands all succeed on the local cloud', async () => {
-    const commands = diagnoseBlocks(readRunbook(id)).flatMap(commandsOf);
-    expect(commands.length).toBeGreaterThan(0);
-    const failures: string[] = [];
-    for (const command of commands) {
-      const result = await runCommand(command);
-      if (result.code !== 0) failures.push(`$ ${command}\nexit ${result.code}\n${result.stderr.trim()}`);
-    }
-    expect(failures.join('\n\n'), `${failures.length} of ${commands.length} diagnose commands failed`).toBe('');
-  });
+describe.each(ALARM_KINDS.map((kind) => [kind]))('runbooks/%s.md', (kind) => {
+  const budget = (diagnoseCommands(kind).length + 1) * COMMAND_BUDGET_MS;
+  if (isWorkQueueAlarmKind(kind)) {
+    it.each(WORK_QUEUES)('diagnose commands all succeed for queue %s', async (queue) => expectDiagnoseToSucceed(kind, await queueEnv(queue)), budget);
+  } else {
+    it('diagnose commands all succeed', () => expectDiagnoseToSucceed(kind, stackEnv), budget);
+  }
 });
