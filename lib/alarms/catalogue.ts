@@ -14,27 +14,12 @@ import { Duration } from 'aws-cdk-lib';
 import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { METRICS } from '../../contract/metrics';
 import { queueAlarmId, titleOf } from '../../contract/naming';
+import type { WorkQueueAlarmKind } from '../../contract/runbooks';
 import { WORKERS, type WorkerName } from '../../contract/workers';
 import { httpApiMetric, lambdaMetric, sqsMetric, workerMetric } from './metrics';
 import type { AlarmEntry, MetricAlarmEntry } from './model';
 import { latencyBurnRateWindows, ratioBurnRateWindows } from './slo';
 
-/** The alarm kinds every work queue gets: each is also the name of its runbook (`runbooks/<kind>.md`). */
-export const WORK_QUEUE_ALARM_KINDS = [
-  'dead-lettered',
-  'dlq-not-empty',
-  'queue-age',
-  'stall',
-  'worker-errors',
-  'worker-throttles',
-  'worker-duration',
-  'success-slo-burn',
-  'freshness-slo-burn',
-] as const;
-export type WorkQueueAlarmKind = (typeof WORK_QUEUE_ALARM_KINDS)[number];
-
-/** The alarms that belong to no work queue. */
-export const API_ALARM_KINDS = ['api-5xx'] as const;
 
 /** One work queue's resources, as names or CloudFormation tokens. */
 export interface WorkQueueSource {

@@ -4,7 +4,8 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { alarmCatalogue, API_ALARM_KINDS, WORK_QUEUE_ALARM_KINDS, type CatalogueSources } from '../../lib/alarms/catalogue';
+import { API_ALARM_KINDS, WORK_QUEUE_ALARM_KINDS } from '../../contract/runbooks';
+import { alarmCatalogue, type CatalogueSources } from '../../lib/alarms/catalogue';
 import { conditionsOf, isMathSpec, type MetricAlarmEntry } from '../../lib/alarms/model';
 import { BURN_RATE_WINDOWS, burnPercentile, errorBudget } from '../../lib/alarms/slo';
 import { ConfigError, DEFAULT_CONFIG, validateConfig } from '../../lib/config';
