@@ -72,6 +72,12 @@ function emittedMetrics(documents: readonly EmfDocument[]): Emitted[] {
 
 let emitted: Emitted[] = [];
 
+/** The same dimension names with the same values, in whatever order EMF or the template lists them. */
+function sameDimensions(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const sorted = (dimensions: Record<string, unknown>) => JSON.stringify(Object.entries(dimensions).sort(([x], [y]) => x.localeCompare(y)));
+  return sorted(a) === sorted(b);
+}
+
 beforeAll(async () => {
   const output = captureOutput();
   const objects = fakeBucket(s3);
@@ -119,12 +125,12 @@ describe('alarms on Tidewatch metrics', () => {
     const watched = new Set(alarmedTidewatchStats.map((s) => `${s.metricName} ${JSON.stringify(s.dimensions)}`));
     expect([...watched].sort()).toEqual(
       [
-        'DeadLettered {"service":"file-worker","stage":"emf1"}',
-        'DeadLettered {"service":"job-worker","stage":"emf1"}',
-        'EndToEndLatency {"service":"file-worker","stage":"emf1"}',
-        'EndToEndLatency {"service":"job-worker","stage":"emf1"}',
-        'FilesProcessed {"service":"file-worker","stage":"emf1"}',
-        'JobsSucceeded {"service":"job-worker","stage":"emf1"}',
+        'DeadLettered {"queue":"files","service":"file-worker","stage":"emf1"}',
+        'DeadLettered {"queue":"jobs","service":"job-worker","stage":"emf1"}',
+        'EndToEndLatency {"queue":"files","service":"file-worker","stage":"emf1"}',
+        'EndToEndLatency {"queue":"jobs","service":"job-worker","stage":"emf1"}',
+        'FilesProcessed {"queue":"files","service":"file-worker","stage":"emf1"}',
+        'JobsSucceeded {"queue":"jobs","service":"job-worker","stage":"emf1"}',
       ].sort(),
     );
   });
@@ -133,7 +139,7 @@ describe('alarms on Tidewatch metrics', () => {
     '%s is emitted by a handler with the same namespace, name and dimensions',
     (_name, stat) => {
       const matches = emitted.filter(
-        (metric) => metric.namespace === stat.namespace && metric.metricName === stat.metricName && JSON.stringify(metric.dimensions) === JSON.stringify(stat.dimensions),
+        (metric) => metric.namespace === stat.namespace && metric.metricName === stat.metricName && sameDimensions(metric.dimensions, stat.dimensions),
       );
       expect(matches.length, `emitted: ${JSON.stringify(emitted.map((m) => `${m.metricName} ${JSON.stringify(m.dimensions)}`))}`).toBeGreaterThan(0);
       // A 10-second alarm only sees 10-second datapoints when the metric is stored at high resolution.

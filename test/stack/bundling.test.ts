@@ -56,10 +56,10 @@ describe.each(projectFunctions.map((fn) => [fn.Metadata['Tidewatch:Entry'] as st
   });
 
   it('loads and exports handler', async () => {
-    // Handlers may read their environment when loaded: give them the template's (tokens as names).
+    // Handlers may read their environment when loaded: give them the template's (tokens as stand-ins).
     const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
     const saved = { ...process.env };
-    for (const [key, value] of Object.entries(variables)) process.env[key] = typeof value === 'string' ? value : `test-${key}`;
+    for (const [key, value] of Object.entries(variables)) process.env[key] = standIn(key, value);
     try {
       const module = (await import(pathToFileURL(bundlePath).href)) as { handler?: unknown };
       expect(typeof module.handler).toBe('function');
@@ -68,6 +68,17 @@ describe.each(projectFunctions.map((fn) => [fn.Metadata['Tidewatch:Entry'] as st
     }
   });
 });
+
+/**
+ * A template value as a string: literal strings as they are, an `Fn::Join` with each reference as a URL
+ * (so JSON written around references, such as JOB_QUEUE_URLS, stays JSON), any other reference as a name.
+ */
+function standIn(key: string, value: unknown): string {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (join) return join[1].map((part) => (typeof part === 'string' ? part : 'https://token.test/reference')).join(join[0]);
+  return `test-${key}`;
+}
 
 it('bundles all five functions', () => {
   expect(projectFunctions).toHaveLength(5);
