@@ -99,9 +99,11 @@ async function metricSum(namespace: string, metricName: string, dimensions: Dime
   return Datapoints.reduce((sum, point) => sum + (point.Sum ?? 0), 0);
 }
 
-const tidewatch = (service: string): Dimension[] => [
+/** A worker's metric series: its kind, the stage, and the queue it consumes. */
+const tidewatch = (service: string, queue: string): Dimension[] => [
   { Name: 'service', Value: service },
   { Name: 'stage', Value: 'local' },
+  { Name: 'queue', Value: queue },
 ];
 
 describe(`${ITEMS} healthy items`, () => {
@@ -114,8 +116,8 @@ describe(`${ITEMS} healthy items`, () => {
     await waitFor(
       `${JOBS} JobsSucceeded and ${FILES} FilesProcessed`,
       async () =>
-        (await metricSum('Tidewatch', 'JobsSucceeded', tidewatch('job-worker'))) === JOBS &&
-        (await metricSum('Tidewatch', 'FilesProcessed', tidewatch('file-worker'))) === FILES
+        (await metricSum('Tidewatch', 'JobsSucceeded', tidewatch('job-worker', 'jobs'))) === JOBS &&
+        (await metricSum('Tidewatch', 'FilesProcessed', tidewatch('file-worker', 'files'))) === FILES
           ? true
           : undefined,
       PROCESSED_WITHIN_MS,

@@ -65,7 +65,7 @@ describe('a poison job', () => {
     );
     expect(alarmPage.deliveredAt - failedAt).toBeLessThanOrEqual(60_000);
     expect(alarmPage.oldState).toBe('OK');
-    expect(alarmPage.description).toMatch(/^CRITICAL: .+\r?\nRunbook: \S+\/jobs-dead-lettered\.md$/);
+    expect(alarmPage.description).toMatch(/^CRITICAL: .+\nQueue: jobs\nRunbook: \S+\/dead-lettered\.md$/);
     expect(alarms.clock.aheadMs).toBe(0); // that page came in real time
 
     // The worker releases the message on its final failure: SQS moves it to the DLQ on the next receive.
