@@ -61,7 +61,7 @@ const MODES: readonly Mode[] = [
   {
     name: 'seed',
     description: `batch 1, no window, ${SEED_CONCURRENCY === 1 ? 'one message at a time' : `concurrency ${SEED_CONCURRENCY}`}`,
-    context: { tidewatch: { files: SEED_QUEUE, jobs: SEED_QUEUE } },
+    context: { tidewatch: { workQueues: { files: SEED_QUEUE, jobs: SEED_QUEUE } } },
     patch: SEED_CONCURRENCY < 2 ? (stack) => withPollers(stack, SEED_CONCURRENCY) : undefined,
   },
 ];

@@ -57,6 +57,7 @@ async function uploadFile(n: number): Promise<void> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ fileName: `healthy-${n}.csv`, contentType: 'text/csv' }),
   });
+  if (presign.status !== 200) throw new Error(`POST /presign answered ${presign.status}: ${await presign.text()}`);
   const { uploadUrl, headers } = (await presign.json()) as { uploadUrl: string; headers: Record<string, string> };
   // Distinct content per file: equal content would be recorded as a duplicate, not processed.
   const put = await fetch(uploadUrl, { method: 'PUT', headers, body: `id,name\n${n},item ${n}\n` });

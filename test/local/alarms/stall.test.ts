@@ -51,7 +51,7 @@ describe('a stopped worker', () => {
       4 * 60_000,
     );
     expect(page.reason).toMatch(/^Threshold Crossed: 5 out of the last 5 datapoints/);
-    expect(page.description).toMatch(/^CRITICAL: .+\r?\nRunbook: \S+\/jobs-stall\.md$/);
+    expect(page.description).toMatch(/^CRITICAL: .+\nQueue: jobs\nRunbook: \S+\/stall\.md$/);
     expect((await alarms.alarmStates())[stall]).toBe('ALARM');
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Failure scenarios on the local cloud: seed 003's DLQ demo (`{"fail": true}`) and a worker that exceeds
  * its timeout. To keep them fast, this file's cloud is synthesized with context
- *   tidewatch: { retryBackoffBaseSeconds: 1, jobs: { workerTimeoutSeconds: 1 } }
+ *   tidewatch: { retryBackoffBaseSeconds: 1, workQueues: { jobs: { workerTimeoutSeconds: 1 } } }
  * - a 1 s backoff base instead of 10 s: the retries of a poison job wait 1 s and 2 s, not 10 s and 20 s;
  * - a 1 s jobs worker timeout, so the jobs queue's visibility timeout (6 × the worker's) is 6 s: the
  *   message of a timed-out invocation is received again within seconds instead of 3 minutes.
@@ -34,7 +34,7 @@ const invocations: InvocationRecord[] = [];
 
 beforeAll(async () => {
   scenario = await startScenarioCloud({
-    context: { tidewatch: { retryBackoffBaseSeconds: 1, jobs: { workerTimeoutSeconds: 1 } } },
+    context: { tidewatch: { retryBackoffBaseSeconds: 1, workQueues: { jobs: { workerTimeoutSeconds: 1 } } } },
     patchTemplate: withStallingJobWorker,
   });
   scenario.cloud.runtime.onInvocation((record) => invocations.push(record));
