@@ -19,10 +19,9 @@ import { s3Event } from '../support/handlers/s3-notifications';
 import type { StatusItem } from '../../contract/status-item';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud';
 import { DrivenClock } from '../support/driven-clock';
+import { runTidewatch, type CliRun } from '../support/tidewatch-cli';
 
 const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
-const TSX = join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
-const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' };
 
 let cloud: LocalCloud;
 let sqs: SQSClient;
@@ -52,23 +51,11 @@ afterAll(async () => {
   await cloud?.stop();
 });
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = CliRun;
 
 /** Runs `tidewatch <args>` as a child process; `--endpoint-url` and the stage point at the local cloud unless `target` says otherwise. */
 function tidewatch(args: readonly string[], target: readonly string[] = ['--endpoint-url', cloud.endpoints.aws, '--stage', 'local']): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['bin/tidewatch.ts', ...args, ...target], { cwd: PROJECT_ROOT, env: { ...process.env, ...CREDENTIALS, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runTidewatch([...args, ...target]);
 }
 
 const json = <T>(run: Run): T => JSON.parse(run.stdout) as T;

@@ -4,11 +4,10 @@
  * job pages the queue's own dead-lettered alarm (and not the jobs queue's), and `tidewatch status`
  * lists it beside files and jobs.
  */
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusReport } from '../../../cli/status';
-import { PROJECT_ROOT, startAlarmCloud, waitFor, type AlarmCloud } from './alarm-cloud';
+import { runTidewatch, type CliRun } from '../../support/tidewatch-cli';
+import { startAlarmCloud, waitFor, type AlarmCloud } from './alarm-cloud';
 
 let alarms: AlarmCloud;
 
@@ -30,19 +29,8 @@ async function jobStatus(jobId: unknown): Promise<Record<string, unknown>> {
   return (await (await fetch(`${alarms.cloud.endpoints.api}jobs/${String(jobId)}`)).json()) as Record<string, unknown>;
 }
 
-function tidewatch(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['bin/tidewatch.ts', ...args, '--endpoint-url', alarms.cloud.endpoints.aws, '--stack', alarms.cloud.stackName], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function tidewatch(args: readonly string[]): Promise<CliRun> {
+  return runTidewatch([...args, '--endpoint-url', alarms.cloud.endpoints.aws, '--stack', alarms.cloud.stackName]);
 }
 
 describe('a reports queue added by one config entry', () => {
