@@ -51,6 +51,9 @@ export class UnsupportedTemplateError extends Error {
 
 const SDK_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
+/** At stop the workers end first, so requests in flight get their 500 within this instead of a cut connection. */
+const SERVER_CLOSE_GRACE_MS = 1_000;
+
 export class LocalRuntime {
   private readonly lineListeners = new Set<LineListener>();
   private readonly invocationListeners = new Set<(record: InvocationRecord) => void>();
@@ -71,8 +74,8 @@ export class LocalRuntime {
   static async bind(options: BindRuntimeOptions = {}): Promise<LocalRuntime> {
     const host = options.host ?? '127.0.0.1';
     const [api, downloads] = await Promise.allSettled([
-      HttpApiServer.listen({ port: options.apiPort ?? 3000, host }),
-      DownloadServer.listen({ port: options.downloadPort ?? 3001, host }),
+      HttpApiServer.listen({ port: options.apiPort ?? 3000, host, closeGraceMs: SERVER_CLOSE_GRACE_MS }),
+      DownloadServer.listen({ port: options.downloadPort ?? 3001, host, closeGraceMs: SERVER_CLOSE_GRACE_MS }),
     ]);
     if (api.status === 'rejected' || downloads.status === 'rejected') {
       await Promise.all([api, downloads].map((bound) => (bound.status === 'fulfilled' ? bound.value.close() : undefined)));
