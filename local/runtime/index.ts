@@ -15,6 +15,7 @@ import { readDistribution } from './distribution';
 import { DownloadServer } from './download-server';
 import { FunctionHost, type InvocationRecord } from './function-host';
 import { HttpApiServer, type ApiRequestRecord } from './http-api-server';
+import { lambdaService } from './lambda-service';
 import { LogSink, type LineListener } from './log-sink';
 import { Scheduler } from './scheduler';
 import { DEFAULT_POLLERS, SqsPoller } from './sqs-poller';
@@ -63,6 +64,7 @@ export class LocalRuntime {
   private pollers: SqsPoller[] = [];
   private scheduler: Scheduler | undefined;
   private clients: { destroy(): void }[] = [];
+  private unregisterLambda: (() => void) | undefined;
   private stopGraceMs = 10_000;
 
   private constructor(
@@ -120,7 +122,10 @@ export class LocalRuntime {
     return () => this.apiRequestListeners.delete(listener);
   }
 
-  /** Wires the template's functions, event sources, routes, distribution and schedules to `services`. */
+  /**
+   * Wires the template's functions, event sources, routes, distribution and schedules to `services`,
+   * and registers the functions' Lambda API (`Invoke`) at the services' endpoint.
+   */
   start(services: LocalServices, options: StartRuntimeOptions = {}): void {
     this.stopGraceMs = (options.stopGraceSeconds ?? 10) * 1000;
     this.logSink = new LogSink({ logDirectory: options.logDirectory, print: options.print });
@@ -130,6 +135,9 @@ export class LocalRuntime {
     this.logSink.label(functionLabels(services.functions));
     const hosts = new Map(services.functions.map((fn) => [fn.logicalId, this.host(services, fn, options)]));
     this.hosts = [...hosts.values()];
+    this.unregisterLambda = services.register(
+      lambdaService({ functions: new Map(this.hosts.map((host) => [host.name, host])), region: services.region, accountId: services.accountId }),
+    );
     const hostOf = (logicalId: string, usedBy: string): FunctionHost => {
       const host = hosts.get(logicalId);
       if (!host) throw new UnsupportedTemplateError(`${usedBy} targets ${logicalId}, which is not a project function (no Tidewatch:Entry metadata)`);
@@ -188,10 +196,11 @@ export class LocalRuntime {
   }
 
   /**
-   * Stops schedules and pollers, waits for invocations in flight (up to `stopGraceSeconds`), then
-   * ends the workers, closes both servers and flushes the log files.
+   * Unplugs the Lambda API, stops schedules and pollers, waits for invocations in flight (up to
+   * `stopGraceSeconds`), then ends the workers, closes both servers and flushes the log files.
    */
   async stop(): Promise<void> {
+    this.unregisterLambda?.();
     this.scheduler?.stop();
     await Promise.all(this.pollers.map((poller) => poller.stop(this.stopGraceMs)));
     await Promise.all([...this.hosts.map((host) => host.stop()), this.api.close(), this.downloads.close()]);

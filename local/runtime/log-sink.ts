@@ -50,9 +50,12 @@ export class LogSink {
     this.prefixes.clear();
   }
 
-  /** Reads `stream` line by line as output of `functionName`. */
-  capture(functionName: string, stream: Readable): void {
-    createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.write(functionName, line));
+  /** Reads `stream` line by line as output of `functionName`, each line also handed to `alsoTo`. */
+  capture(functionName: string, stream: Readable, alsoTo?: (line: string) => void): void {
+    createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+      this.write(functionName, line);
+      alsoTo?.(line);
+    });
   }
 
   write(functionName: string, line: string): void {
