@@ -180,12 +180,12 @@ describe('Lambda Invoke over plain HTTP', () => {
 
   it('names a Lambda action the local cloud lacks', async () => {
     const credential = 'any/20260101/us-east-1/lambda/aws4_request';
-    const response = await fetch(`${services.endpoint}/2015-03-31/functions/fixture-echo/configuration`, {
+    const response = await fetch(`${services.endpoint}/2015-03-31/functions/fixture-echo/policy`, {
       headers: { authorization: `AWS4-HMAC-SHA256 Credential=${credential}, SignedHeaders=host, Signature=0` },
     });
     expect(response.status).toBe(400);
     expect(response.headers.get('x-amzn-errortype')).toBe('UnsupportedOperation');
-    expect(((await response.json()) as { Message: string }).Message).toBe('Lambda GET /2015-03-31/functions/fixture-echo/configuration is not supported by the Tidewatch local cloud');
+    expect(((await response.json()) as { Message: string }).Message).toBe('Lambda GET /2015-03-31/functions/fixture-echo/policy is not supported by the Tidewatch local cloud');
   });
 });
 
