@@ -5,8 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AwsServiceError } from '../services/aws-errors';
-import type { InboundRequest, ServiceResponse } from '../services/local-service';
-import { header } from '../services/routing';
+import { header, type InboundRequest, type ServiceResponse } from '../services/local-service';
 import { FunctionError } from './execution-environment';
 import type { FunctionHost } from './function-host';
 import { LogTail } from './log-tail';

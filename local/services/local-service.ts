@@ -87,3 +87,9 @@ export interface LocalService {
   /** Answers one request; throws `AwsServiceError` for an AWS-style error in the request's protocol. */
   handle(request: InboundRequest, route: Route): Promise<HandlerResult>;
 }
+
+/** A request header's (first) value; `name` in lower case. */
+export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -6,7 +6,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { foreignServiceName } from './foreign-services';
-import type { InboundRequest, LocalService, RestOperation, Route } from './local-service';
+import { header, type InboundRequest, type LocalService, type RestOperation, type Route } from './local-service';
 
 export interface RoutedRequest extends Route {
   /** Undefined when the local cloud serves no such service. */
@@ -56,11 +56,6 @@ export function credentialScope(headers: IncomingHttpHeaders, url: string): stri
   if (fromHeader) return fromHeader;
   const query = url.includes('?') ? new URLSearchParams(url.slice(url.indexOf('?') + 1)) : undefined;
   return query?.get('X-Amz-Credential')?.split('/')[3];
-}
-
-export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function routed(service: LocalService | undefined, foreignName: string, route: Route): RoutedRequest {

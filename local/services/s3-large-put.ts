@@ -6,8 +6,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { AwsServiceError } from './aws-errors';
-import type { ServiceResponse } from './local-service';
-import { header } from './routing';
+import { header, type ServiceResponse } from './local-service';
 
 /** Bodies up to this size go to fauxqs as they are. */
 export const DIRECT_PUT_LIMIT = 10 * 1024 * 1024;

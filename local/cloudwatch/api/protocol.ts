@@ -5,7 +5,7 @@
  * Requests in the older query protocol (form-encoded `Action=...`) get an XML error that says so.
  */
 import { randomUUID } from 'node:crypto';
-import type { InboundRequest, ServiceResponse } from '../../services/local-service';
+import { header, type InboundRequest, type ServiceResponse } from '../../services/local-service';
 import { CloudWatchError } from '../errors';
 import type { Input } from './wire';
 
@@ -23,7 +23,7 @@ export type ApiHandler = (request: ApiRequest) => Promise<ServiceResponse>;
 export function jsonProtocolHandler(actions: Record<string, ActionHandler>): ApiHandler {
   return async (request) => {
     const requestId = randomUUID();
-    const target = header(request, 'x-amz-target');
+    const target = header(request.headers, 'x-amz-target');
     if (!target) return queryProtocolError(request, requestId);
     const targeted = target.startsWith(`${TARGET_PREFIX}.`);
     const action = targeted ? target.slice(TARGET_PREFIX.length + 1) : target;
@@ -88,11 +88,6 @@ function queryProtocolError(request: ApiRequest, requestId: string): ServiceResp
     headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
     body: `<ErrorResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/"><Error><Type>Sender</Type><Code>UnsupportedProtocol</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
   };
-}
-
-function header(request: ApiRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function escapeXml(text: string): string {
