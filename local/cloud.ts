@@ -161,9 +161,9 @@ interface PluggedCloudWatch {
 }
 
 /**
- * Creates the local CloudWatch from the template and feeds it: CloudWatch requests and SQS actions
- * from the gateway, function output (EMF), invocations and API requests from the runtime, and every
- * queue of the template, sampled. Names are the template's resolved names, as the alarms expect.
+ * Creates the local CloudWatch from the template, registers its API at the endpoint and feeds it: SQS
+ * actions from the gateway, function output (EMF), invocations and API requests from the runtime, and
+ * every queue of the template, sampled. Names are the template's resolved names, as the alarms expect.
  */
 function plugCloudWatch(services: LocalServices, runtime: LocalRuntime, options: LocalCloudOptions, warn: (message: string) => void): PluggedCloudWatch {
   const cloudWatch = createLocalCloudWatch({
