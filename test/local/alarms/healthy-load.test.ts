@@ -18,6 +18,11 @@ const JOBS = API_JOBS + QUEUED_JOBS;
 const FILES = 20;
 /** Requests in flight at once: few, so that few execution environments cold-start at the same time on 2 cores. */
 const CLIENT_CONCURRENCY = 4;
+/** Time budgets of the phases below, the test's timeout their sum: submitting, everything processed, the queues drained, six minutes of alarm time driven. */
+const SUBMIT_MS = 60_000;
+const PROCESSED_MS = 90_000;
+const DRAINED_MS = 30_000;
+const DRIVEN_MS = 60_000;
 
 let alarms: AlarmCloud;
 let startedAt: number;
@@ -107,11 +112,11 @@ describe('1,000 healthy items', () => {
         (await metricSum('Tidewatch', 'FilesProcessed', tidewatch('file-worker'))) === FILES
           ? true
           : undefined,
-      90_000,
+      PROCESSED_MS,
       1_000,
     );
     // Drained: the CloudWatch clock is driven ahead next, and a message still waiting would look minutes old.
-    await waitFor('both work queues empty', async () => ((await queuedMessages(alarms.outputs.JobsQueueUrl)) + (await queuedMessages(alarms.outputs.FilesQueueUrl)) === 0 ? true : undefined), 30_000, 500);
+    await waitFor('both work queues empty', async () => ((await queuedMessages(alarms.outputs.JobsQueueUrl)) + (await queuedMessages(alarms.outputs.FilesQueueUrl)) === 0 ? true : undefined), DRAINED_MS, 500);
 
     // Under the dimensions the alarms themselves watch: the runtime's names are the template's resolved names.
     const queueDimensions = await alarmDimensions('jobs-stall', 'deleted');
@@ -134,7 +139,7 @@ describe('1,000 healthy items', () => {
     );
     expect(AlarmHistoryItems.filter((item) => item.HistorySummary?.includes('to ALARM'))).toEqual([]);
     expect(realPages(alarms.inbox.pages)).toEqual([]);
-  });
+  }, SUBMIT_MS + PROCESSED_MS + DRAINED_MS + DRIVEN_MS);
 });
 
 /** Messages in a queue: waiting, in flight or delayed. */
