@@ -100,7 +100,7 @@ export class FunctionHost {
     await this.acquireSlot();
     this.running += 1;
     const { requestId = randomUUID(), onLine } = options;
-    const startedAt = performance.now();
+    let startedAt = performance.now();
     let initDurationMs: number | undefined;
     let environment: ExecutionEnvironment | undefined;
     try {
@@ -108,6 +108,8 @@ export class FunctionHost {
       if (!environment) {
         environment = await this.startEnvironment();
         initDurationMs = environment.initDurationMs;
+        // Duration is the handler's time, as on Lambda: not the cold start, nor the bundling before it (deployment).
+        startedAt = performance.now();
       }
       this.busy.add(environment);
       const payload = await environment.invoke(this.context(requestId, environment.logStreamName), event, onLine);
@@ -180,7 +182,7 @@ export class FunctionHost {
     const record: InvocationRecord = {
       functionName: this.name,
       requestId: invocation.requestId,
-      durationMs: performance.now() - invocation.startedAt - (invocation.initDurationMs ?? 0),
+      durationMs: performance.now() - invocation.startedAt,
       initDurationMs: invocation.initDurationMs,
       error: invocation.error,
       concurrent: this.running,
