@@ -1,8 +1,9 @@
 /**
  * The local cloud: the whole stack offline. Binds the runtime's HTTP ports, starts the services
- * (synthesis, emulators, gateway, provisioning) with those ports, plugs the local CloudWatch into
- * both halves, wires the runtime to the services, writes the stack outputs to
- * `.tidewatch/outputs.json` in the shape of `cdk deploy --outputs-file` and prints the endpoints.
+ * (synthesis, emulators, gateway, provisioning) with those ports, registers the local CloudWatch at
+ * the endpoint and feeds it from both halves, wires the runtime to the services, writes the stack
+ * outputs to `.tidewatch/outputs.json` in the shape of `cdk deploy --outputs-file` and prints the
+ * endpoints.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -125,7 +126,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const endpoints = { aws: running.endpoint, api: `${runtime.apiUrl}/`, downloads: `${runtime.downloadUrl}/` };
   options.print?.write(
     [
-      `AWS endpoint   ${endpoints.aws}   (SQS, SNS, S3, DynamoDB, CloudFormation, CloudWatch: --endpoint-url)`,
+      `AWS endpoint   ${endpoints.aws}   (${running.serviceNames.join(', ')}: --endpoint-url)`,
       `HTTP API       ${endpoints.api}`,
       `Downloads      ${endpoints.downloads}processed/...`,
       `Outputs        ${outputsFile}`,
@@ -160,9 +161,9 @@ interface PluggedCloudWatch {
 }
 
 /**
- * Creates the local CloudWatch from the template and feeds it: CloudWatch requests and SQS actions
- * from the gateway, function output (EMF), invocations and API requests from the runtime, and every
- * queue of the template, sampled. Names are the template's resolved names, as the alarms expect.
+ * Creates the local CloudWatch from the template, registers its API at the endpoint and feeds it: SQS
+ * actions from the gateway, function output (EMF), invocations and API requests from the runtime, and
+ * every queue of the template, sampled. Names are the template's resolved names, as the alarms expect.
  */
 function plugCloudWatch(services: LocalServices, runtime: LocalRuntime, options: LocalCloudOptions, warn: (message: string) => void): PluggedCloudWatch {
   const cloudWatch = createLocalCloudWatch({
@@ -173,10 +174,11 @@ function plugCloudWatch(services: LocalServices, runtime: LocalRuntime, options:
     accountId: services.accountId,
     clock: options.cloudWatchClock,
   });
-  services.setCloudWatchHandler(cloudWatch.handle);
+  const unregister = services.register(cloudWatch.service);
   if (options.onPage) cloudWatch.onPage(options.onPage);
   cloudWatch.onWarning(warn);
   const unsubscribe = [
+    unregister,
     services.onSqsAction((queueName, action, count) => cloudWatch.recordSqsAction(queueName, action, count)),
     runtime.onLine((functionName, line) => cloudWatch.ingestLine(functionName, line)),
     runtime.onInvocation(({ functionName, durationMs, error, concurrent }) =>

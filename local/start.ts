@@ -12,7 +12,7 @@ const USAGE = `Usage: npm start -- [options]
 Runs the whole Tidewatch stack on this machine: no AWS account, no network.
 
 Options:
-  --port <n>           AWS-compatible endpoint port (SQS, SNS, S3, DynamoDB, CloudFormation)  [4566]
+  --port <n>           AWS-compatible endpoint port (SQS, SNS, S3, DynamoDB, Lambda, ...)     [4566]
   --api-port <n>       HTTP API port                                                          [3000]
   --download-port <n>  local CloudFront port (processed/ downloads)                           [3001]
   --keep               keep data from the previous run (under .tidewatch/data); default is a fresh start
@@ -58,6 +58,7 @@ function tryIt(cloud: LocalCloud): string {
   aws --endpoint-url ${aws} sqs get-queue-attributes --queue-url ${queue} --attribute-names All
   aws --endpoint-url ${aws} cloudformation describe-stacks --stack-name ${cloud.stackName}
   aws --endpoint-url ${aws} cloudwatch describe-alarms --state-value ALARM
+  aws --endpoint-url ${aws} lambda list-functions --query 'Functions[].FunctionName'
 (the aws CLI needs credentials of any value and a region: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1)
 `;
 }

@@ -4,7 +4,8 @@
  * the CloudWatch API the SDK and CLI use. This facade wires the focused modules together.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CfnTemplate, GatewayRequest, ServiceHandler } from '../template/model';
+import type { LocalService } from '../services/local-service';
+import type { CfnTemplate } from '../template/model';
 import { ApiGatewayMetrics, type ApiRequestRecord } from './api-gateway-metrics';
 import { AlarmEngine, evaluationCadenceMs, type PageEvent } from './alarm-engine';
 import { AlarmHistory } from './alarm-history';
@@ -12,7 +13,8 @@ import { loadAlarms, type Resolve } from './alarm-loader';
 import { snsPublisher, type Publisher } from './alarm-notification';
 import { alarmActions } from './api/alarm-actions';
 import { metricActions } from './api/metric-actions';
-import { jsonProtocolHandler } from './api/protocol';
+import { jsonProtocolHandler, type ApiHandler, type ApiRequest } from './api/protocol';
+import { cloudWatchService } from './api/service';
 import { BoundaryTicker } from './boundary-ticker';
 import { systemClock, type Clock } from './clock';
 import { EmfFormatError, parseEmfLine } from './emf';
@@ -38,8 +40,10 @@ export interface LocalCloudWatchOptions {
 }
 
 export interface LocalCloudWatch {
-  /** Answers CloudWatch API requests: plug into the gateway with `setCloudWatchHandler(cloudWatch.handle)`. */
-  readonly handle: ServiceHandler;
+  /** The CloudWatch API as a service of the endpoint: `services.register(cloudWatch.service)`. */
+  readonly service: LocalService;
+  /** Answers one CloudWatch API request. */
+  readonly handle: ApiHandler;
   /** The same API as a Node `http` request listener, for a standalone server. */
   requestListener(request: IncomingMessage, response: ServerResponse): void;
   /** Feeds one stdout line of a function: EMF lines become metrics, anything else is ignored. */
@@ -87,7 +91,8 @@ export function createLocalCloudWatch(options: LocalCloudWatchOptions): LocalClo
   const warningListeners = new Set<(message: string) => void>();
   const warn = (message: string): void => warningListeners.forEach((listener) => listener(message));
 
-  const handle = jsonProtocolHandler({ ...metricActions({ store, clock }), ...alarmActions({ engine, history }) });
+  const actions = { ...metricActions({ store, clock }), ...alarmActions({ engine, history }) };
+  const handle = jsonProtocolHandler(actions);
   const ticker = new BoundaryTicker(
     clock,
     TICK_MS,
@@ -99,13 +104,14 @@ export function createLocalCloudWatch(options: LocalCloudWatchOptions): LocalClo
   );
 
   return {
+    service: cloudWatchService(handle, Object.keys(actions)),
     handle,
     requestListener(request, response) {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        const gatewayRequest: GatewayRequest = { method: request.method ?? 'POST', url: request.url ?? '/', headers: request.headers, body: Buffer.concat(chunks) };
-        void handle(gatewayRequest).then((answer) => {
+        const apiRequest: ApiRequest = { method: request.method ?? 'POST', url: request.url ?? '/', headers: request.headers, body: Buffer.concat(chunks) };
+        void handle(apiRequest).then((answer) => {
           response.writeHead(answer.status, answer.headers);
           response.end(answer.body);
         });

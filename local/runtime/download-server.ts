@@ -8,7 +8,7 @@
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { bindHttpServer, serviceUnavailable, type BoundServer } from './listen';
+import { listen, serviceUnavailable, type ListenOptions, type ListeningServer } from '../listen';
 
 export interface DownloadConfig {
   readonly s3: S3Client;
@@ -31,12 +31,12 @@ const ACCESS_DENIED = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>Acce
 export class DownloadServer {
   private config: DownloadConfig | undefined;
 
-  private constructor(private readonly bound: BoundServer) {}
+  private constructor(private readonly bound: ListeningServer) {}
 
   /** Binds the port; requests get 503 until `serve` names the bucket. */
-  static async listen(options: { readonly port: number; readonly host: string }): Promise<DownloadServer> {
+  static async listen(options: Omit<ListenOptions, 'purpose'>): Promise<DownloadServer> {
     let downloads: DownloadServer | undefined;
-    const bound = await bindHttpServer(options, 'local CloudFront', async (request, response) =>
+    const bound = await listen({ ...options, purpose: 'local CloudFront' }, (request, response) =>
       downloads ? downloads.handle(request, response) : serviceUnavailable(response),
     );
     downloads = new DownloadServer(bound);

@@ -12,6 +12,7 @@ import type { ContextFields, SerializedError, WorkerBootData, WorkerToHostMessag
 export class FunctionError extends Error {
   override readonly name = 'FunctionError';
   readonly errorType: string;
+  readonly errorMessage: string;
   readonly stackTrace: readonly string[];
   constructor(
     readonly functionName: string,
@@ -19,6 +20,7 @@ export class FunctionError extends Error {
   ) {
     super(`${functionName}: ${error.errorType}: ${error.errorMessage}`);
     this.errorType = error.errorType;
+    this.errorMessage = error.errorMessage;
     this.stackTrace = error.stackTrace;
   }
   get timedOut(): boolean {
@@ -51,6 +53,14 @@ export interface ExecutionEnvironmentOptions {
  */
 const YOUNG_GENERATION_MIB = 16;
 
+/** Receives the log lines of the invocation running (its output, and a timeout's line). */
+export type InvocationLineListener = (line: string) => void;
+
+/** The invocation an environment's output belongs to, if it listens. */
+interface OutputOwner {
+  listener?: InvocationLineListener;
+}
+
 export class ExecutionEnvironment {
   /** Milliseconds the cold start (thread start + module load) took. */
   readonly initDurationMs: number;
@@ -61,6 +71,7 @@ export class ExecutionEnvironment {
     private readonly worker: Worker,
     private readonly options: ExecutionEnvironmentOptions,
     initDurationMs: number,
+    private readonly output: OutputOwner,
   ) {
     this.initDurationMs = initDurationMs;
     worker.on('message', (message: WorkerToHostMessage) => {
@@ -81,8 +92,8 @@ export class ExecutionEnvironment {
       stdout: true,
       stderr: true,
     });
-    options.logSink.capture(options.functionName, worker.stdout);
-    options.logSink.capture(options.functionName, worker.stderr);
+    const output: OutputOwner = {};
+    for (const stream of [worker.stdout, worker.stderr]) options.logSink.capture(options.functionName, stream, (line) => output.listener?.(line));
     try {
       await waitUntilReady(worker, options.initTimeoutMs);
     } catch (error) {
@@ -90,7 +101,7 @@ export class ExecutionEnvironment {
       await worker.terminate();
       throw new FunctionError(options.functionName, error as SerializedError);
     }
-    return new ExecutionEnvironment(worker, options, Math.round(performance.now() - startedAt));
+    return new ExecutionEnvironment(worker, options, Math.round(performance.now() - startedAt), output);
   }
 
   get logStreamName(): string {
@@ -103,10 +114,11 @@ export class ExecutionEnvironment {
   }
 
   /**
-   * Runs one invocation. Past `context.deadlineMs` the thread is terminated and the invocation fails
-   * with `Sandbox.Timedout`; the next invocation then needs a new environment (a cold start).
+   * Runs one invocation; `onLine` gets its log lines, all of them before it settles (the worker hands
+   * its output over before its result). Past `context.deadlineMs` the thread is terminated and the
+   * invocation fails with `Sandbox.Timedout`; the next invocation then needs a new environment (a cold start).
    */
-  invoke(context: ContextFields, event: unknown): Promise<string> {
+  invoke(context: ContextFields, event: unknown, onLine?: InvocationLineListener): Promise<string> {
     if (this.exitError) return Promise.reject(new FunctionError(this.options.functionName, this.exitError));
     if (this.pending) throw new Error('an execution environment serves one invocation at a time');
     const startedAt = Date.now();
@@ -114,7 +126,9 @@ export class ExecutionEnvironment {
       const timer = setTimeout(() => {
         const seconds = ((context.deadlineMs - startedAt) / 1000).toFixed(2);
         const message = `Task timed out after ${seconds} seconds`;
-        this.options.logSink.write(this.options.functionName, `${new Date().toISOString()} ${context.awsRequestId} ${message}`);
+        const line = `${new Date().toISOString()} ${context.awsRequestId} ${message}`;
+        this.options.logSink.write(this.options.functionName, line);
+        onLine?.(line);
         this.fail({ errorType: 'Sandbox.Timedout', errorMessage: message, stackTrace: [] });
         void this.worker.terminate();
       }, context.deadlineMs - startedAt);
@@ -123,6 +137,7 @@ export class ExecutionEnvironment {
         settle(value);
       };
       this.pending = { resolve: done(resolve), reject: done(reject) };
+      this.output.listener = onLine;
       this.worker.postMessage({ type: 'invoke', context, event: JSON.stringify(event) });
     });
   }
@@ -140,6 +155,7 @@ export class ExecutionEnvironment {
   private settle(action: (pending: NonNullable<ExecutionEnvironment['pending']>) => void): void {
     const pending = this.pending;
     this.pending = undefined;
+    this.output.listener = undefined;
     if (pending) action(pending);
   }
 }

@@ -5,9 +5,10 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { basename, extname } from 'node:path';
-import { ExecutionEnvironment, FunctionError } from './execution-environment';
+import { ExecutionEnvironment, FunctionError, type InvocationLineListener } from './execution-environment';
 import { BundleError, FunctionBundle } from './function-bundle';
 import { functionEnvironment } from './function-environment';
+import { functionArn } from './lambda-function-name';
 import type { LogSink } from './log-sink';
 import type { ContextFields } from './worker-protocol';
 
@@ -36,6 +37,13 @@ export interface InvocationRecord {
   readonly concurrent: number;
 }
 
+export interface InvokeOptions {
+  /** The invocation's request id (`context.awsRequestId`, the REPORT line). @default a random UUID */
+  readonly requestId?: string;
+  /** Receives the invocation's log lines: its output and its REPORT line. @default none */
+  readonly onLine?: InvocationLineListener;
+}
+
 export interface FunctionHostOptions {
   /** The local AWS endpoint the function's SDK clients use. */
   readonly endpoint: string;
@@ -51,6 +59,8 @@ export interface FunctionHostOptions {
 }
 
 export class FunctionHost {
+  /** Lambda's `Handler` setting: `<entry file>.<export>`. */
+  readonly lambdaHandler: string;
   private readonly idle: ExecutionEnvironment[] = [];
   private readonly busy = new Set<ExecutionEnvironment>();
   private readonly waiting: (() => void)[] = [];
@@ -66,10 +76,11 @@ export class FunctionHost {
     private readonly options: FunctionHostOptions,
   ) {
     this.maxConcurrency = options.maxConcurrency ?? 10;
+    this.lambdaHandler = `${basename(spec.entry, extname(spec.entry))}.${spec.handler}`;
     this.env = functionEnvironment({
       functionName: spec.name,
       memoryMiB: spec.memoryMiB,
-      handler: `${basename(spec.entry, extname(spec.entry))}.${spec.handler}`,
+      handler: this.lambdaHandler,
       environment: spec.environment,
       endpoint: options.endpoint,
       region: options.region,
@@ -84,12 +95,12 @@ export class FunctionHost {
    * Invokes the function synchronously (RequestResponse): resolves with its JSON result, rejects with a
    * `FunctionError` when it throws, crashes, runs out of memory or times out.
    */
-  async invoke(event: unknown): Promise<unknown> {
+  async invoke(event: unknown, options: InvokeOptions = {}): Promise<unknown> {
     if (this.stopped) throw new Error(`${this.name} is stopped`);
     await this.acquireSlot();
     this.running += 1;
-    const requestId = randomUUID();
-    const startedAt = performance.now();
+    const { requestId = randomUUID(), onLine } = options;
+    let startedAt = performance.now();
     let initDurationMs: number | undefined;
     let environment: ExecutionEnvironment | undefined;
     try {
@@ -97,14 +108,16 @@ export class FunctionHost {
       if (!environment) {
         environment = await this.startEnvironment();
         initDurationMs = environment.initDurationMs;
+        // Duration is the handler's time, as on Lambda: not the cold start, nor the bundling before it (deployment).
+        startedAt = performance.now();
       }
       this.busy.add(environment);
-      const payload = await environment.invoke(this.context(requestId, environment.logStreamName), event);
-      this.report({ requestId, startedAt, initDurationMs });
+      const payload = await environment.invoke(this.context(requestId, environment.logStreamName), event, onLine);
+      this.report({ requestId, startedAt, initDurationMs }, onLine);
       return JSON.parse(payload) as unknown;
     } catch (error) {
       const failure = error instanceof FunctionError ? error : new FunctionError(this.name, { errorType: 'Runtime.Unknown', errorMessage: String(error), stackTrace: [] });
-      this.report({ requestId, startedAt, initDurationMs, error: failure });
+      this.report({ requestId, startedAt, initDurationMs, error: failure }, onLine);
       throw failure;
     } finally {
       this.running -= 1;
@@ -156,7 +169,7 @@ export class FunctionHost {
     return {
       functionName: this.name,
       functionVersion: '$LATEST',
-      invokedFunctionArn: `arn:aws:lambda:${this.options.region}:${this.options.accountId}:function:${this.name}`,
+      invokedFunctionArn: functionArn(this.options, this.name),
       memoryLimitInMB: String(this.spec.memoryMiB),
       awsRequestId: requestId,
       logGroupName: `/aws/lambda/${this.name}`,
@@ -165,21 +178,20 @@ export class FunctionHost {
     };
   }
 
-  private report(invocation: { requestId: string; startedAt: number; initDurationMs: number | undefined; error?: FunctionError }): void {
+  private report(invocation: { requestId: string; startedAt: number; initDurationMs: number | undefined; error?: FunctionError }, onLine?: InvocationLineListener): void {
     const record: InvocationRecord = {
       functionName: this.name,
       requestId: invocation.requestId,
-      durationMs: performance.now() - invocation.startedAt - (invocation.initDurationMs ?? 0),
+      durationMs: performance.now() - invocation.startedAt,
       initDurationMs: invocation.initDurationMs,
       error: invocation.error,
       concurrent: this.running,
     };
     const init = record.initDurationMs === undefined ? '' : `\tInit Duration: ${record.initDurationMs.toFixed(2)} ms`;
     const status = record.error ? `\tStatus: error\tError Type: ${record.error.errorType}` : '';
-    this.options.logSink.write(
-      this.name,
-      `REPORT RequestId: ${record.requestId}\tDuration: ${record.durationMs.toFixed(2)} ms\tBilled Duration: ${Math.ceil(record.durationMs)} ms\tMemory Size: ${this.spec.memoryMiB} MB${init}${status}`,
-    );
+    const line = `REPORT RequestId: ${record.requestId}\tDuration: ${record.durationMs.toFixed(2)} ms\tBilled Duration: ${Math.ceil(record.durationMs)} ms\tMemory Size: ${this.spec.memoryMiB} MB${init}${status}`;
+    this.options.logSink.write(this.name, line);
+    onLine?.(line);
     this.options.onInvocation?.(record);
   }
 

@@ -38,19 +38,30 @@ async function loadHandler(): Promise<Handler | undefined> {
   return handler as Handler;
 }
 
+/**
+ * Resolves once the host has taken everything written so far to stdout and stderr (a worker's write
+ * completes when the main thread reads it), so an invocation's output is captured before its result.
+ */
+function outputTaken(): Promise<unknown> {
+  return Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+}
+
 const handler = await loadHandler();
 if (handler) {
   port.on('message', async ({ context: fields, event }: HostToWorkerMessage) => {
     const requestId = fields.awsRequestId;
+    let answer: WorkerToHostMessage;
     try {
       const result = await handler(JSON.parse(event), createLambdaContext(fields));
-      post({ type: 'result', requestId, payload: JSON.stringify(result ?? null) });
+      answer = { type: 'result', requestId, payload: JSON.stringify(result ?? null) };
     } catch (thrown) {
       const error = serializeError(thrown);
       // The same line the Node.js Lambda runtime writes to the function's log on a failed invocation.
       console.error(`${new Date().toISOString()}\t${requestId}\tERROR\tInvoke Error \t${JSON.stringify(error)}`);
-      post({ type: 'error', requestId, error });
+      answer = { type: 'error', requestId, error };
     }
+    await outputTaken();
+    post(answer);
   });
   post({ type: 'ready' });
 }

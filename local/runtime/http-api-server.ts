@@ -8,7 +8,7 @@ import type { LocalCors } from '../template/model';
 import { preflightHeaders, withCorsHeaders } from './cors';
 import { httpApiEvent, httpResponse, type HttpResponse } from './http-api-event';
 import { RouteTable } from './http-route-table';
-import { bindHttpServer, serviceUnavailable, type BoundServer } from './listen';
+import { listen, serviceUnavailable, type ListenOptions, type ListeningServer } from '../listen';
 
 /** A function behind a route (a `FunctionHost` fits). */
 export interface RouteTarget {
@@ -47,12 +47,12 @@ export class HttpApiServer {
   private config: HttpApiConfig | undefined;
   private routes: RouteTable<RouteTarget> = new RouteTable([]);
 
-  private constructor(private readonly bound: BoundServer) {}
+  private constructor(private readonly bound: ListeningServer) {}
 
   /** Binds the port; requests get 503 until `serve` wires the routes. */
-  static async listen(options: { readonly port: number; readonly host: string }): Promise<HttpApiServer> {
+  static async listen(options: Omit<ListenOptions, 'purpose'>): Promise<HttpApiServer> {
     let api: HttpApiServer | undefined;
-    const bound = await bindHttpServer(options, 'local HTTP API', async (request, response) => (api ? api.handle(request, response) : serviceUnavailable(response)));
+    const bound = await listen({ ...options, purpose: 'local HTTP API' }, (request, response) => (api ? api.handle(request, response) : serviceUnavailable(response)));
     api = new HttpApiServer(bound);
     return api;
   }

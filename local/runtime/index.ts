@@ -15,6 +15,7 @@ import { readDistribution } from './distribution';
 import { DownloadServer } from './download-server';
 import { FunctionHost, type InvocationRecord } from './function-host';
 import { HttpApiServer, type ApiRequestRecord } from './http-api-server';
+import { lambdaService } from './lambda-service';
 import { LogSink, type LineListener } from './log-sink';
 import { Scheduler } from './scheduler';
 import { DEFAULT_POLLERS, SqsPoller } from './sqs-poller';
@@ -51,6 +52,9 @@ export class UnsupportedTemplateError extends Error {
 
 const SDK_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
+/** At stop the workers end first, so requests in flight get their 500 within this instead of a cut connection. */
+const SERVER_CLOSE_GRACE_MS = 1_000;
+
 export class LocalRuntime {
   private readonly lineListeners = new Set<LineListener>();
   private readonly invocationListeners = new Set<(record: InvocationRecord) => void>();
@@ -60,6 +64,7 @@ export class LocalRuntime {
   private pollers: SqsPoller[] = [];
   private scheduler: Scheduler | undefined;
   private clients: { destroy(): void }[] = [];
+  private unregisterLambda: (() => void) | undefined;
   private stopGraceMs = 10_000;
 
   private constructor(
@@ -71,8 +76,8 @@ export class LocalRuntime {
   static async bind(options: BindRuntimeOptions = {}): Promise<LocalRuntime> {
     const host = options.host ?? '127.0.0.1';
     const [api, downloads] = await Promise.allSettled([
-      HttpApiServer.listen({ port: options.apiPort ?? 3000, host }),
-      DownloadServer.listen({ port: options.downloadPort ?? 3001, host }),
+      HttpApiServer.listen({ port: options.apiPort ?? 3000, host, closeGraceMs: SERVER_CLOSE_GRACE_MS }),
+      DownloadServer.listen({ port: options.downloadPort ?? 3001, host, closeGraceMs: SERVER_CLOSE_GRACE_MS }),
     ]);
     if (api.status === 'rejected' || downloads.status === 'rejected') {
       await Promise.all([api, downloads].map((bound) => (bound.status === 'fulfilled' ? bound.value.close() : undefined)));
@@ -117,7 +122,10 @@ export class LocalRuntime {
     return () => this.apiRequestListeners.delete(listener);
   }
 
-  /** Wires the template's functions, event sources, routes, distribution and schedules to `services`. */
+  /**
+   * Wires the template's functions, event sources, routes, distribution and schedules to `services`,
+   * and registers the functions' Lambda API (`Invoke`) at the services' endpoint.
+   */
   start(services: LocalServices, options: StartRuntimeOptions = {}): void {
     this.stopGraceMs = (options.stopGraceSeconds ?? 10) * 1000;
     this.logSink = new LogSink({ logDirectory: options.logDirectory, print: options.print });
@@ -127,6 +135,9 @@ export class LocalRuntime {
     this.logSink.label(functionLabels(services.functions));
     const hosts = new Map(services.functions.map((fn) => [fn.logicalId, this.host(services, fn, options)]));
     this.hosts = [...hosts.values()];
+    this.unregisterLambda = services.register(
+      lambdaService({ functions: new Map(this.hosts.map((host) => [host.name, host])), region: services.region, accountId: services.accountId }),
+    );
     const hostOf = (logicalId: string, usedBy: string): FunctionHost => {
       const host = hosts.get(logicalId);
       if (!host) throw new UnsupportedTemplateError(`${usedBy} targets ${logicalId}, which is not a project function (no Tidewatch:Entry metadata)`);
@@ -185,10 +196,11 @@ export class LocalRuntime {
   }
 
   /**
-   * Stops schedules and pollers, waits for invocations in flight (up to `stopGraceSeconds`), then
-   * ends the workers, closes both servers and flushes the log files.
+   * Unplugs the Lambda API, stops schedules and pollers, waits for invocations in flight (up to
+   * `stopGraceSeconds`), then ends the workers, closes both servers and flushes the log files.
    */
   async stop(): Promise<void> {
+    this.unregisterLambda?.();
     this.scheduler?.stop();
     await Promise.all(this.pollers.map((poller) => poller.stop(this.stopGraceMs)));
     await Promise.all([...this.hosts.map((host) => host.stop()), this.api.close(), this.downloads.close()]);

@@ -1,7 +1,7 @@
 /**
  * Everything the functions write, line by line: printed with the function's label in front (coloured
  * on a terminal), appended to `<logDirectory>/<label>.log` (the local CloudWatch log group) and handed
- * to line listeners under the function's physical name (issue 4 turns EMF lines into metrics).
+ * to line listeners under the function's physical name (the local CloudWatch turns EMF lines into metrics).
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
@@ -50,9 +50,12 @@ export class LogSink {
     this.prefixes.clear();
   }
 
-  /** Reads `stream` line by line as output of `functionName`. */
-  capture(functionName: string, stream: Readable): void {
-    createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.write(functionName, line));
+  /** Reads `stream` line by line as output of `functionName`, each line also handed to `alsoTo`. */
+  capture(functionName: string, stream: Readable, alsoTo?: (line: string) => void): void {
+    createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+      this.write(functionName, line);
+      alsoTo?.(line);
+    });
   }
 
   write(functionName: string, line: string): void {

@@ -3,11 +3,8 @@
  * surface the code and message as they would from AWS.
  */
 import { randomUUID } from 'node:crypto';
-import type { GatewayResponse } from '../template/model';
+import type { Protocol, ServiceResponse } from './local-service';
 import { escapeXml } from './xml';
-
-/** The wire protocol of a request: errors must come back in the same one. */
-export type Protocol = 'json' | 'query' | 'rest-xml';
 
 /** An error a service handler raises deliberately; the gateway renders it in the request's protocol. */
 export class AwsServiceError extends Error {
@@ -28,7 +25,7 @@ export function unsupportedOperation(service: string, action: string): AwsServic
 }
 
 /** `jsonErrorPrefix` qualifies `__type` as SQS does (`com.amazonaws.sqs#QueueDoesNotExist`). */
-export function errorResponse(protocol: Protocol, error: AwsServiceError, jsonErrorPrefix = ''): GatewayResponse {
+export function errorResponse(protocol: Protocol, error: AwsServiceError, jsonErrorPrefix = ''): ServiceResponse {
   const requestId = randomUUID();
   const fault = error.status >= 500 ? 'Receiver' : 'Sender';
   switch (protocol) {
@@ -43,6 +40,13 @@ export function errorResponse(protocol: Protocol, error: AwsServiceError, jsonEr
           'x-amzn-requestid': requestId,
         },
         body: JSON.stringify({ __type: `${jsonErrorPrefix}${error.code}`, message: error.message }),
+      };
+    case 'rest-json':
+      // Lambda's shape: the code in x-amzn-ErrorType, `Type` and `Message` in the body.
+      return {
+        status: error.status,
+        headers: { 'content-type': 'application/json', 'x-amzn-errortype': error.code, 'x-amzn-requestid': requestId },
+        body: JSON.stringify({ Type: fault === 'Sender' ? 'User' : 'Service', Message: error.message }),
       };
     case 'query':
       return {

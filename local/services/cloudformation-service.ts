@@ -1,11 +1,11 @@
 /**
  * CloudFormation `DescribeStacks` answering the local stack and its outputs (query protocol, XML:
- * what both the SDK v3 client and the AWS CLI speak). Other actions are rejected by name.
+ * what both the SDK v3 client and the AWS CLI speak).
  */
 import { randomUUID } from 'node:crypto';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../template/resource-identity';
-import { AwsServiceError, unsupportedOperation } from './aws-errors';
-import type { HandlerResult } from './inbound';
+import { AwsServiceError } from './aws-errors';
+import type { HandlerResult, InboundRequest, LocalService, Route } from './local-service';
 import { element } from './xml';
 
 const XMLNS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
@@ -19,16 +19,18 @@ export interface LocalStackDescription {
   readonly createdAt: Date;
 }
 
-export class CloudFormationService {
+export class CloudFormationService implements LocalService {
+  readonly name = 'CloudFormation';
+  readonly routes = { signingName: 'cloudformation', protocol: 'query', unsignedActions: ['DescribeStacks'] } as const;
+  readonly supports = ['DescribeStacks'];
   private readonly stackId: string;
 
   constructor(private readonly stack: LocalStackDescription) {
     this.stackId = `arn:aws:cloudformation:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stack/${stack.stackName}/${randomUUID()}`;
   }
 
-  handle(action: string | undefined, params: URLSearchParams): HandlerResult {
-    if (action !== 'DescribeStacks') throw unsupportedOperation('CloudFormation', action ?? '(no action)');
-    const requested = params.get('StackName');
+  async handle(_request: InboundRequest, { params }: Route): Promise<HandlerResult> {
+    const requested = params?.get('StackName');
     if (requested && requested !== this.stack.stackName && requested !== this.stackId) {
       throw new AwsServiceError('ValidationError', `Stack with id ${requested} does not exist`);
     }

@@ -1,6 +1,6 @@
 /** dynalite (DynamoDB): in memory, or LevelDB files under a data directory when data is kept. */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../listen';
 import type { Backend } from './backend';
 
 export interface DynaliteBackendOptions {
@@ -12,18 +12,6 @@ export async function startDynaliteBackend(options: DynaliteBackendOptions): Pro
   const { default: dynalite } = await import('dynalite');
   // Tables are ACTIVE at once: nothing waits on CREATING locally.
   const server: Server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    port,
-    endpoint: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error?: Error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  const bound = await listen({ host: '127.0.0.1', port: 0, purpose: 'DynamoDB emulator (dynalite)' }, server);
+  return { port: bound.port, endpoint: bound.url, stop: () => bound.close() };
 }

@@ -4,17 +4,21 @@
  * locally: readers that care (Powertools idempotency) check the expiry attribute themselves.
  */
 import type { Backend } from './backend';
-import { AwsServiceError, unsupportedOperation } from './aws-errors';
-import type { HandlerResult, InboundRequest } from './inbound';
+import { AwsServiceError } from './aws-errors';
+import type { HandlerResult, InboundRequest, LocalService, Route } from './local-service';
 import type { Proxy } from './proxy';
 
 /** What dynalite 4 implements. */
-const DYNALITE_ACTIONS = new Set([
+const DYNALITE_ACTIONS = [
   'BatchGetItem', 'BatchWriteItem', 'CreateTable', 'DeleteItem', 'DeleteTable', 'DescribeTable', 'GetItem', 'ListTables',
   'PutItem', 'Query', 'Scan', 'TagResource', 'UntagResource', 'ListTagsOfResource', 'UpdateItem', 'UpdateTable',
-]);
+];
 
-export class DynamoDbService {
+export class DynamoDbService implements LocalService {
+  readonly name = 'DynamoDB';
+  readonly routes = { signingName: 'dynamodb', targetPrefix: 'DynamoDB_20120810', protocol: 'json' } as const;
+  readonly supports = [...DYNALITE_ACTIONS, 'UpdateTimeToLive', 'DescribeTimeToLive'];
+
   /** Table name → TTL attribute, for tables with TTL enabled. */
   private readonly timeToLive = new Map<string, string>();
 
@@ -29,9 +33,8 @@ export class DynamoDbService {
     else this.timeToLive.delete(tableName);
   }
 
-  async handle(request: InboundRequest, action: string | undefined): Promise<HandlerResult> {
+  async handle(request: InboundRequest, { action }: Route): Promise<HandlerResult> {
     if (action === 'UpdateTimeToLive' || action === 'DescribeTimeToLive') return this.timeToLiveAction(request, action);
-    if (!action || !DYNALITE_ACTIONS.has(action)) throw unsupportedOperation('DynamoDB', action ?? '(no action)');
     return this.proxy.exchange(this.dynalite, request);
   }
 

@@ -1,52 +1,47 @@
 /**
- * The one AWS-compatible endpoint: an HTTP server on 127.0.0.1 that reads each request, asks the
- * router which service it is for and hands it to that service's handler; any error comes back in
- * the request's own protocol.
+ * The one AWS-compatible endpoint: an HTTP server that reads each request, has the service registry
+ * route it and hands it to that service; any error comes back in the request's own protocol.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { AwsServiceError, errorResponse, type Protocol } from './aws-errors';
-import type { HandlerResult, InboundRequest } from './inbound';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listen } from '../listen';
+import { AwsServiceError, errorResponse } from './aws-errors';
+import type { HandlerResult, InboundRequest, Protocol } from './local-service';
 import { readBody } from './proxy';
-import { routeRequest, type RouteTarget } from './routing';
+import type { ServiceRegistry } from './service-registry';
 
-/** Answers one routed request; throws AwsServiceError for an AWS-style error. */
-export type Dispatch = (request: InboundRequest, route: RouteTarget) => Promise<HandlerResult>;
+export interface GatewayOptions {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly registry: ServiceRegistry;
+  readonly onWarning: (message: string) => void;
+}
 
 export interface Gateway {
   /** `http://127.0.0.1:<port>` */
   readonly endpoint: string;
   readonly port: number;
-  /** Installs the dispatcher once the services behind it exist; until then requests get 503. */
-  setDispatch(dispatch: Dispatch): void;
+  /** Starts serving once the services behind it are provisioned; until then requests get 503. */
+  open(): void;
   stop(): Promise<void>;
 }
 
-export async function startGateway(host: string, port: number, onWarning: (message: string) => void): Promise<Gateway> {
-  let dispatch: Dispatch | undefined;
-  const server = createServer((incoming, outgoing) => {
-    void serve(incoming, outgoing, dispatch, onWarning);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const actualPort = (server.address() as AddressInfo).port;
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  let open = false;
+  const server = await listen({ host: options.host, port: options.port, purpose: 'local AWS endpoint' }, (incoming, outgoing) =>
+    serve(incoming, outgoing, options, open),
+  );
   return {
-    endpoint: `http://${host}:${actualPort}`,
-    port: actualPort,
-    setDispatch: (next) => {
-      dispatch = next;
+    endpoint: server.url,
+    port: server.port,
+    open: () => {
+      open = true;
     },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    stop: () => server.close(),
   };
 }
 
-async function serve(incoming: IncomingMessage, outgoing: ServerResponse, dispatch: Dispatch | undefined, onWarning: (message: string) => void) {
+async function serve(incoming: IncomingMessage, outgoing: ServerResponse, { registry, onWarning }: GatewayOptions, open: boolean) {
   let protocol: Protocol = 'rest-xml';
   let jsonErrorPrefix = '';
   try {
@@ -57,11 +52,11 @@ async function serve(incoming: IncomingMessage, outgoing: ServerResponse, dispat
       body: await readBody(incoming),
       remoteAddress: incoming.socket.remoteAddress ?? '127.0.0.1',
     };
-    const route = routeRequest(request.method, request.url, request.headers, request.body);
-    protocol = route.protocol;
-    if (route.service === 'sqs') jsonErrorPrefix = 'com.amazonaws.sqs#';
-    if (!dispatch) throw new AwsServiceError('ServiceUnavailable', 'the local cloud is still starting', 503);
-    write(outgoing, await dispatch(request, route));
+    const routed = registry.route(request);
+    protocol = routed.protocol;
+    jsonErrorPrefix = routed.service?.jsonErrorPrefix ?? '';
+    if (!open) throw new AwsServiceError('ServiceUnavailable', 'the local cloud is still starting', 503);
+    write(outgoing, await registry.dispatch(request, routed));
   } catch (error) {
     const known = error instanceof AwsServiceError;
     if (!known) onWarning(`gateway: ${incoming.method} ${incoming.url} failed: ${(error as Error).stack ?? String(error)}`);

@@ -1,22 +1,22 @@
 /**
  * The local cloud's services half: starts fauxqs and dynalite, puts the one AWS-compatible gateway
- * in front of them, provisions the template's resources and hands the runtime half everything it
- * runs (functions, event source mappings, routes, schedules) with local names and URLs.
+ * in front of them, registers the services it emulates, provisions the template's resources and hands
+ * the runtime half everything it runs (functions, event source mappings, routes, schedules) with local
+ * names and URLs. Other services (the local CloudWatch, the runtime's Lambda API) plug in with `register`.
  */
 import * as path from 'node:path';
-import type { LocalServices, ServiceHandler, StartLocalServicesOptions } from '../template/model';
+import type { LocalServices, StartLocalServicesOptions } from '../template/model';
 import { readLocalStack } from '../template/local-stack';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../template/resource-identity';
 import { isAlarmType } from '../template/resource-support';
 import { synthesizeTemplate } from '../template/synthesize';
-import { unsupportedOperation } from './aws-errors';
 import type { Backend } from './backend';
 import { createBackendClients, type BackendClients } from './backend-clients';
 import { CloudFormationService } from './cloudformation-service';
 import { DynamoDbService } from './dynamodb-service';
 import { startDynaliteBackend } from './dynalite-backend';
 import { startFauxqsBackend } from './fauxqs-backend';
-import { startGateway, type Dispatch, type Gateway } from './gateway';
+import { startGateway, type Gateway } from './gateway';
 import { MessageMoveTasks } from './message-move-tasks';
 import { provision } from './provision';
 import { Proxy } from './proxy';
@@ -24,9 +24,13 @@ import { QueueUrls } from './queue-urls';
 import { S3Service } from './s3-service';
 import { S3Notifications } from './s3-notifications';
 import { sequencerSource } from './s3-event';
-import { SnsService } from './sns-service';
+import { ServiceRegistry } from './service-registry';
+import { snsService, stsService } from './sns-service';
 import { SqsActivity } from './sqs-activity';
 import { SqsService } from './sqs-service';
+
+/** The name the local CloudWatch registers under: the template's alarms are emulated once it is there. */
+const CLOUDWATCH = 'CloudWatch';
 
 export type { LocalServices, StartLocalServicesOptions } from '../template/model';
 
@@ -38,6 +42,7 @@ export async function startLocalServices(options: StartLocalServicesOptions): Pr
   const stackPromise = options.template ? Promise.resolve(options.template) : synthesizeTemplate({ stage: options.stage ?? 'local', projectRoot });
 
   const started: { stop(): Promise<void> }[] = [];
+  const registry = new ServiceRegistry();
   const proxy = new Proxy();
   let clients: BackendClients | undefined;
   let moveTasks: MessageMoveTasks | undefined;
@@ -55,7 +60,7 @@ export async function startLocalServices(options: StartLocalServicesOptions): Pr
       stackPromise,
       startFauxqsBackend().then(track(started)),
       startDynaliteBackend({ path: options.keep ? path.join(dataDir, 'dynamodb') : undefined }).then(track(started)),
-      startGateway(options.host ?? '127.0.0.1', options.port ?? 4566, onWarning).then(track(started)),
+      startGateway({ host: options.host ?? '127.0.0.1', port: options.port ?? 4566, registry, onWarning }).then(track(started)),
     ] as const);
     clients = await createBackendClients(fauxqs, dynalite);
     const local = readLocalStack(stack, { gatewayEndpoint: gateway.endpoint, apiPort: options.apiPort, downloadPort: options.downloadPort }, projectRoot);
@@ -64,44 +69,23 @@ export async function startLocalServices(options: StartLocalServicesOptions): Pr
     const notifications = new S3Notifications(clients, queueUrls, onWarning, sqsActivity);
     const dynamodb = new DynamoDbService(proxy, dynalite);
     moveTasks = new MessageMoveTasks(clients, queueUrls, sqsActivity);
-    let cloudWatch = options.cloudWatch;
-    const services = {
-      sqs: new SqsService(proxy, fauxqs, queueUrls, moveTasks, sqsActivity),
-      sns: new SnsService(proxy, fauxqs),
-      s3: new S3Service(proxy, fauxqs, clients, notifications, sequencerSource(), onWarning),
+    const services = [
+      new SqsService(proxy, fauxqs, queueUrls, moveTasks, sqsActivity),
+      snsService(proxy, fauxqs),
+      stsService(proxy, fauxqs),
+      new S3Service(proxy, fauxqs, clients, notifications, sequencerSource(), onWarning),
       dynamodb,
-      cloudFormation: new CloudFormationService({
+      new CloudFormationService({
         stackName: stack.stackName,
         description: stack.template.Description,
         outputs: local.outputs,
         outputDescriptions: Object.fromEntries(Object.entries(stack.template.Outputs ?? {}).map(([key, output]) => [key, output.Description])),
         createdAt: new Date(),
       }),
-    };
-    const dispatch: Dispatch = async (request, route) => {
-      switch (route.service) {
-        case 'sqs':
-          // fauxqs speaks SQS's JSON protocol only (as do SDK v3 and this CLI); older clients post forms.
-          if (route.protocol === 'query') throw unsupportedOperation('SQS', `${route.action} over the query protocol`);
-          return services.sqs.handle(request, route.action);
-        case 'sns':
-        case 'sts':
-          return services.sns.handle(request, route.service, route.action);
-        case 's3':
-          return services.s3.handle(request);
-        case 'dynamodb':
-          return services.dynamodb.handle(request, route.action);
-        case 'cloudformation':
-          return services.cloudFormation.handle(route.action, route.params ?? new URLSearchParams());
-        case 'cloudwatch':
-          if (!cloudWatch) throw unsupportedOperation('CloudWatch', route.action ?? '(no action)');
-          return cloudWatch(request);
-        default:
-          throw unsupportedOperation(route.service.unknown, route.action ?? `${request.method} ${request.url.split('?')[0]}`);
-      }
-    };
+    ];
+    for (const service of services) registry.register(service);
     await provision(local.storage, { clients, notifications, dynamodb });
-    gateway.setDispatch(dispatch);
+    gateway.open();
 
     return {
       endpoint: gateway.endpoint,
@@ -118,11 +102,12 @@ export async function startLocalServices(options: StartLocalServicesOptions): Pr
       cors: local.compute.cors,
       schedules: local.compute.schedules,
       get unsupportedResources() {
-        return cloudWatch ? local.unsupported.filter((resource) => !isAlarmType(resource.type)) : local.unsupported;
+        return registry.has(CLOUDWATCH) ? local.unsupported.filter((resource) => !isAlarmType(resource.type)) : local.unsupported;
       },
-      setCloudWatchHandler: (handler: ServiceHandler) => {
-        cloudWatch = handler;
+      get serviceNames() {
+        return registry.list().map((service) => service.name);
       },
+      register: (service) => registry.register(service),
       onSqsAction: (listener) => sqsActivity.on(listener),
       fauxqsEndpoint: fauxqs.endpoint,
       stop,

@@ -1,6 +1,6 @@
 /** Forwards a gateway request to an emulator over a keep-alive connection. */
 import { Agent, request, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import type { GatewayResponse } from '../template/model';
+import type { ServiceResponse } from './local-service';
 import type { Backend } from './backend';
 
 /** Hop-by-hop headers, and those the proxy recomputes for the buffered body. */
@@ -35,7 +35,7 @@ export class Proxy {
   }
 
   /** Forwards and reads the whole answer (for small API responses the gateway may rewrite). */
-  async exchange(backend: Backend, forwarded: ForwardRequest, host?: string): Promise<GatewayResponse & { body: Buffer; headers: Record<string, string> }> {
+  async exchange(backend: Backend, forwarded: ForwardRequest, host?: string): Promise<ServiceResponse & { body: Buffer; headers: Record<string, string> }> {
     const response = await this.forward(backend, forwarded, host);
     return { status: response.statusCode ?? 502, headers: responseHeaders(response), body: await readBody(response) };
   }

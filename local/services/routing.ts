@@ -1,69 +1,52 @@
 /**
- * Tells which AWS service a request at the one endpoint is for, as AWS's own front door would: by
- * `X-Amz-Target` (JSON protocols), by the `Action` of a query-protocol form and the SigV4 credential
- * scope, and otherwise S3 (REST, path- or virtual-hosted-style).
+ * Tells which registered service a request at the one endpoint is for, as AWS's own front door would:
+ * by `X-Amz-Target` (JSON protocols), by the `Action` of a query-protocol form and the SigV4 credential
+ * scope, by a REST operation's method and path, and otherwise the REST fallback (S3, path- or
+ * virtual-hosted-style). Every rule reads the services' own routes.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Protocol } from './aws-errors';
+import { foreignServiceName } from './foreign-services';
+import { header, type InboundRequest, type LocalService, type RestOperation, type Route } from './local-service';
 
-export type ServiceName = 'sqs' | 'sns' | 's3' | 'dynamodb' | 'cloudformation' | 'cloudwatch' | 'sts';
-
-export interface RouteTarget {
-  /** A service the gateway knows, or the foreign service's name (for the error message). */
-  readonly service: ServiceName | { readonly unknown: string };
-  /** Operation name for JSON and query protocols; undefined for S3 (derived from method and path). */
-  readonly action?: string;
-  readonly protocol: Protocol;
-  /** Query-protocol parameters, parsed once. */
-  readonly params?: URLSearchParams;
+export interface RoutedRequest extends Route {
+  /** Undefined when the local cloud serves no such service. */
+  readonly service: LocalService | undefined;
+  /** The service's name, or the foreign service's, for errors. */
+  readonly serviceName: string;
 }
 
-const TARGET_PREFIXES: Record<string, ServiceName> = {
-  AmazonSQS: 'sqs',
-  DynamoDB_20120810: 'dynamodb',
-  GraniteServiceVersion20100801: 'cloudwatch',
-};
+export function routeRequest(request: InboundRequest, services: readonly LocalService[]): RoutedRequest {
+  const scope = credentialScope(request.headers, request.url);
+  const signedFor = scope === undefined ? undefined : services.find((service) => service.routes.signingName === scope);
+  const byTarget = (prefix: string) => services.find((service) => service.routes.targetPrefix === prefix);
 
-/** SigV4 credential-scope service names (`.../us-east-1/<service>/aws4_request`). */
-const SCOPES: Record<string, ServiceName> = {
-  sqs: 'sqs',
-  sns: 'sns',
-  s3: 's3',
-  dynamodb: 'dynamodb',
-  cloudformation: 'cloudformation',
-  monitoring: 'cloudwatch',
-  sts: 'sts',
-};
-
-/** Actions of unsigned query-protocol requests, for when there is no credential scope to go by. */
-const UNSIGNED_ACTIONS: Record<string, ServiceName> = {
-  GetCallerIdentity: 'sts',
-  DescribeStacks: 'cloudformation',
-  PutMetricData: 'cloudwatch',
-};
-
-export function routeRequest(method: string, url: string, headers: IncomingHttpHeaders, body: Buffer): RouteTarget {
-  const target = header(headers, 'x-amz-target');
-  const scope = credentialScope(headers, url);
+  const target = header(request.headers, 'x-amz-target');
   if (target) {
     const [prefix, action] = target.split('.', 2);
-    const service = TARGET_PREFIXES[prefix];
-    return { service: service ?? { unknown: scope ?? prefix }, action, protocol: 'json' };
+    return routed(byTarget(prefix), scope ?? prefix, { action, protocol: 'json' });
   }
-  const rpc = /^\/service\/([^/]+)\/operation\/([^/?]+)/.exec(url);
-  if (rpc) return { service: TARGET_PREFIXES[rpc[1]] ?? { unknown: scope ?? rpc[1] }, action: rpc[2], protocol: 'json' };
-  const contentType = header(headers, 'content-type') ?? '';
-  if (method === 'POST' && url.split('?')[0] === '/' && contentType.startsWith('application/x-www-form-urlencoded')) {
-    const params = new URLSearchParams(body.toString('utf8'));
-    const action = params.get('Action') ?? undefined;
-    if (action) {
-      const service = scope ? SCOPES[scope] : (UNSIGNED_ACTIONS[action] ?? 'sns');
-      return { service: service ?? { unknown: scope as string }, action, protocol: 'query', params };
-    }
+  const rpc = /^\/service\/([^/]+)\/operation\/([^/?]+)/.exec(request.url);
+  if (rpc) return routed(byTarget(rpc[1]), scope ?? rpc[1], { action: rpc[2], protocol: 'json' });
+
+  const form = queryForm(request);
+  const action = form?.get('Action');
+  if (form && action) {
+    const service = scope !== undefined ? signedFor : unsignedQueryService(services, action);
+    return routed(service, scope ?? 'AWS', { action, protocol: 'query', params: form });
   }
-  // A foreign service's REST call: most AWS REST APIs speak JSON (x-amzn-ErrorType) for errors.
-  if (scope && scope !== 's3') return { service: SCOPES[scope] ?? { unknown: scope }, protocol: SCOPES[scope] ? 'query' : 'json' };
-  return { service: 's3', protocol: 'rest-xml' };
+
+  const path = request.url.split('?')[0];
+  const restServices = scope !== undefined ? (signedFor ? [signedFor] : []) : services;
+  for (const service of restServices) {
+    const match = matchOperation(service.routes.restOperations ?? [], request.method, path);
+    if (match) return routed(service, service.name, { action: match.action, protocol: service.routes.protocol, pathParameters: match.pathParameters });
+  }
+  const fallback = services.find((service) => service.routes.restFallback);
+  if (scope !== undefined && scope !== fallback?.routes.signingName) {
+    // A foreign service's REST call: most AWS REST APIs speak JSON (x-amzn-ErrorType) for errors.
+    return routed(signedFor, scope, { protocol: signedFor?.routes.protocol ?? 'json' });
+  }
+  return routed(fallback, fallback?.name ?? 'S3', { protocol: fallback?.routes.protocol ?? 'rest-xml' });
 }
 
 /** The service of the request's SigV4 credential scope (Authorization header or presigned query). */
@@ -75,7 +58,47 @@ export function credentialScope(headers: IncomingHttpHeaders, url: string): stri
   return query?.get('X-Amz-Credential')?.split('/')[3];
 }
 
-export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
+function routed(service: LocalService | undefined, foreignName: string, route: Route): RoutedRequest {
+  return { ...route, service, serviceName: service?.name ?? foreignServiceName(foreignName) };
+}
+
+/** The parameters of a query-protocol request: a form posted to `/`. */
+function queryForm(request: InboundRequest): URLSearchParams | undefined {
+  const contentType = header(request.headers, 'content-type') ?? '';
+  if (request.method !== 'POST' || request.url.split('?')[0] !== '/' || !contentType.startsWith('application/x-www-form-urlencoded')) return undefined;
+  return new URLSearchParams(request.body.toString('utf8'));
+}
+
+function unsignedQueryService(services: readonly LocalService[], action: string): LocalService | undefined {
+  const listing = services.find(({ routes }) => Array.isArray(routes.unsignedActions) && routes.unsignedActions.includes(action));
+  return listing ?? services.find(({ routes }) => routes.unsignedActions === '*');
+}
+
+function matchOperation(operations: readonly RestOperation[], method: string, path: string): { action: string; pathParameters: Record<string, string> } | undefined {
+  const segments = trimSlash(path).split('/');
+  for (const operation of operations) {
+    const template = trimSlash(operation.path).split('/');
+    if (operation.method !== method || template.length !== segments.length) continue;
+    const pathParameters: Record<string, string> = {};
+    const matches = template.every((part, index) => {
+      const label = /^\{(\w+)\}$/.exec(part)?.[1];
+      if (!label) return part === segments[index];
+      pathParameters[label] = safeDecode(segments[index]);
+      return segments[index] !== '';
+    });
+    if (matches) return { action: operation.action, pathParameters };
+  }
+  return undefined;
+}
+
+function trimSlash(path: string): string {
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

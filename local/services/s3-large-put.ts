@@ -6,14 +6,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { AwsServiceError } from './aws-errors';
-import type { GatewayResponse } from '../template/model';
-import { header } from './routing';
+import { header, type ServiceResponse } from './local-service';
 
 /** Bodies up to this size go to fauxqs as they are. */
 export const DIRECT_PUT_LIMIT = 10 * 1024 * 1024;
 const PART_SIZE = 8 * 1024 * 1024;
 
-export async function putLargeObject(s3: S3Client, bucket: string, key: string, body: Buffer, headers: IncomingHttpHeaders): Promise<GatewayResponse> {
+export async function putLargeObject(s3: S3Client, bucket: string, key: string, body: Buffer, headers: IncomingHttpHeaders): Promise<ServiceResponse> {
   if ((header(headers, 'content-encoding') ?? '').includes('aws-chunked')) {
     throw new AwsServiceError('NotImplemented', 'a streamed (aws-chunked) PutObject over 10 MiB is not supported by the Tidewatch local cloud; use a multipart upload');
   }

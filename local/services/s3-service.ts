@@ -7,9 +7,8 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { Backend } from './backend';
 import type { BackendClients } from './backend-clients';
 import { unsupportedOperation } from './aws-errors';
-import type { HandlerResult, InboundRequest } from './inbound';
+import { header, type HandlerResult, type InboundRequest, type LocalService } from './local-service';
 import { Proxy, responseHeaders } from './proxy';
-import { header } from './routing';
 import type { ObjectCreatedKind } from './s3-event';
 import { DIRECT_PUT_LIMIT, putLargeObject } from './s3-large-put';
 import { randomHostId, randomRequestId, type S3Notifications } from './s3-notifications';
@@ -34,7 +33,19 @@ interface S3Address {
   readonly query: URLSearchParams;
 }
 
-export class S3Service {
+/** What fauxqs 1.9.2 implements (its README's S3 table), and the bucket subresources answered here. */
+const SUPPORTED_OPERATIONS = [
+  'CreateBucket', 'HeadBucket', 'DeleteBucket', 'ListBuckets', 'ListObjects', 'ListObjectsV2', 'PutObject', 'GetObject', 'HeadObject',
+  'CopyObject', 'DeleteObject', 'DeleteObjects', 'CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload', 'AbortMultipartUpload',
+  'GetBucketLocation', 'GetBucketVersioning', 'GetBucketNotificationConfiguration',
+];
+
+/** The REST fallback: every REST request signed for S3, unsigned or presigned that no other service's operation matches. */
+export class S3Service implements LocalService {
+  readonly name = 'S3';
+  readonly routes = { signingName: 's3', protocol: 'rest-xml', restFallback: true } as const;
+  readonly supports = SUPPORTED_OPERATIONS;
+
   constructor(
     private readonly proxy: Proxy,
     private readonly fauxqs: Backend,

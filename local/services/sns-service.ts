@@ -1,25 +1,30 @@
-/** SNS (and STS GetCallerIdentity) at the gateway: fauxqs answers what it implements; the rest is rejected by name. */
+/** SNS and STS `GetCallerIdentity` at the gateway (query protocol): fauxqs answers them as they are. */
 import type { Backend } from './backend';
-import { unsupportedOperation } from './aws-errors';
-import type { HandlerResult, InboundRequest } from './inbound';
+import type { LocalService } from './local-service';
 import type { Proxy } from './proxy';
 
 /** What fauxqs 1.9.2 implements (its README's SNS table). */
-const FAUXQS_ACTIONS = new Set([
+const FAUXQS_SNS_ACTIONS = [
   'CreateTopic', 'DeleteTopic', 'ListTopics', 'GetTopicAttributes', 'SetTopicAttributes', 'Subscribe', 'Unsubscribe',
   'ConfirmSubscription', 'ListSubscriptions', 'ListSubscriptionsByTopic', 'GetSubscriptionAttributes',
   'SetSubscriptionAttributes', 'Publish', 'PublishBatch', 'TagResource', 'UntagResource', 'ListTagsForResource',
-]);
+];
 
-export class SnsService {
-  constructor(
-    private readonly proxy: Proxy,
-    private readonly fauxqs: Backend,
-  ) {}
+/** SNS also takes the unsigned query requests no other service claims. */
+export function snsService(proxy: Proxy, fauxqs: Backend): LocalService {
+  return {
+    name: 'SNS',
+    routes: { signingName: 'sns', protocol: 'query', unsignedActions: '*' },
+    supports: FAUXQS_SNS_ACTIONS,
+    handle: (request) => proxy.exchange(fauxqs, request),
+  };
+}
 
-  async handle(request: InboundRequest, service: 'sns' | 'sts', action: string | undefined): Promise<HandlerResult> {
-    const supported = service === 'sns' ? FAUXQS_ACTIONS.has(action ?? '') : action === 'GetCallerIdentity';
-    if (!supported) throw unsupportedOperation(service.toUpperCase(), action ?? '(no action)');
-    return this.proxy.exchange(this.fauxqs, request);
-  }
+export function stsService(proxy: Proxy, fauxqs: Backend): LocalService {
+  return {
+    name: 'STS',
+    routes: { signingName: 'sts', protocol: 'query', unsignedActions: ['GetCallerIdentity'] },
+    supports: ['GetCallerIdentity'],
+    handle: (request) => proxy.exchange(fauxqs, request),
+  };
 }

@@ -1,24 +1,31 @@
 /**
- * SQS at the gateway: fauxqs answers the actions it supports, with queue URLs translated both ways;
- * message move tasks and `ListDeadLetterSourceQueues` are answered here; anything else is rejected
- * by name.
+ * SQS at the gateway (AWS JSON protocol): fauxqs answers the actions it supports, with queue URLs
+ * translated both ways; message move tasks and `ListDeadLetterSourceQueues` are answered here.
  */
 import type { Backend } from './backend';
 import { AwsServiceError, unsupportedOperation } from './aws-errors';
-import type { HandlerResult, InboundRequest } from './inbound';
+import type { HandlerResult, InboundRequest, LocalService, Route } from './local-service';
 import type { MessageMoveTasks } from './message-move-tasks';
 import type { Proxy } from './proxy';
 import type { QueueUrls } from './queue-urls';
 import type { SqsActivity } from './sqs-activity';
 
 /** What fauxqs 1.9.2 implements (its README's SQS table). */
-const FAUXQS_ACTIONS = new Set([
+const FAUXQS_ACTIONS = [
   'CreateQueue', 'DeleteQueue', 'GetQueueUrl', 'ListQueues', 'GetQueueAttributes', 'SetQueueAttributes', 'PurgeQueue',
   'SendMessage', 'SendMessageBatch', 'ReceiveMessage', 'DeleteMessage', 'DeleteMessageBatch', 'ChangeMessageVisibility',
   'ChangeMessageVisibilityBatch', 'TagQueue', 'UntagQueue', 'ListQueueTags',
-]);
+];
 
-export class SqsService {
+/** Answered by the gateway itself. */
+const GATEWAY_ACTIONS = ['StartMessageMoveTask', 'ListMessageMoveTasks', 'CancelMessageMoveTask', 'ListDeadLetterSourceQueues'];
+
+export class SqsService implements LocalService {
+  readonly name = 'SQS';
+  readonly routes = { signingName: 'sqs', targetPrefix: 'AmazonSQS', protocol: 'json' } as const;
+  readonly supports = [...FAUXQS_ACTIONS, ...GATEWAY_ACTIONS];
+  readonly jsonErrorPrefix = 'com.amazonaws.sqs#';
+
   constructor(
     private readonly proxy: Proxy,
     private readonly fauxqs: Backend,
@@ -27,7 +34,9 @@ export class SqsService {
     private readonly activity: SqsActivity,
   ) {}
 
-  async handle(request: InboundRequest, action: string | undefined): Promise<HandlerResult> {
+  async handle(request: InboundRequest, { action, protocol }: Route): Promise<HandlerResult> {
+    // fauxqs speaks SQS's JSON protocol only (as do SDK v3 and this CLI); older clients post forms.
+    if (protocol === 'query') throw unsupportedOperation('SQS', `${action} over the query protocol`);
     const input = parseJson(request.body);
     switch (action) {
       case 'StartMessageMoveTask':
@@ -39,11 +48,10 @@ export class SqsService {
       case 'ListDeadLetterSourceQueues':
         return answer(await this.moveTasks.deadLetterSourceQueues(input));
     }
-    if (!action || !FAUXQS_ACTIONS.has(action)) throw unsupportedOperation('SQS', action ?? '(no action)');
     if (typeof input.QueueUrl === 'string') input.QueueUrl = this.urls.toBackend(input.QueueUrl);
     // fauxqs builds new queue URLs from the Host header: give it its own so they all look alike.
     const response = await this.proxy.exchange(this.fauxqs, { ...request, body: Buffer.from(JSON.stringify(input)) }, `127.0.0.1:${this.fauxqs.port}`);
-    this.activity.recordProxied(action, input, response);
+    this.activity.recordProxied(action ?? '', input, response);
     return { ...response, body: this.urls.toPublic(response.body.toString('utf8')) };
   }
 }

@@ -3,6 +3,7 @@
  * runtime half (`local/runtime`): the CloudFormation shapes read from the synthesized template and
  * what `startLocalServices` hands the runtime once every resource is provisioned.
  */
+import type { LocalService } from '../services/local-service';
 
 /** A CloudFormation template as `cdk synth` writes it (only the parts the local cloud reads). */
 export interface CfnTemplate {
@@ -99,24 +100,6 @@ export interface LocalSchedule {
   readonly input?: unknown;
 }
 
-/** A request as the gateway hands it to a pluggable service handler. */
-export interface GatewayRequest {
-  readonly method: string;
-  /** Path with query string, as received. */
-  readonly url: string;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: Buffer;
-}
-
-export interface GatewayResponse {
-  readonly status: number;
-  readonly headers?: Record<string, string>;
-  readonly body?: string | Buffer;
-}
-
-/** Answers one AWS service's requests at the gateway (e.g. CloudWatch, issue 4). */
-export type ServiceHandler = (request: GatewayRequest) => Promise<GatewayResponse>;
-
 /** The SQS actions counted for the queues' metrics (batch actions count their successful entries). */
 export type SqsCountedAction = 'SendMessage' | 'SendMessageBatch' | 'ReceiveMessage' | 'DeleteMessage' | 'DeleteMessageBatch';
 
@@ -142,8 +125,6 @@ export interface StartLocalServicesOptions {
   readonly projectRoot?: string;
   /** A template already synthesized (tests, fixtures); skips synthesis. */
   readonly template?: SynthesizedStack;
-  /** Answers CloudWatch (`monitoring`) requests; until set, they get an UnsupportedOperation error. */
-  readonly cloudWatch?: ServiceHandler;
   /** Where problems that fail no request go (a notification that could not be delivered). @default console.warn */
   readonly onWarning?: (message: string) => void;
 }
@@ -175,10 +156,15 @@ export interface LocalServices {
   /** The HTTP API's CORS; undefined when it has none. */
   readonly cors: LocalCors | undefined;
   readonly schedules: readonly LocalSchedule[];
-  /** Resources that matter to behaviour but are not emulated: print them at start (alarms leave the list once a CloudWatch handler is plugged). */
+  /** Resources that matter to behaviour but are not emulated: print them at start (alarms leave the list once the CloudWatch service is registered). */
   readonly unsupportedResources: readonly UnsupportedResource[];
-  /** Plugs (or replaces) the CloudWatch handler after start. */
-  setCloudWatchHandler(handler: ServiceHandler): void;
+  /** The services the endpoint answers, by name (`SQS`, ..., and those registered since). */
+  readonly serviceNames: readonly string[];
+  /**
+   * Plugs a service into the endpoint (or replaces the one of the same name): the local CloudWatch,
+   * the runtime's Lambda API. Returns the function that unplugs it.
+   */
+  register(service: LocalService): () => void;
   /**
    * Every SQS action that moves messages: clients' calls through the gateway and the gateway's own sends
    * (S3 notifications to queues, message move tasks). Not seen: SNS deliveries to subscribed queues,

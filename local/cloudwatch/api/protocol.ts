@@ -5,24 +5,31 @@
  * Requests in the older query protocol (form-encoded `Action=...`) get an XML error that says so.
  */
 import { randomUUID } from 'node:crypto';
-import type { GatewayRequest, GatewayResponse, ServiceHandler } from '../../template/model';
+import { header, type InboundRequest, type ServiceResponse } from '../../services/local-service';
 import { CloudWatchError } from '../errors';
 import type { Input } from './wire';
 
-export const TARGET_PREFIX = 'GraniteServiceVersion20100801.';
+/** The `X-Amz-Target` prefix: `GraniteServiceVersion20100801.<Action>`. */
+export const TARGET_PREFIX = 'GraniteServiceVersion20100801';
 
 export type ActionHandler = (input: Input) => unknown;
 
-/** A ServiceHandler answering `actions`; any other action gets `UnknownOperationException` naming it. */
-export function jsonProtocolHandler(actions: Record<string, ActionHandler>): ServiceHandler {
+/** A CloudWatch API request, from the gateway or the standalone server. */
+export type ApiRequest = Pick<InboundRequest, 'method' | 'url' | 'headers' | 'body'>;
+
+export type ApiHandler = (request: ApiRequest) => Promise<ServiceResponse>;
+
+/** Answers `actions`; any other action gets `UnknownOperationException` naming it. */
+export function jsonProtocolHandler(actions: Record<string, ActionHandler>): ApiHandler {
   return async (request) => {
     const requestId = randomUUID();
-    const target = header(request, 'x-amz-target');
+    const target = header(request.headers, 'x-amz-target');
     if (!target) return queryProtocolError(request, requestId);
-    const action = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
+    const targeted = target.startsWith(`${TARGET_PREFIX}.`);
+    const action = targeted ? target.slice(TARGET_PREFIX.length + 1) : target;
     const handler = Object.hasOwn(actions, action) ? actions[action] : undefined;
     try {
-      if (!handler || !target.startsWith(TARGET_PREFIX)) {
+      if (!handler || !targeted) {
         throw new CloudWatchError(
           'UnknownOperationException',
           `The local CloudWatch does not support the action ${action} (supported: ${Object.keys(actions).join(', ')}).`,
@@ -52,7 +59,7 @@ function parseBody(body: Buffer): Input {
   return parsed as Input;
 }
 
-function json(status: number, body: unknown, requestId: string, extraHeaders: Record<string, string> = {}): GatewayResponse {
+function json(status: number, body: unknown, requestId: string, extraHeaders: Record<string, string> = {}): ServiceResponse {
   return {
     status,
     headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId, ...extraHeaders },
@@ -61,7 +68,7 @@ function json(status: number, body: unknown, requestId: string, extraHeaders: Re
 }
 
 /** AWS's JSON error (`__type`, `message`) plus the house's `error` key, and the query-compatible code header. */
-function errorResponse(error: CloudWatchError, requestId: string): GatewayResponse {
+function errorResponse(error: CloudWatchError, requestId: string): ServiceResponse {
   const fault = error.status >= 500 ? 'Receiver' : 'Sender';
   return json(
     error.status,
@@ -71,9 +78,9 @@ function errorResponse(error: CloudWatchError, requestId: string): GatewayRespon
   );
 }
 
-function queryProtocolError(request: GatewayRequest, requestId: string): GatewayResponse {
+function queryProtocolError(request: ApiRequest, requestId: string): ServiceResponse {
   const action = new URLSearchParams(request.body.toString('utf8')).get('Action') ?? new URL(request.url, 'http://local').searchParams.get('Action');
-  const message = `The local CloudWatch speaks the AWS JSON 1.0 protocol (X-Amz-Target: ${TARGET_PREFIX}<Action>) only; ${
+  const message = `The local CloudWatch speaks the AWS JSON 1.0 protocol (X-Amz-Target: ${TARGET_PREFIX}.<Action>) only; ${
     action ? `the query-protocol action ${action} is` : 'requests without X-Amz-Target are'
   } not supported.`;
   return {
@@ -81,11 +88,6 @@ function queryProtocolError(request: GatewayRequest, requestId: string): Gateway
     headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
     body: `<ErrorResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/"><Error><Type>Sender</Type><Code>UnsupportedProtocol</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
   };
-}
-
-function header(request: GatewayRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function escapeXml(text: string): string {

@@ -2,9 +2,10 @@
  * Test helpers for the local CloudWatch: a manual clock, a small intrinsic resolver for templates
  * synthesized in the tests, an HTTP server on a free loopback port, and polling with a deadline.
  */
-import { createServer, type RequestListener } from 'node:http';
+import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock, Timer } from '../../../local/cloudwatch/clock';
+import { listen } from '../../../local/listen';
 
 /** A clock that only moves when told to, firing due timers in order. */
 export class ManualClock implements Clock {
@@ -80,13 +81,8 @@ export function templateResolver(names: Record<string, string>, region = 'us-eas
 
 /** Starts an HTTP server on a free 127.0.0.1 port; returns its URL and a stop function. */
 export async function startServer(listener: RequestListener): Promise<{ url: string; stop: () => Promise<void> }> {
-  const server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () => new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
-  };
+  const server = await listen({ host: '127.0.0.1', port: 0, purpose: 'test server' }, listener);
+  return { url: server.url, stop: () => server.close() };
 }
 
 

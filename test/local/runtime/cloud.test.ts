@@ -1,11 +1,13 @@
 /**
  * The runtime on the real local services, driven by the synthesized stack: HTTP API → function →
- * queue → poller → worker, presigned upload → S3 notification → file worker → local CloudFront, and
- * every function's output captured.
+ * queue → poller → worker, presigned upload → S3 notification → file worker → local CloudFront, a
+ * template function invoked through the Lambda API, and every function's output captured.
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../../local/cloud';
 
@@ -75,5 +77,52 @@ describe('local cloud runtime on the synthesized stack', () => {
     const jobWorkerName = lines.find(({ line }) => line.includes('"service":"job-worker"'))?.functionName;
     expect(jobWorkerName).toBe(cloud.services.functions.find((fn) => fn.entry.endsWith(join('job-worker', 'index.ts')))?.name);
     expect(existsSync(join(stateDirectory, 'logs', 'job-worker.log'))).toBe(true);
+  });
+
+  it('invokes a template function through the Lambda API, its invocation metered like any other', async () => {
+    const submitted = await fetch(`${cloud.endpoints.api}jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ task: 'echo', payload: {} }) });
+    const { jobId } = await json(submitted);
+    const jobStatus = cloud.services.functions.find((fn) => fn.entry.endsWith(join('job-status', 'index.ts')));
+    const config = { endpoint: cloud.endpoints.aws, region: cloud.services.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+    const lambda = new LambdaClient(config);
+    const cloudWatch = new CloudWatchClient(config);
+    try {
+      // The API Gateway (payload 2.0) event of GET /jobs/{id}, as far as the function reads it.
+      const event = {
+        version: '2.0',
+        routeKey: 'GET /jobs/{id}',
+        rawPath: `/jobs/${String(jobId)}`,
+        rawQueryString: '',
+        headers: {},
+        pathParameters: { id: jobId },
+        requestContext: { http: { method: 'GET', path: `/jobs/${String(jobId)}` }, routeKey: 'GET /jobs/{id}', stage: '$default' },
+        isBase64Encoded: false,
+      };
+      const invocations = async () => {
+        const { Datapoints = [] } = await cloudWatch.send(
+          new GetMetricStatisticsCommand({
+            Namespace: 'AWS/Lambda',
+            MetricName: 'Invocations',
+            Dimensions: [{ Name: 'FunctionName', Value: jobStatus?.name }],
+            StartTime: new Date(Date.now() - 10 * 60_000),
+            EndTime: new Date(Date.now() + 60_000),
+            Period: 60,
+            Statistics: ['Sum'],
+          }),
+        );
+        return Datapoints.reduce((sum, datapoint) => sum + (datapoint.Sum ?? 0), 0);
+      };
+      const before = await invocations();
+      const output = await lambda.send(new InvokeCommand({ FunctionName: jobStatus?.name, Payload: Buffer.from(JSON.stringify(event)) }));
+      expect([output.StatusCode, output.FunctionError]).toEqual([200, undefined]);
+      const response = JSON.parse(Buffer.from(output.Payload ?? []).toString('utf8')) as { statusCode: number; body: string };
+      expect(response.statusCode).toBe(200);
+      expect(JSON.parse(response.body)).toMatchObject({ id: jobId, kind: 'job' });
+      // Recorded when the invocation ends, before Invoke answers.
+      expect(await invocations()).toBe(before + 1);
+    } finally {
+      lambda.destroy();
+      cloudWatch.destroy();
+    }
   });
 });

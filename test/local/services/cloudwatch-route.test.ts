@@ -1,8 +1,10 @@
-/** CloudWatch requests reach a pluggable handler (the local CloudWatch), or get an error naming them. */
+/** CloudWatch requests reach the registered CloudWatch service (the local CloudWatch), or get an error naming them. */
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiRequest } from '../../../local/cloudwatch/api/protocol';
+import { cloudWatchService } from '../../../local/cloudwatch/api/service';
 import { startLocalServices } from '../../../local/services';
-import type { GatewayRequest, LocalServices } from '../../../local/template/model';
+import type { LocalServices } from '../../../local/template/model';
 import { TEST_CREDENTIALS } from './harness';
 
 let services: LocalServices;
@@ -25,17 +27,18 @@ afterAll(async () => {
 const putMetric = () => cloudWatch.send(new PutMetricDataCommand({ Namespace: 'Tidewatch', MetricData: [{ MetricName: 'DeadLettered', Value: 1 }] }));
 
 describe('the CloudWatch route', () => {
-  it('answers UnsupportedOperation and lists alarms as not emulated while no handler is plugged', async () => {
+  it('answers UnsupportedOperation and lists alarms as not emulated while no CloudWatch service is registered', async () => {
     await expect(putMetric()).rejects.toMatchObject({ name: 'UnsupportedOperation', message: 'CloudWatch PutMetricData is not supported by the Tidewatch local cloud' });
     expect(services.unsupportedResources.map((resource) => resource.logicalId)).toEqual(['Deaths']);
   });
 
-  it('hands CloudWatch requests to the plugged handler', async () => {
-    const received: GatewayRequest[] = [];
-    services.setCloudWatchHandler(async (request) => {
+  it('hands CloudWatch requests to the registered CloudWatch service', async () => {
+    const received: ApiRequest[] = [];
+    const handle = async (request: ApiRequest) => {
       received.push(request);
       return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{}' };
-    });
+    };
+    services.register(cloudWatchService(handle, ['PutMetricData']));
     await putMetric();
     expect(received).toHaveLength(1);
     expect(received[0].headers['x-amz-target']).toBe('GraniteServiceVersion20100801.PutMetricData');
