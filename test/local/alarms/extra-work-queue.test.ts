@@ -4,9 +4,13 @@
  * job pages the queue's own dead-lettered alarm (and not the jobs queue's), and `tidewatch status`
  * lists it beside files and jobs.
  */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusReport } from '../../../cli/status';
 import { runTidewatch, type CliRun } from '../../support/tidewatch-cli';
+import { awsCli } from '../scenarios/aws-cli';
 import { startAlarmCloud, waitFor, type AlarmCloud } from './alarm-cloud';
 
 let alarms: AlarmCloud;
@@ -67,6 +71,21 @@ describe('a reports queue added by one config entry', () => {
     expect(page.description).toMatch(/^CRITICAL: .+\nQueue: reports\nRunbook: \S+\/dead-lettered\.md$/);
     expect(alarms.inbox.find(alarms.alarmName('jobs-dead-lettered'), 'ALARM')).toBeUndefined();
     expect(await jobStatus(submitted.body.jobId)).toMatchObject({ status: 'FAILED', queue: 'reports' });
+  });
+
+  it("answers `aws lambda invoke` of the template's job-status function with the reports job", async () => {
+    const submitted = await submit({ task: 'echo', payload: { via: 'lambda invoke' }, queue: 'reports' });
+    await waitFor('the job PROCESSED', async () => ((await jobStatus(submitted.body.jobId)).status === 'PROCESSED' ? true : undefined), 30_000, 250);
+    const jobStatusFunction = alarms.cloud.services.functions.find((fn) => fn.entry.endsWith(path.join('job-status', 'index.ts')))!;
+    const directory = await mkdtemp(path.join(tmpdir(), 'tidewatch-invoke-'));
+    const outfile = path.join(directory, 'answer.json');
+    const event = JSON.stringify({ version: '2.0', routeKey: 'GET /jobs/{id}', rawPath: `/jobs/${String(submitted.body.jobId)}`, pathParameters: { id: submitted.body.jobId } });
+    const printed = JSON.parse(await awsCli(alarms.cloud.endpoints.aws)('lambda', 'invoke', '--function-name', jobStatusFunction.name, '--payload', event, outfile)) as Record<string, unknown>;
+    expect(printed).toMatchObject({ StatusCode: 200 });
+    const answer = JSON.parse(await readFile(outfile, 'utf8')) as { statusCode: number; body: string };
+    expect(answer.statusCode).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({ id: submitted.body.jobId, queue: 'reports', status: 'PROCESSED' });
+    await rm(directory, { recursive: true, force: true });
   });
 
   it('is listed by tidewatch status beside files and jobs', async () => {
