@@ -14,9 +14,9 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Stack synths and local-cloud tests are CPU heavy, but many local-cloud tests mostly wait (backoffs,
-    // visibility timeouts): three workers on CI's 2 cores keep both cores busy through those waits.
-    maxWorkers: 3,
+    // One test file per core: local-cloud tests are CPU heavy, and a third worker made two suites side by
+    // side on 2 cores slow the local cloud past the timeouts it emulates.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,

@@ -7,6 +7,9 @@ import type { BackendClients } from './backend-clients';
 import type { DynamoDbService } from './dynamodb-service';
 import type { S3Notifications } from './s3-notifications';
 
+/** Longest a new table may stay CREATING: dynalite flips it to ACTIVE on its next timer tick. */
+const TABLE_ACTIVE_WITHIN_MS = 10_000;
+
 export interface ProvisionTargets {
   readonly clients: BackendClients;
   readonly notifications: S3Notifications;
@@ -32,6 +35,17 @@ export async function provision(plan: StoragePlan, targets: ProvisionTargets): P
   const createTopics = () =>
     Promise.all(plan.topics.map((topic) => clients.sns.send(new sns.CreateTopicCommand({ Name: topic.name, Attributes: topic.attributes }))));
   const createBuckets = () => Promise.all(plan.buckets.map((bucket) => clients.s3.send(new s3.CreateBucketCommand({ Bucket: bucket.name }))));
+  // dynalite answers a call on a CREATING table with ResourceNotFoundException, and on a busy machine its
+  // flip to ACTIVE can come after the first request of a test or a function: wait as an AWS client would.
+  const untilActive = async (tableName: string) => {
+    const deadline = Date.now() + TABLE_ACTIVE_WITHIN_MS;
+    for (;;) {
+      const { Table } = await clients.dynamodb.send(new dynamodb.DescribeTableCommand({ TableName: tableName }));
+      if (Table?.TableStatus === 'ACTIVE') return;
+      if (Date.now() > deadline) throw new Error(`table ${tableName} is still ${Table?.TableStatus} after ${TABLE_ACTIVE_WITHIN_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
   const createTables = () =>
     Promise.all(
       plan.tables.map(async (table) => {
@@ -41,6 +55,7 @@ export async function provision(plan: StoragePlan, targets: ProvisionTargets): P
           // Kept data (--keep): the table is already there.
           if ((error as Error).name !== 'ResourceInUseException') throw error;
         }
+        await untilActive(table.name);
         targets.dynamodb.setTimeToLive(table.name, table.ttlAttribute);
       }),
     );
@@ -61,3 +76,4 @@ export async function provision(plan: StoragePlan, targets: ProvisionTargets): P
 function partition<T>(items: readonly T[], predicate: (item: T) => boolean): [T[], T[]] {
   return [items.filter(predicate), items.filter((item) => !predicate(item))];
 }
+
