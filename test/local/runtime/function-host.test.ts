@@ -92,7 +92,8 @@ describe('FunctionHost', () => {
   });
 
   it('caps the heap at the memory size: a function over it fails with Runtime.OutOfMemory and the next invocation works', async () => {
-    const hog = host({ handler: 'hog', memoryMiB: 64 });
+    // A long timeout: on a busy machine filling 64 MiB can take longer than the default 10 s, and this is about memory.
+    const hog = host({ handler: 'hog', memoryMiB: 64, timeoutSeconds: 120 });
     // Several times over: on Node 24 an unbounded young generation aborted the whole process now and then.
     for (let round = 0; round < 5; round++) await expect(hog.invoke({})).rejects.toMatchObject({ errorType: 'Runtime.OutOfMemory' });
     const echo = host({ handler: 'echo', memoryMiB: 64 });
