@@ -7,6 +7,7 @@ import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClien
 import { UnparseableMessageError } from '../handlers/file-worker/errors';
 import { parseNotification, type Notification } from '../handlers/file-worker/notification';
 import { fileIdOf } from '../contract/s3-layout';
+import { jobIdNamedBy } from '../handlers/job-worker/business-keys';
 import { JOB_ID_ATTRIBUTE, JobMessageSchema } from '../handlers/job-worker/job-message';
 import type { StatusItem } from '../contract/status-item';
 
@@ -87,9 +88,8 @@ function jobSubjects(body: string, jobIdAttribute: string | undefined): MessageS
   } catch {
     json = undefined;
   }
-  // A body that is not a whole job message may still name its job.
-  const named = JobMessageSchema.pick({ jobId: true }).safeParse(json);
-  const jobId = jobIdAttribute ?? (named.success ? named.data.jobId : undefined);
+  // A body that is not a whole job message may still name its job: read as the job worker reads it.
+  const jobId = jobIdAttribute ?? jobIdNamedBy(body);
   if (!jobId) return { subjects: [], unreadable: json === undefined ? 'the body is not JSON' : 'not a job message (no valid jobId)' };
   const job = JobMessageSchema.safeParse(json);
   return { subjects: [{ kind: 'job', id: jobId, ...(job.success ? { task: job.data.task } : {}) }] };

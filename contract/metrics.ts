@@ -49,4 +49,3 @@ export const METRICS = {
   jobsFailed: count('JobsFailed', WORKER),
 } as const satisfies Record<string, MetricDefinition>;
 
-export type MetricKey = keyof typeof METRICS;

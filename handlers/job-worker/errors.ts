@@ -6,7 +6,7 @@ export class MalformedJobMessageError extends UnreadableMessageError {
   override readonly name = 'MalformedJobMessageError';
 }
 
-/** A job that fails on purpose (`{"fail": true}`, seed 003's DLQ demo): transient, so it is retried until the DLQ. */
+/** A job that fails on purpose (`{"fail": true}`, the dead-letter demo): transient, so it is retried until the DLQ. */
 export class RequestedFailureError extends Error {
   override readonly name = 'RequestedFailureError';
 }

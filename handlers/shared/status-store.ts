@@ -1,5 +1,5 @@
 /**
- * Reads and writes status items (DESIGN §1) in the status table. All writes are single UpdateItem or
+ * Reads and writes status items (contract/status-item.ts) in the status table. All writes are single UpdateItem or
  * conditional PutItem calls, so concurrent workers never lose each other's fields. A store bound to a
  * work queue (`withQueue`) sets `queue` on every file or job item it writes, with `updatedAt`, so the
  * item shows in the table's queue index; content-hash markers never get one and stay out of it.

@@ -1,5 +1,5 @@
 /**
- * Failure scenarios on the local cloud, each on a cloud of its own: seed 003's DLQ demo (`{"fail": true}`)
+ * Failure scenarios on the local cloud, each on a cloud of its own: the dead-letter demo (`{"fail": true}`)
  * and a worker that exceeds its timeout. To keep them fast:
  * - a 1 s backoff base instead of 10 s: the retries of a poison job wait 1 s and 2 s, not 10 s and 20 s;
  * - for the timeout scenario only, a 1 s jobs worker timeout, so the jobs queue's visibility timeout (6 ×
