@@ -38,6 +38,8 @@ export interface StatusItem {
   readonly payload?: Record<string, unknown>;
   /** Jobs: the client asked the job to fail on every attempt (`{"fail": true}`, the DLQ demo). */
   readonly fail?: boolean;
+  /** Jobs: every attempt before this time (ISO-8601, UTC) fails transiently (`{"failUntil": time}`). */
+  readonly failUntil?: string;
   /** Jobs: what the task returned. */
   readonly result?: unknown;
   /** Receives so far (SQS ApproximateReceiveCount of the latest attempt). */

@@ -170,6 +170,23 @@ describe('job worker', () => {
     expect(dynamodb).toHaveReceivedCommandTimes(DeleteItemCommand, 1);
   });
 
+  it('fails a job transiently before its failUntil, saying until when, and runs it normally from then on', async () => {
+    const failUntil = new Date(Date.now() + 60_000).toISOString();
+    const early = job({ task: 'sum', payload: { numbers: [1, 2] }, failUntil });
+    const earlyRecord = sqsRecord(JSON.stringify(early));
+
+    expect(await invoke([earlyRecord])).toEqual({ batchItemFailures: [{ itemIdentifier: earlyRecord.messageId }] });
+    expect(statusWrites(early.jobId).at(-1)).toMatchObject({
+      status: 'PROCESSING',
+      values: { ':lastError': { class: 'RequestedFailureError', permanent: false, message: expect.stringMatching(new RegExp(`^the job fails until ${failUntil} \\("failUntil"\\)`)) } },
+    });
+    expect(sqs).toHaveReceivedCommandWith(ChangeMessageVisibilityCommand, { ReceiptHandle: earlyRecord.receiptHandle, VisibilityTimeout: 10 });
+
+    const due = job({ task: 'sum', payload: { numbers: [1, 2] }, failUntil: new Date(Date.now() - 1).toISOString() });
+    expect(await invoke([sqsRecord(JSON.stringify(due))])).toEqual({ batchItemFailures: [] });
+    expect(statusWrites(due.jobId).at(-1)?.status).toBe('PROCESSED');
+  });
+
   it('on the final attempt records FAILED and emits the high-resolution DeadLettered metric', async () => {
     const message = job({ fail: true });
     const record = sqsRecord(JSON.stringify(message), { receiveCount: 3 });

@@ -7,9 +7,9 @@ import type { WorkerKind } from '../shared/sqs-worker';
 import type { StatusStore } from '../shared/status-store';
 import { endToEndLatencyMs, type ItemOutcome } from '../shared/work-item';
 import { jobBusinessKey } from './business-keys';
-import { RequestedFailureError } from './errors';
 import type { JobMessage } from './job-message';
 import { parseJobMessage } from './parse-job-message';
+import { requestedFailure } from './requested-failure';
 import { runTask } from './tasks';
 
 export interface JobWorkerDeps {
@@ -41,7 +41,8 @@ export function jobWorkerKind({ store, instrumentation: { logger } }: JobWorkerD
       const job = item.input;
       const attempts = attempt.number;
       await store.update(job.jobId, 'job', 'PROCESSING', { task: job.task, attempts });
-      if (job.fail) throw new RequestedFailureError('the job was submitted with "fail": true and fails on every attempt');
+      const failure = requestedFailure(job, new Date());
+      if (failure) throw failure;
       const result = await runTask(job.task, job.payload ?? {}, attempt);
       const completedAt = new Date().toISOString();
       await store.update(job.jobId, 'job', 'PROCESSED', { result, attempts, completedAt });

@@ -25,6 +25,11 @@ const SubmitJobRequestSchema = z.strictObject({
   task: z.string().min(1),
   payload: z.record(z.string(), z.unknown()).optional(),
   fail: z.boolean().optional(),
+  // Any offset is accepted; the job carries the instant in UTC, the form the worker and the status item use.
+  failUntil: z.iso
+    .datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone, e.g. 2030-01-01T12:00:00Z' })
+    .transform((time) => new Date(time).toISOString())
+    .optional(),
   // Any value here: checked against the known job queues, so the 400 can name them.
   queue: z.unknown().optional(),
 });
@@ -73,7 +78,7 @@ export async function submitJob(event: APIGatewayProxyEventV2, deps: SubmitJobDe
 /** The request as a valid job for a registered task on a known job queue, or a 400 naming the problem. */
 export function parseSubmitJobRequest(body: unknown, queues: JobQueues): SubmitJobRequest {
   if (body === undefined) {
-    throw new HttpError(400, 'InvalidRequest', 'a JSON body is required: {"task": string, "payload"?: object, "fail"?: boolean, "queue"?: string}');
+    throw new HttpError(400, 'InvalidRequest', 'a JSON body is required: {"task": string, "payload"?: object, "fail"?: boolean, "failUntil"?: ISO date-time, "queue"?: string}');
   }
   const parsed = SubmitJobRequestSchema.safeParse(body);
   if (!parsed.success) throw new HttpError(400, 'InvalidRequest', describeIssues(parsed.error.issues));
@@ -85,9 +90,9 @@ export function parseSubmitJobRequest(body: unknown, queues: JobQueues): SubmitJ
 }
 
 /** Writes the RECEIVED item; returns its creation time, the job's submittedAt. */
-async function recordReceived(jobId: string, { task, payload, fail }: SubmittedJob, store: StatusStore, logger: Logger): Promise<string> {
+async function recordReceived(jobId: string, { task, payload, fail, failUntil }: SubmittedJob, store: StatusStore, logger: Logger): Promise<string> {
   try {
-    const item = await store.create(jobId, 'job', 'RECEIVED', { task, payload, fail });
+    const item = await store.create(jobId, 'job', 'RECEIVED', { task, payload, fail, failUntil });
     return item.createdAt;
   } catch (error) {
     logger.error('could not record the job; nothing was queued', { error: describeError(error) });
