@@ -10,8 +10,13 @@ import { callApi, queueDepth, startScenarioCloud, waitForStatus, type ScenarioCl
 
 let scenario: ScenarioCloud;
 
+/** Long enough for a job on a machine running two suites side by side. */
+const JOB_DEADLINE_MS = 60_000;
+
 beforeAll(async () => {
   scenario = await startScenarioCloud({ context: { tidewatch: { retryBackoffBaseSeconds: 0, maxJobBodyBytes: 256 * 1024 } } });
+  // Both functions warm, so no test's deadline pays for their cold starts.
+  await waitForStatus(scenario, await submit({ task: 'echo', payload: { warmUp: true } }), ['PROCESSED'], JOB_DEADLINE_MS);
 });
 afterAll(() => scenario?.stop());
 
@@ -41,11 +46,10 @@ async function queueArn(queueUrl: string): Promise<string> {
 describe('a job that fails until a fix ("failUntil")', () => {
   it('fails every attempt transiently before its time and is dead-lettered; redriven after it, it is PROCESSED', async () => {
     // The failUntil window must outlast three attempts on this machine, however loaded: it is derived from
-    // how long a plain job takes here end to end once both functions are warm, plus two long polls of the
+    // how long a plain job takes here end to end (both functions are warm), plus two long polls of the
     // pollers (2 s each) a retry may wait out.
-    await waitForStatus(scenario, await submit({ task: 'echo', payload: { warmUp: true } }), ['PROCESSED'], 60_000);
     const measured = Date.now();
-    await waitForStatus(scenario, await submit({ task: 'echo', payload: { measured: true } }), ['PROCESSED'], 60_000);
+    await waitForStatus(scenario, await submit({ task: 'echo', payload: { measured: true } }), ['PROCESSED'], JOB_DEADLINE_MS);
     const jobMs = Date.now() - measured;
     const failUntil = new Date(Date.now() + 6_000 + 6 * jobMs).toISOString();
 
@@ -59,13 +63,13 @@ describe('a job that fails until a fix ("failUntil")', () => {
       lastError: { class: 'RequestedFailureError', permanent: false, message: expect.stringContaining(`the job fails until ${failUntil} ("failUntil")`) },
     });
     const dlq = scenario.outputs.JobsDeadLetterQueueUrl;
-    await expect.poll(() => queueDepth(scenario, dlq), { timeout: 20_000, interval: 100 }).toEqual({ visible: 1, inFlight: 0 });
+    await expect.poll(() => queueDepth(scenario, dlq), { timeout: JOB_DEADLINE_MS, interval: 100 }).toEqual({ visible: 1, inFlight: 0 });
 
     // The fix is time itself: wait for the instant the job names, not a guess.
     await sleep(Math.max(0, Date.parse(failUntil) - Date.now()));
     await scenario.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: await queueArn(dlq) }));
 
-    const processed = await waitForStatus(scenario, jobId, ['PROCESSED'], 20_000);
+    const processed = await waitForStatus(scenario, jobId, ['PROCESSED'], JOB_DEADLINE_MS);
     expect(processed).toMatchObject({ status: 'PROCESSED', attempts: 1 });
     const { status, body } = await callApi(scenario, 'GET', `jobs/${jobId}`);
     expect([status, body.result]).toEqual([200, { count: 3, sum: 6, mean: 2, min: 1, max: 3 }]);
@@ -74,7 +78,7 @@ describe('a job that fails until a fix ("failUntil")', () => {
   }, 300_000);
 });
 
-describe('numbers and sizes beyond what DynamoDB and SQS hold as they are', () => {
+describe('numbers and sizes beyond what DynamoDB and SQS hold as they are', { timeout: 2 * JOB_DEADLINE_MS }, () => {
   it.each([
     ['an integer above 2^53 that a double rounds', '9007199254740993', /^payload\.numbers\.1: 9007199254740993 /],
     ['a number beyond the largest double', '1e400', /^payload\.numbers\.1: 1e400 /],
@@ -91,21 +95,21 @@ describe('numbers and sizes beyond what DynamoDB and SQS hold as they are', () =
     const payload = { maxSafe: 9007199254740991, twoTo53: 9007199254740992, huge: 1e300, largest: 1.7976931348623157e308, tiny: 5e-324, negative: -0.1, nested: [{ deep: 123456789.12345678 }] };
     const jobId = await submit({ task: 'echo', payload });
 
-    await waitForStatus(scenario, jobId, ['PROCESSED', 'FAILED']);
+    await waitForStatus(scenario, jobId, ['PROCESSED', 'FAILED'], JOB_DEADLINE_MS);
     expect(await jobStatus(jobId)).toMatchObject({ status: 'PROCESSED', attempts: 1, payload, result: payload });
   });
 
   it('records a sum above 2^53 PROCESSED on its first attempt, with its result exactly', async () => {
     const jobId = await submit({ task: 'sum', payload: { numbers: [2 ** 53, 2 ** 53] } });
 
-    await waitForStatus(scenario, jobId, ['PROCESSED', 'FAILED']);
+    await waitForStatus(scenario, jobId, ['PROCESSED', 'FAILED'], JOB_DEADLINE_MS);
     expect(await jobStatus(jobId)).toMatchObject({ status: 'PROCESSED', attempts: 1, result: { count: 2, sum: 2 ** 54, mean: 2 ** 53, min: 2 ** 53, max: 2 ** 53 } });
   });
 
   it('fails a job whose result would not fit the 400 KB status item permanently, once, naming the limit, and dead-letters nothing', async () => {
     const jobId = await submit({ task: 'echo', payload: { text: 'x'.repeat(210_000) } });
 
-    await waitForStatus(scenario, jobId, ['PROCESSED', 'FAILED']);
+    await waitForStatus(scenario, jobId, ['PROCESSED', 'FAILED'], JOB_DEADLINE_MS);
     expect(await jobStatus(jobId)).toMatchObject({ status: 'FAILED', attempts: 1, lastError: { permanent: true, message: expect.stringContaining('400 KB') } });
     expect(await queueDepth(scenario, scenario.outputs.JobsDeadLetterQueueUrl)).toEqual({ visible: 0, inFlight: 0 });
   });
