@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import * as z from 'zod';
-import { describeIssues, PermanentError } from '../shared/errors';
+import { describeIssues, PermanentError, quoted } from '../shared/errors';
 
 /** What a running task may ask of its invocation. */
 export interface TaskContext {
@@ -109,7 +109,7 @@ export function isTaskName(name: string): name is TaskName {
 
 /** The message naming the known tasks, for an unknown task name. */
 export function unknownTaskMessage(name: string): string {
-  return `unknown task ${JSON.stringify(name)}; known tasks: ${TASK_NAMES.join(', ')}`;
+  return `unknown task ${quoted(name)}; known tasks: ${TASK_NAMES.join(', ')}`;
 }
 
 /** Runs a task by name; an unknown task or an invalid payload is a PermanentError. */
