@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PermanentError } from '../shared/errors';
+import { InvalidPayloadError, UnknownTaskError } from './errors';
 import { InsufficientTimeError, isTaskName, MAX_SLEEP_MS, runTask, SLEEP_SAFETY_MARGIN_MS, TASK_NAMES, TASKS } from './tasks';
 
 const plenty = { remainingTimeMs: () => 60_000 };
@@ -14,7 +15,7 @@ describe('task registry', () => {
 
   it('rejects an unknown task permanently, naming the known ones', async () => {
     await expect(runTask('resize-image', {}, plenty)).rejects.toThrow(
-      new PermanentError('unknown task "resize-image"; known tasks: echo, sleep, sum, word-count'),
+      new UnknownTaskError('unknown task "resize-image"; known tasks: echo, sleep, sum, word-count'),
     );
   });
 
@@ -35,6 +36,7 @@ describe('task registry', () => {
     [{ numbers: [Number.MAX_VALUE, Number.MAX_VALUE] }, /overflows/],
   ])('sum rejects %j permanently', async (payload, reason) => {
     const error = await runTask('sum', payload, plenty).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidPayloadError);
     expect(error).toBeInstanceOf(PermanentError);
     expect((error as Error).message).toMatch(reason);
   });

@@ -5,7 +5,8 @@
  */
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import * as z from 'zod';
-import { describeIssues, PermanentError, quoted } from '../shared/errors';
+import { describeIssues, quoted } from '../shared/errors';
+import { InvalidPayloadError, UnknownTaskError } from './errors';
 
 /** What a running task may ask of its invocation. */
 export interface TaskContext {
@@ -17,7 +18,7 @@ export interface Task {
   readonly description: string;
   /** The payload's schema (zod). */
   readonly input: z.ZodType;
-  /** Validates the payload (PermanentError when invalid) and runs the task. */
+  /** Validates the payload (InvalidPayloadError when invalid) and runs the task. */
   run(payload: unknown, context: TaskContext): Promise<unknown>;
 }
 
@@ -41,7 +42,7 @@ function defineTask<S extends z.ZodType>(
     input,
     async run(payload, context) {
       const parsed = input.safeParse(payload);
-      if (!parsed.success) throw new PermanentError(`invalid payload: ${describeIssues(parsed.error.issues)}`);
+      if (!parsed.success) throw new InvalidPayloadError(`invalid payload: ${describeIssues(parsed.error.issues)}`);
       return run(parsed.data, context);
     },
   };
@@ -67,7 +68,7 @@ export const TASKS = {
     ({ numbers }) => {
       const sum = numbers.reduce((total, value) => total + value, 0);
       // Finite inputs can still overflow: JSON cannot represent Infinity, and the answer would be wrong anyway.
-      if (!Number.isFinite(sum)) throw new PermanentError('the sum of numbers overflows a double');
+      if (!Number.isFinite(sum)) throw new InvalidPayloadError('the sum of numbers overflows a double');
       return { count: numbers.length, sum, mean: sum / numbers.length, min: Math.min(...numbers), max: Math.max(...numbers) };
     },
   ),
@@ -112,8 +113,8 @@ export function unknownTaskMessage(name: string): string {
   return `unknown task ${quoted(name)}; known tasks: ${TASK_NAMES.join(', ')}`;
 }
 
-/** Runs a task by name; an unknown task or an invalid payload is a PermanentError. */
+/** Runs a task by name; an unknown task (UnknownTaskError) or an invalid payload (InvalidPayloadError) is permanent. */
 export async function runTask(name: string, payload: unknown, context: TaskContext): Promise<unknown> {
-  if (!isTaskName(name)) throw new PermanentError(unknownTaskMessage(name));
+  if (!isTaskName(name)) throw new UnknownTaskError(unknownTaskMessage(name));
   return TASKS[name].run(payload, context);
 }
