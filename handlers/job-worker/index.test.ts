@@ -314,12 +314,14 @@ describe('job failures, by class', () => {
       'StatusItemTooLargeError',
       /^the job's status item would exceed DynamoDB's 400 KB item limit: /,
     ],
+    ['a sleep no invocation of this worker has room for', () => job({ task: 'sleep', payload: { ms: 5_000 } }), 'InvalidPayloadError', /^sleep of 5000 ms can never fit this worker's invocations of 6000 ms \(2000 ms kept free\)$/],
     ['a message that is no job (but names one)', () => JSON.stringify({ ...job(), submittedAt: 'yesterday' }), 'MalformedJobMessageError', /^malformed job message: submittedAt: Invalid ISO datetime$/],
   ])('permanent: %s is FAILED at once with its reason, acknowledged, never dead-lettered', async (_case, make, errorClass, reason) => {
     const body = make();
     const record = sqsRecord(typeof body === 'string' ? body : JSON.stringify(body));
 
-    expect(await invoke([record])).toEqual({ batchItemFailures: [] });
+    // Invocations of 6 s: long enough for everything here but that sleep.
+    expect(await invoke([record], 6_000)).toEqual({ batchItemFailures: [] });
 
     const jobId = (JSON.parse(record.body) as JobMessage).jobId;
     expect(statusWrites(jobId).at(-1)).toMatchObject({ status: 'FAILED', values: { ':lastError': { class: errorClass, permanent: true, message: expect.stringMatching(reason) } } });
