@@ -57,7 +57,13 @@ function event(...records: SQSRecord[]): SQSEvent {
   return { Records: records };
 }
 
-const invoke = (records: SQSRecord[], remainingMs?: number) => handler(event(...records), lambdaContext('job-worker', remainingMs));
+const invoke = (records: SQSRecord[], remainingMs?: number | (() => number)) => handler(event(...records), lambdaContext('job-worker', remainingMs));
+
+/** An invocation that started with 30 s and, by the time its records run, has 6 s left. */
+function runningOut(): () => number {
+  let calls = 0;
+  return () => (calls++ === 0 ? 30_000 : 6_000);
+}
 
 /** The status-table UpdateCommands sent for one item, in order, as {status, values}. */
 function statusWrites(id: string) {
@@ -272,7 +278,7 @@ describe('job worker', () => {
     const fits = job({ task: 'sleep', payload: { ms: 5 } });
     const tooLongRecord = sqsRecord(JSON.stringify(tooLong));
 
-    const response = await invoke([tooLongRecord, sqsRecord(JSON.stringify(fits))], 6_000);
+    const response = await invoke([tooLongRecord, sqsRecord(JSON.stringify(fits))], runningOut());
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: tooLongRecord.messageId }] });
     expect(statusWrites(tooLong.jobId).at(-1)?.values[':lastError']).toMatchObject({ class: 'InsufficientTimeError', permanent: false });
@@ -331,10 +337,10 @@ describe('job failures, by class', () => {
     expect(emittedMetric(output.emf(), 'RecordRetried')).toHaveLength(0);
   });
 
-  it.each<[string, () => JobMessage, number | undefined, string, RegExp]>([
+  it.each<[string, () => JobMessage, (() => number) | undefined, string, RegExp]>([
     ['"fail": true', () => job({ fail: true }), undefined, 'RequestedFailureError', /^the job was submitted with "fail": true and fails on every attempt$/],
     ['an attempt before failUntil', () => job({ failUntil: '2999-01-01T00:00:00.000Z' }), undefined, 'RequestedFailureError', /^the job fails until 2999-01-01T00:00:00\.000Z \("failUntil"\); this attempt ran at /],
-    ['a sleep the invocation has no room for', () => job({ task: 'sleep', payload: { ms: 5_000 } }), 6_000, 'InsufficientTimeError', /^sleep of 5000 ms does not fit the 4\d{3} ms this invocation has left$/],
+    ['a sleep the invocation has no room left for', () => job({ task: 'sleep', payload: { ms: 5_000 } }), runningOut(), 'InsufficientTimeError', /^sleep of 5000 ms does not fit the 4\d{3} ms this invocation has left$/],
     [
       'the status table throttling the job',
       () => {

@@ -12,6 +12,8 @@ import { InvalidPayloadError, UnknownTaskError } from './errors';
 export interface TaskContext {
   /** Milliseconds until the function times out. */
   remainingTimeMs(): number;
+  /** Milliseconds the invocation had when it started: the most any attempt can have. */
+  readonly invocationMs: number;
 }
 
 export interface Task {
@@ -90,6 +92,10 @@ export const TASKS = {
     `waits \`ms\` milliseconds (0 to ${MAX_SLEEP_MS}), within the invocation's remaining time`,
     z.strictObject({ ms: z.number().int().min(0).max(MAX_SLEEP_MS) }),
     async ({ ms }, context) => {
+      // Longer than a whole invocation allows, it would fail the same way on every attempt: bad input.
+      if (ms > context.invocationMs - SLEEP_SAFETY_MARGIN_MS) {
+        throw new InvalidPayloadError(`sleep of ${ms} ms can never fit this worker's invocations of ${context.invocationMs} ms (${SLEEP_SAFETY_MARGIN_MS} ms kept free)`);
+      }
       const available = context.remainingTimeMs() - SLEEP_SAFETY_MARGIN_MS;
       if (ms > available) throw new InsufficientTimeError(`sleep of ${ms} ms does not fit the ${Math.max(0, available)} ms this invocation has left`);
       const started = performance.now();
