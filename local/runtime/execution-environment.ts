@@ -142,6 +142,11 @@ export class ExecutionEnvironment {
     });
   }
 
+  /** Ends the thread as a crashing runtime does (fault injection): an invocation in flight fails with `Runtime.ExitError`. */
+  async crash(): Promise<void> {
+    await this.worker.terminate();
+  }
+
   async terminate(): Promise<void> {
     this.fail({ errorType: 'Runtime.Shutdown', errorMessage: 'the local cloud is stopping', stackTrace: [] });
     await this.worker.terminate();

@@ -131,6 +131,14 @@ export class FunctionHost {
     }
   }
 
+  /** Fault injection: crashes one execution environment that is running an invocation; false when none is. */
+  crashBusyEnvironment(): boolean {
+    const [environment] = this.busy;
+    if (!environment) return false;
+    void environment.crash();
+    return true;
+  }
+
   /** Ends every execution environment; invocations still running fail with `Runtime.Shutdown`. */
   async stop(): Promise<void> {
     this.stopped = true;

@@ -126,6 +126,16 @@ export class LocalRuntime {
    * Wires the template's functions, event sources, routes, distribution and schedules to `services`,
    * and registers the functions' Lambda API (`Invoke`) at the services' endpoint.
    */
+  /**
+   * Fault injection for soaks and incident rehearsals: crashes one execution environment of the named
+   * function while it runs an invocation, as a sandbox crash would. False when none is running.
+   */
+  crashBusyEnvironment(functionName: string): boolean {
+    const host = this.hosts.find((candidate) => candidate.name === functionName);
+    if (!host) throw new Error(`no function named ${functionName}`);
+    return host.crashBusyEnvironment();
+  }
+
   start(services: LocalServices, options: StartRuntimeOptions = {}): void {
     this.stopGraceMs = (options.stopGraceSeconds ?? 10) * 1000;
     this.logSink = new LogSink({ logDirectory: options.logDirectory, print: options.print });

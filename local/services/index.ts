@@ -109,6 +109,7 @@ export async function startLocalServices(options: StartLocalServicesOptions): Pr
       },
       register: (service) => registry.register(service),
       onSqsAction: (listener) => sqsActivity.on(listener),
+      onServed: (listener) => registry.onServed(listener),
       fauxqsEndpoint: fauxqs.endpoint,
       stop,
     };

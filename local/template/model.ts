@@ -4,6 +4,7 @@
  * what `startLocalServices` hands the runtime once every resource is provisioned.
  */
 import type { LocalService } from '../services/local-service';
+import type { ServedRequestListener } from '../services/service-registry';
 
 /** A CloudFormation template as `cdk synth` writes it (only the parts the local cloud reads). */
 export interface CfnTemplate {
@@ -171,6 +172,8 @@ export interface LocalServices {
    * which fauxqs makes internally. Returns the unsubscribe function.
    */
   onSqsAction(listener: SqsActionListener): () => void;
+  /** Calls `listener` after each request a local service answered, with its status. */
+  onServed(listener: ServedRequestListener): () => void;
   /** fauxqs's own address: its read-only queue inspection (`/_fauxqs/queues/<name>`) gives message ages. */
   readonly fauxqsEndpoint: string;
   /** Stops the gateway and both emulators; resolves when every port is closed. */
