@@ -1,7 +1,9 @@
 /**
- * S3 at the gateway: fauxqs stores the objects; the gateway adds event notifications after
- * PutObject, CopyObject and CompleteMultipartUpload, accepts a plain `curl --data-binary` PUT, answers
- * the bucket subresources the project reads and rejects the others by name.
+ * S3 at the gateway: fauxqs stores the objects; the gateway first refuses what S3 would refuse to
+ * anyone (unsigned requests, presigned URLs that do not verify: s3-request-auth.ts), then adds event
+ * notifications after PutObject, CopyObject and CompleteMultipartUpload, accepts a plain
+ * `curl --data-binary` PUT, answers the bucket subresources the project reads and rejects the others
+ * by name.
  */
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { Backend } from './backend';
@@ -11,7 +13,9 @@ import { header, type HandlerResult, type InboundRequest, type LocalService } fr
 import { Proxy, responseHeaders } from './proxy';
 import type { ObjectCreatedKind } from './s3-event';
 import { DIRECT_PUT_LIMIT, putLargeObject } from './s3-large-put';
-import { randomHostId, randomRequestId, type S3Notifications } from './s3-notifications';
+import { authorizeS3Request } from './s3-request-auth';
+import { randomHostId, randomRequestId } from './s3-ids';
+import type { S3Notifications } from './s3-notifications';
 import { element } from './xml';
 
 const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
@@ -56,6 +60,7 @@ export class S3Service implements LocalService {
   ) {}
 
   async handle(request: InboundRequest): Promise<HandlerResult> {
+    await authorizeS3Request(request);
     const address = s3Address(request);
     const subresource = [...address.query.keys()].find((name) => SUBRESOURCES.has(name));
     if (subresource && !(subresource === 'uploads' && request.method === 'POST' && address.key)) {

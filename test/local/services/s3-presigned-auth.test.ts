@@ -5,12 +5,19 @@
  * is stored or notified; an anonymous request is refused; SDK and CLI calls signed in headers work with
  * any credentials.
  */
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { DeleteMessageCommand, PurgeQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eventually } from '../../support/eventually';
 import { startHarness, TEST_CREDENTIALS, type Harness } from './harness';
+
+const run = promisify(execFile);
 
 let harness: Harness;
 let bucket: string;
@@ -141,6 +148,17 @@ describe('a presigned PUT', () => {
     await expectNotStored(Key);
   });
 
+  it('signed more than 15 minutes ahead is refused: AccessDenied, Request is not yet valid; with a malformed parameter: 400', async () => {
+    const Key = 'uploads/early/people.csv';
+    const early = await presignPut(Key, { signingDate: new Date(Date.now() + 60 * 60_000) });
+    await expectS3Error(await fetch(early, { method: 'PUT', body: CSV }), 403, 'AccessDenied', 'Request is not yet valid');
+    const overlong = new URL(await presignPut(Key));
+    overlong.searchParams.set('X-Amz-Expires', '604801');
+    const message = 'X-Amz-Expires must be less than a week (in seconds) that is 604800';
+    await expectS3Error(await fetch(overlong, { method: 'PUT', body: CSV }), 400, 'AuthorizationQueryParametersError', message);
+    await expectNotStored(Key);
+  });
+
   it('signed with an access key the local cloud does not have is refused: InvalidAccessKeyId', async () => {
     const Key = 'uploads/stranger/people.csv';
     const stranger = new S3Client({ endpoint: harness.services.endpoint, region: harness.services.region, credentials: { accessKeyId: 'AKIASTRANGER', secretAccessKey: 'test' }, requestChecksumCalculation: 'WHEN_REQUIRED' });
@@ -166,6 +184,13 @@ describe('an unsigned request', () => {
     await expectNotStored(Key);
   });
 
+  it('presigned with Signature Version 2 is refused: InvalidRequest, as by buckets S3 created since 2020', async () => {
+    const Key = 'uploads/sigv2/people.csv';
+    const url = `${harness.services.endpoint}/${bucket}/${Key}?AWSAccessKeyId=test&Expires=${Math.floor(Date.now() / 1000) + 300}&Signature=${encodeURIComponent('bWFkZSB1cA==')}`;
+    await expectS3Error(await fetch(url, { method: 'PUT', body: CSV }), 400, 'InvalidRequest', 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.');
+    await expectNotStored(Key);
+  });
+
   it('GET is refused: AccessDenied', async () => {
     const Key = 'uploads/anonymous/readable.csv';
     await harness.s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: CSV }));
@@ -185,6 +210,20 @@ describe('a presigned GET', () => {
   it('with a tampered signature, or for another key, is refused: SignatureDoesNotMatch', async () => {
     await expectS3Error(await fetch(tampered(await presignGet(Key))), 403, 'SignatureDoesNotMatch', SIGNATURE_DOES_NOT_MATCH);
     await expectS3Error(await fetch(retargeted(await presignGet('reports/other.csv'), Key)), 403, 'SignatureDoesNotMatch', SIGNATURE_DOES_NOT_MATCH);
+  });
+
+  it("from the AWS CLI (`aws s3 presign`, botocore's signer) is verified the same way", async () => {
+    const home = await mkdtemp(path.join(tmpdir(), 'tidewatch-presign-'));
+    // AWS CLI v1 presigns with SigV2 unless told otherwise; S3 takes only SigV4 on buckets created since 2020.
+    const config = path.join(home, 'config');
+    await writeFile(config, '[default]\ns3 =\n    signature_version = s3v4\n');
+    const env = { PATH: process.env.PATH, HOME: home, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: config };
+    const { stdout } = await run('aws', ['--endpoint-url', harness.services.endpoint, 's3', 'presign', `s3://${bucket}/${Key}`, '--expires-in', '300'], { env });
+    const url = stdout.trim();
+    expect(new URL(url).searchParams.get('X-Amz-Algorithm')).toBe('AWS4-HMAC-SHA256');
+    const response = await fetch(url);
+    expect([response.status, await response.text()]).toEqual([200, CSV]);
+    await expectS3Error(await fetch(tampered(url)), 403, 'SignatureDoesNotMatch', SIGNATURE_DOES_NOT_MATCH);
   });
 });
 
