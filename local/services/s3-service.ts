@@ -13,10 +13,10 @@ import { header, type HandlerResult, type InboundRequest, type LocalService } fr
 import { Proxy, responseHeaders } from './proxy';
 import { checkCopySourceConditions } from './s3-copy-conditions';
 import type { ObjectCreatedKind } from './s3-event';
-import { DIRECT_PUT_LIMIT, putLargeObject } from './s3-large-put';
-import { authorizeS3Request } from './s3-request-auth';
 import { randomHostId, randomRequestId } from './s3-ids';
+import { DIRECT_PUT_LIMIT, putLargeObject } from './s3-large-put';
 import type { S3Notifications } from './s3-notifications';
+import { authorizeS3Request } from './s3-request-auth';
 import { element } from './xml';
 
 const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
