@@ -63,56 +63,67 @@ export class GithubOidcDeployRole extends Construct {
         ),
       }),
     );
-    for (const statement of previewStatements(Stack.of(this))) this.role.addToPolicy(statement);
-
-    acknowledge(
-      this.role,
-      {
-        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution/*]',
-        reason: "A preview's distribution has an id CloudFront generates, known only after its deploy; the workflow invalidates one path of it.",
-      },
-      ...previewWildcardFindings.map((resource) => ({
-        id: `AwsSolutions-IAM5[Resource::${resource}]`,
-        reason: `Preview stacks are created per pull request, so their names are only known by their prefix ${PREVIEW_STACK_PREFIX}; the grant covers that prefix and nothing else.`,
-      })),
-    );
+    const stack = Stack.of(this);
+    for (const grant of previewGrants(stack)) {
+      this.role.addToPolicy(new iam.PolicyStatement({ sid: grant.sid, actions: [grant.action], resources: [grant.resource] }));
+      acknowledge(this.role, { id: `AwsSolutions-IAM5[Resource::${nagResourceName(stack, grant.resource)}]`, reason: grant.wildcardReason });
+    }
   }
 }
 
-/** The resources of the preview grants below as cdk-nag names them (tokens as `<...>`, lowercase bucket prefix). */
-const previewWildcardFindings = [
-  `arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/${PREVIEW_STACK_PREFIX}*/*`,
-  `arn:<AWS::Partition>:s3:::${PREVIEW_STACK_PREFIX.toLowerCase()}*/${CONSOLE_CONFIG_KEY}`,
-  `arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:*`,
-  `arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/lambda/${PREVIEW_STACK_PREFIX}*`,
-];
+/** One action of the workflow's own, on the one resource pattern it needs. */
+interface PreviewGrant {
+  readonly sid: string;
+  readonly action: string;
+  readonly resource: string;
+  /** Why the resource holds a wildcard (cdk-nag asks). */
+  readonly wildcardReason: string;
+}
+
+const BY_PREFIX = `Preview stacks come and go with pull requests, so their resources are known only by their names' prefix ${PREVIEW_STACK_PREFIX}; the grant covers that prefix and nothing else.`;
 
 /** What the workflow does itself around `cdk deploy` and `cdk destroy`, on preview stacks only. */
-function previewStatements(stack: Stack): iam.PolicyStatement[] {
+function previewGrants(stack: Stack): PreviewGrant[] {
   const logGroups = (name: string) => stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
   return [
-    new iam.PolicyStatement({
+    {
       sid: 'FindPreviewDistribution',
-      actions: ['cloudformation:DescribeStackResources'],
-      resources: [stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${PREVIEW_STACK_PREFIX}*/*` })],
-    }),
-    new iam.PolicyStatement({
+      action: 'cloudformation:DescribeStackResources',
+      resource: stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${PREVIEW_STACK_PREFIX}*/*` }),
+      wildcardReason: BY_PREFIX,
+    },
+    {
       sid: 'WriteConsoleConfig',
-      actions: ['s3:PutObject'],
+      action: 's3:PutObject',
       // A bucket's generated name starts with its stack's name, lowercased.
-      resources: [Arn.format({ service: 's3', region: '', account: '', resource: `${PREVIEW_STACK_PREFIX.toLowerCase()}*/${CONSOLE_CONFIG_KEY}` }, stack)],
-    }),
-    new iam.PolicyStatement({
+      resource: Arn.format({ service: 's3', region: '', account: '', resource: `${PREVIEW_STACK_PREFIX.toLowerCase()}*/${CONSOLE_CONFIG_KEY}` }, stack),
+      wildcardReason: BY_PREFIX,
+    },
+    {
       sid: 'InvalidateConsoleConfig',
-      actions: ['cloudfront:CreateInvalidation'],
-      resources: [Arn.format({ service: 'cloudfront', region: '', resource: 'distribution', resourceName: '*' }, stack)],
-    }),
-    new iam.PolicyStatement({ sid: 'ListLogGroups', actions: ['logs:DescribeLogGroups'], resources: [logGroups('*')] }),
-    new iam.PolicyStatement({
+      action: 'cloudfront:CreateInvalidation',
+      resource: Arn.format({ service: 'cloudfront', region: '', resource: 'distribution', resourceName: '*' }, stack),
+      wildcardReason: "A preview's distribution has an id CloudFront generates, known only after its deploy; the workflow invalidates one path of it.",
+    },
+    {
+      sid: 'ListLogGroups',
+      action: 'logs:DescribeLogGroups',
+      resource: logGroups('*'),
+      wildcardReason: 'Listing log groups by name prefix is authorized on the log-group:* resource; it reads names, never log events.',
+    },
+    {
       sid: 'DeleteLambdaCreatedLogGroups',
-      actions: ['logs:DeleteLogGroup'],
+      action: 'logs:DeleteLogGroup',
       // Lambda names a function's own log group /aws/lambda/<function>, and a preview's functions are named after its stack.
-      resources: [logGroups(`/aws/lambda/${PREVIEW_STACK_PREFIX}*`)],
-    }),
+      resource: logGroups(`/aws/lambda/${PREVIEW_STACK_PREFIX}*`),
+      wildcardReason: BY_PREFIX,
+    },
   ];
+}
+
+/** A resource as cdk-nag names it in a finding: the resolved ARN with each reference written `<name>`. */
+function nagResourceName(stack: Stack, resource: string): string {
+  const resolved = stack.resolve(resource) as string | { 'Fn::Join': [string, (string | { Ref: string })[]] };
+  if (typeof resolved === 'string') return resolved;
+  return resolved['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : `<${part.Ref}>`)).join(resolved['Fn::Join'][0]);
 }

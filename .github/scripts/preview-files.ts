@@ -20,14 +20,14 @@ import type { StackOutputKey } from '../../contract/outputs';
 export const PREVIEW_COMMENT_MARKER = '<!-- tidewatch-preview -->';
 
 /** What the comment links, from the stack's outputs. */
-export interface PreviewUrls {
+interface PreviewUrls {
   readonly console: string;
   readonly api: string;
   readonly jobs: string;
 }
 
 /** The outputs of one stack in a `cdk deploy --outputs-file` file (`{ "<stack>": { "<key>": "<value>" } }`). */
-export function stackOutputs(outputsFile: unknown, stack: string): Record<string, string> {
+function stackOutputs(outputsFile: unknown, stack: string): Record<string, string> {
   const outputs = (outputsFile as Record<string, Record<string, string> | undefined> | null)?.[stack];
   if (outputs === undefined) throw new Error(`the outputs file has no stack ${stack}`);
   return outputs;
@@ -40,12 +40,12 @@ function output(outputs: Record<string, string>, key: StackOutputKey): string {
 }
 
 /** The console is served by the distribution at its bucket path; the API's URL ends in `/`. */
-export function previewUrls(outputs: Record<string, string>): PreviewUrls {
+function previewUrls(outputs: Record<string, string>): PreviewUrls {
   const api = output(outputs, 'ApiUrl');
   return { console: `${output(outputs, 'DownloadUrl')}${CONSOLE_PREFIX}index.html`, api, jobs: `${api}jobs` };
 }
 
-export function deployedComment(stack: string, urls: PreviewUrls, sha: string, runUrl: string): string {
+function deployedComment(stack: string, urls: PreviewUrls, sha: string, runUrl: string): string {
   return [
     PREVIEW_COMMENT_MARKER,
     `### Preview \`${stack}\` is up`,
@@ -61,7 +61,7 @@ export function deployedComment(stack: string, urls: PreviewUrls, sha: string, r
   ].join('\n');
 }
 
-export function removedComment(stack: string, runUrl: string): string {
+function removedComment(stack: string, runUrl: string): string {
   return [PREVIEW_COMMENT_MARKER, `### Preview \`${stack}\` was removed`, '', `The pull request closed; [this run](${runUrl}) destroyed the stack.`, ''].join('\n');
 }
 
