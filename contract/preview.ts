@@ -5,7 +5,7 @@
 import { stackName } from './naming';
 
 /** A preview's stage is `pr<number>`. */
-export const PREVIEW_STAGE_PREFIX = 'pr';
+const PREVIEW_STAGE_PREFIX = 'pr';
 
 /** `pr42`: the stage of pull request 42, whose stack is `Tidewatch-pr42`. */
 export function previewStage(pr: number): string {
