@@ -15,7 +15,8 @@ Options:
   --port <n>           AWS-compatible endpoint port (SQS, SNS, S3, DynamoDB, Lambda, ...)     [4566]
   --api-port <n>       HTTP API port                                                          [3000]
   --download-port <n>  local CloudFront port (processed/ downloads)                           [3001]
-  --keep               keep data from the previous run (under .tidewatch/data); default is a fresh start
+  --keep               keep data from the previous run (under <data-dir>/data); default is a fresh start
+  --data-dir <dir>     where data, function logs and outputs.json live                        [.tidewatch]
   --help               show this help
 `;
 
@@ -28,6 +29,7 @@ const FLAGS = {
   'api-port': { type: 'string', default: '3000' },
   'download-port': { type: 'string', default: '3001' },
   keep: { type: 'boolean', default: false },
+  'data-dir': { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -44,7 +46,7 @@ function parseOptions(argv: string[]) {
     if (!Number.isInteger(value) || value < 0 || value > 65_535) throw new UsageError(`--${name} must be a port number (0-65535), got ${JSON.stringify(values[name])}`);
     return value;
   };
-  return { help: values.help, keep: values.keep, port: port('port'), apiPort: port('api-port'), downloadPort: port('download-port') };
+  return { help: values.help, keep: values.keep, stateDirectory: values['data-dir'], port: port('port'), apiPort: port('api-port'), downloadPort: port('download-port') };
 }
 
 function tryIt(cloud: LocalCloud): string {
