@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { startLocalCloud, type LocalCloud } from './cloud';
 import { formatPage } from './pages';
+import { stopOnSignals } from './terminal/stop-on-signal';
 
 const USAGE = `Usage: npm start -- [options]
 
@@ -71,9 +72,6 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  // The SDK's own switch for exactly this warning: the functions run on nodejs24.x in AWS, and this
-  // process on the machine's Node 20, where the warning would say nothing the user can act on here.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   process.stdout.write(`Tidewatch local cloud: synthesizing the stack and starting${options.keep ? ' (keeping data)' : ''}...\n`);
   const cloud = await startLocalCloud({
     ...options,
@@ -87,27 +85,7 @@ async function main(): Promise<void> {
   const readySeconds = (performance.now() / 1000).toFixed(1);
   process.stdout.write(`\n${tryIt(cloud)}\nReady in ${readySeconds} s. Press Ctrl-C to stop.\n\n`);
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      process.stderr.write(`${signal} again: exiting without a clean stop\n`);
-      process.exit(1);
-    }
-    stopping = true;
-    process.stdout.write(`\n${signal}: stopping (waiting for invocations in flight)...\n`);
-    cloud.stop().then(
-      () => {
-        process.stdout.write('Stopped.\n');
-        process.exit(0);
-      },
-      (error: Error) => {
-        process.stderr.write(`Stop failed: ${error.message}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOnSignals(() => cloud.stop());
 }
 
 main().catch((error: NodeJS.ErrnoException) => {

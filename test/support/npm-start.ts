@@ -51,10 +51,11 @@ export class NpmStart {
     );
   }
 
-  /** Waits for "Ready" and returns the HTTP API's base URL. */
-  async ready(timeoutMs: number): Promise<string> {
+  /** Waits for "Ready" and returns the endpoints it printed: the HTTP API's base URL and the AWS endpoint. */
+  async ready(timeoutMs: number): Promise<{ api: string; aws: string }> {
     await this.waitFor(/^Ready in /m, 'npm start to be ready', timeoutMs);
-    return (this.stdout.match(/^HTTP API +(\S+)/m) as RegExpMatchArray)[1];
+    const printed = (label: string) => (this.stdout.match(new RegExp(`^${label} +(\\S+)`, 'm')) as RegExpMatchArray)[1];
+    return { api: printed('HTTP API'), aws: printed('AWS endpoint') };
   }
 
   /** Waits for npm to exit and its output to close. */
