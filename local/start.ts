@@ -1,11 +1,12 @@
 /**
  * `npm start`: synthesizes the stack and runs it offline until Ctrl-C. Prints the endpoints, a few
- * commands to try, every function's output, every page the template's alarms send, and how long
- * start-to-ready took.
+ * commands to try, every function's output (one readable line per log record, or as written with
+ * `--raw`), every page the template's alarms send, and how long start-to-ready took.
  */
 import { parseArgs } from 'node:util';
 import { startLocalCloud, type LocalCloud } from './cloud';
 import { formatPage } from './pages';
+import { readableLogLine } from './terminal/log-format';
 import { stopOnSignals } from './terminal/stop-on-signal';
 
 const USAGE = `Usage: npm start -- [options]
@@ -18,6 +19,7 @@ Options:
   --download-port <n>  local CloudFront port (processed/ downloads)                           [3001]
   --keep               keep data from the previous run (under <data-dir>/data); default is a fresh start
   --data-dir <dir>     where data, function logs and outputs.json live                        [.tidewatch]
+  --raw                print function output as written (JSON log records, EMF metrics)
   --help               show this help
 `;
 
@@ -31,6 +33,7 @@ const FLAGS = {
   'download-port': { type: 'string', default: '3001' },
   keep: { type: 'boolean', default: false },
   'data-dir': { type: 'string' },
+  raw: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -47,7 +50,7 @@ function parseOptions(argv: string[]) {
     if (!Number.isInteger(value) || value < 0 || value > 65_535) throw new UsageError(`--${name} must be a port number (0-65535), got ${JSON.stringify(values[name])}`);
     return value;
   };
-  return { help: values.help, keep: values.keep, stateDirectory: values['data-dir'], port: port('port'), apiPort: port('api-port'), downloadPort: port('download-port') };
+  return { help: values.help, raw: values.raw, keep: values.keep, stateDirectory: values['data-dir'], port: port('port'), apiPort: port('api-port'), downloadPort: port('download-port') };
 }
 
 function tryIt(cloud: LocalCloud): string {
@@ -72,13 +75,17 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  // hasColors() honours NO_COLOR, FORCE_COLOR and TERM=dumb.
+  const colour = process.stdout.isTTY === true && process.stdout.hasColors();
   process.stdout.write(`Tidewatch local cloud: synthesizing the stack and starting${options.keep ? ' (keeping data)' : ''}...\n`);
   const cloud = await startLocalCloud({
     ...options,
     print: process.stdout,
+    printFormat: options.raw ? undefined : (line) => readableLogLine(line, { colour }),
     onPage: (page) => {
-      const text = formatPage(page, { colour: process.stdout.isTTY });
-      if (text) process.stdout.write(text);
+      const text = formatPage(page, { colour });
+      // Blank lines around it: a page is a block of its own among the function output.
+      if (text) process.stdout.write(`\n${text}\n`);
     },
   });
   // Time since this process started: what a user waits for after `npm start` (synthesis included).
