@@ -53,7 +53,7 @@ type Paint = (format: Parameters<typeof styleText>[0], text: string) => string;
 /** The readable form of one output line of a function, or undefined for a line not worth printing. */
 export function readableLogLine(line: string, options: ReadableLogOptions = {}): string | undefined {
   const paint: Paint = options.colour ? (format, text) => styleText(format, text, { validateStream: false }) : (_, text) => text;
-  const now = () => (options.now ?? (() => new Date()))();
+  const now = options.now ?? (() => new Date());
   const record = jsonObject(line);
   if (record) {
     if (isEmfDocument(record)) return undefined;
@@ -71,7 +71,7 @@ export function readableLogLine(line: string, options: ReadableLogOptions = {}):
 }
 
 function powertoolsRecord(record: Record<string, unknown>, paint: Paint, now: () => Date): string {
-  const fields: Record<string, unknown> = { ...record, requestId: record.function_request_id };
+  const fields: Record<string, unknown> = { ...record, requestId: record.function_request_id ?? record.requestId };
   const ids = CORRELATION_IDS.filter((key) => fields[key] !== undefined).map((key) => [key, fields[key]] as const);
   const details = Object.entries(record).filter(([key]) => !HIDDEN_KEYS.has(key) && !(CORRELATION_IDS as readonly string[]).includes(key));
   const time = typeof record.timestamp === 'string' && !Number.isNaN(Date.parse(record.timestamp)) ? new Date(record.timestamp) : now();
