@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createLocalCloudWatch, fauxqsOldestMessage, type Clock, type LocalCloudWatch, type PageEvent } from './cloudwatch';
-import { LocalRuntime } from './runtime';
+import { LocalRuntime, type LineFormat } from './runtime';
 import { startLocalServices } from './services';
 import type { LocalServices, SynthesizedStack } from './template/model';
 
@@ -33,6 +33,8 @@ export interface LocalCloudOptions {
   readonly template?: SynthesizedStack;
   /** Where function output (prefixed by function name) and warnings are printed; undefined prints nothing. @default undefined */
   readonly print?: Writable & { readonly isTTY?: boolean };
+  /** How a printed line of function output reads; undefined from it leaves the line out (log files keep it). @default the line as written */
+  readonly printFormat?: LineFormat;
   /** Longest `stop()` waits for invocations in flight. @default 10 */
   readonly stopGraceSeconds?: number;
   /** Long-poll wait of the SQS pollers, seconds. @default 20 */
@@ -108,6 +110,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     runtime.start(services, {
       logDirectory,
       print: options.print,
+      printFormat: options.printFormat,
       stopGraceSeconds: options.stopGraceSeconds,
       pollWaitSeconds: options.pollWaitSeconds,
     });
