@@ -10,7 +10,7 @@ import type { Proxy } from './proxy';
 import type { QueueUrls } from './queue-urls';
 import type { SqsActivity } from './sqs-activity';
 
-/** What fauxqs 1.9.2 implements (its README's SQS table). */
+/** What fauxqs 2.4.1 implements (its README's SQS table). */
 const FAUXQS_ACTIONS = [
   'CreateQueue', 'DeleteQueue', 'GetQueueUrl', 'ListQueues', 'GetQueueAttributes', 'SetQueueAttributes', 'PurgeQueue',
   'SendMessage', 'SendMessageBatch', 'ReceiveMessage', 'DeleteMessage', 'DeleteMessageBatch', 'ChangeMessageVisibility',
