@@ -16,6 +16,7 @@ Options:
   --api-port <n>       HTTP API port                                                          [3000]
   --download-port <n>  local CloudFront port (processed/ downloads)                           [3001]
   --keep               keep data from the previous run (under .tidewatch/data); default is a fresh start
+  --state-dir <path>   where logs, kept data and outputs.json live                            [.tidewatch]
   --help               show this help
 `;
 
@@ -28,6 +29,7 @@ const FLAGS = {
   'api-port': { type: 'string', default: '3000' },
   'download-port': { type: 'string', default: '3001' },
   keep: { type: 'boolean', default: false },
+  'state-dir': { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -44,7 +46,14 @@ function parseOptions(argv: string[]) {
     if (!Number.isInteger(value) || value < 0 || value > 65_535) throw new UsageError(`--${name} must be a port number (0-65535), got ${JSON.stringify(values[name])}`);
     return value;
   };
-  return { help: values.help, keep: values.keep, port: port('port'), apiPort: port('api-port'), downloadPort: port('download-port') };
+  return {
+    help: values.help,
+    keep: values.keep,
+    stateDirectory: values['state-dir'],
+    port: port('port'),
+    apiPort: port('api-port'),
+    downloadPort: port('download-port'),
+  };
 }
 
 function tryIt(cloud: LocalCloud): string {
