@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLocalServices, type LocalServices } from '../../../local/services';
 import { synthesizeTemplate } from '../../../local/template/synthesize';
@@ -23,7 +23,7 @@ import { TEST_CREDENTIALS } from './harness';
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '../../..');
 /** Synthesis (when the template cache is cold) and start on a loaded machine. */
 const START_WITHIN_MS = 120_000;
-/** Accepted before the kill: enough for the pollers to have some in flight. */
+/** Accepted before the kill. */
 const MESSAGES_BEFORE_KILL = 30;
 const OBJECTS_BEFORE_KILL = 10;
 
@@ -120,9 +120,12 @@ describe('--keep after kill -9', () => {
       return key;
     };
     const load = Promise.all([sendUntilRefused(4, sendJob, acceptedJobs), sendUntilRefused(2, putObject, acceptedKeys)]);
+    // Killed with messages in flight (received by the jobs poller for the worker) and more being sent.
+    const inFlight = async () =>
+      Number((await sqs.send(new GetQueueAttributesCommand({ QueueUrl: outputs.JobsQueueUrl, AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] }))).Attributes?.ApproximateNumberOfMessagesNotVisible);
     await eventually(
-      async () => (acceptedJobs.length >= MESSAGES_BEFORE_KILL && acceptedKeys.length >= OBJECTS_BEFORE_KILL ? true : undefined),
-      `${MESSAGES_BEFORE_KILL} messages and ${OBJECTS_BEFORE_KILL} objects accepted`,
+      async () => (acceptedJobs.length >= MESSAGES_BEFORE_KILL && acceptedKeys.length >= OBJECTS_BEFORE_KILL && (await inFlight()) > 0 ? true : undefined),
+      `${MESSAGES_BEFORE_KILL} messages and ${OBJECTS_BEFORE_KILL} objects accepted, some in flight`,
       60_000,
     );
     process.kill(-(running.child.pid as number), 'SIGKILL');
