@@ -7,9 +7,17 @@ import type { AddressInfo } from 'node:net';
 import { LOCAL_REGION } from '../template/resource-identity';
 import type { Backend } from './backend';
 import { createFauxqsStores } from './fauxqs-stores';
+import { sqsQueryError } from './sqs-error-codes';
 
 /** fauxqs builds queue URLs as `http://sqs.<region>.<FAUXQS_QUEUE_HOST>:<port>/...`; the gateway rewrites them. */
 export const FAUXQS_QUEUE_HOST = 'localhost';
+
+/** What the error-code hook uses of a Fastify reply. */
+interface Reply {
+  readonly statusCode: number;
+  getHeader(name: string): unknown;
+  header(name: string, value: string): { code(status: number): unknown };
+}
 
 export interface FauxqsBackendOptions {
   /** Directory of the SQLite file keeping queues, messages, topics, subscriptions, buckets and objects; in memory when undefined. */
@@ -24,6 +32,14 @@ export async function startFauxqsBackend(options: FauxqsBackendOptions = {}): Pr
   // inspection the local CloudWatch samples and the alarms alike. SQS returns it when the timeout
   // expires; applying every passed deadline before answering anything is the same to any client.
   app.addHook('onRequest', async () => state.stores.sqsStore.processAllTimers());
+  // SQS's query-compatible error codes and statuses, for the gateway's clients and the services half's own.
+  app.addHook('onSend', async (_request: unknown, reply: Reply, payload: unknown) => {
+    const queryError = reply.getHeader('x-amzn-query-error');
+    if (typeof queryError !== 'string' || typeof payload !== 'string') return payload;
+    const { code, status } = sqsQueryError((JSON.parse(payload) as { __type: string }).__type, reply.statusCode);
+    reply.header('x-amzn-query-error', `${code};${queryError.split(';')[1] ?? 'Sender'}`).code(status);
+    return payload;
+  });
   app.addHook('onClose', async () => state.close());
   try {
     await app.listen({ port: 0, host: '127.0.0.1' });
