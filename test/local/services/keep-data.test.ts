@@ -73,7 +73,13 @@ interface Clients {
   readonly cloudWatch: CloudWatchClient;
 }
 
-async function withCloud<T>(options: { stateDirectory: string; keep: boolean }, use: (clients: Clients) => Promise<T>): Promise<T> {
+/** The stack with the work queue's visibility timeout changed, as a redeployed template would change it. */
+function withVisibilityTimeout(seconds: number): SynthesizedStack {
+  const { Work } = STACK.template.Resources;
+  return { ...STACK, template: { ...STACK.template, Resources: { ...STACK.template.Resources, Work: { ...Work, Properties: { ...Work.Properties, VisibilityTimeout: seconds } } } } };
+}
+
+async function withCloud<T>(options: { stateDirectory: string; keep: boolean; template?: SynthesizedStack }, use: (clients: Clients) => Promise<T>): Promise<T> {
   // Paused: the alarms are evaluated once at start and then only when the test says so.
   const clock = new DrivenClock({ paused: true });
   const cloud = await startLocalCloud({ port: 0, apiPort: 0, downloadPort: 0, template: STACK, cloudWatchClock: clock, ...options });
@@ -123,7 +129,7 @@ const getKeptItem = ({ dynamodb }: Clients) => dynamodb.send(new GetItemCommand(
 const getKeptObject = ({ s3, cloud }: Clients) => s3.send(new GetObjectCommand({ Bucket: cloud.outputs.BucketName, Key: 'kept.txt' }));
 
 describe('keeping data across starts', () => {
-  it('keeps queued and dead-lettered messages with their receive counts, objects, items, metrics and alarm state and history with keep; starts empty without', async () => {
+  it('keeps queued and dead-lettered messages with their receive counts, objects, items, metrics and alarm state and history with keep (a changed queue setting applied); starts empty without', async () => {
     const stateDirectory = await mkdtemp(path.join(tmpdir(), 'tidewatch-keep-'));
 
     const before = await withCloud({ stateDirectory, keep: true }, async (clients) => {
@@ -148,8 +154,10 @@ describe('keeping data across starts', () => {
     });
     expect(before.state).toBe('ALARM');
 
-    await withCloud({ stateDirectory, keep: true }, async (clients) => {
+    await withCloud({ stateDirectory, keep: true, template: withVisibilityTimeout(45) }, async (clients) => {
       const { sqs, cloud } = clients;
+      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: cloud.outputs.WorkQueueUrl, AttributeNames: ['VisibilityTimeout'] }));
+      expect(Attributes?.VisibilityTimeout).toBe('45');
       expect(receiveCounts(await receiveAll(sqs, cloud.outputs.WorkQueueUrl, 2))).toEqual({ 'received-once': '2', 'never-received': '1' });
       expect(receiveCounts(await receiveAll(sqs, cloud.outputs.DeadQueueUrl, 1))).toEqual({ 'dead-lettered': String(MAX_RECEIVE_COUNT + 2) });
       expect(await (await getKeptObject(clients)).Body?.transformToString()).toBe('kept body');
