@@ -21,7 +21,11 @@ export interface LocalCloudOptions {
   readonly apiPort?: number;
   /** Port of the local CloudFront; 0 picks a free one. @default 3001 */
   readonly downloadPort?: number;
-  /** Keep data (and function logs) across runs under `.tidewatch/`; otherwise start fresh. @default false */
+  /**
+   * Keep everything across runs under `<stateDirectory>/data` (queues, messages, topics, buckets,
+   * objects, tables, metrics, alarm states and history) and the function logs; otherwise start fresh.
+   * @default false
+   */
   readonly keep?: boolean;
   /** Root of the project (its `lib/` app and `handlers/`). @default process.cwd() */
   readonly projectRoot?: string;
@@ -79,6 +83,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const projectRoot = options.projectRoot ?? process.cwd();
   const stateDirectory = options.stateDirectory ?? join(projectRoot, '.tidewatch');
   const logDirectory = join(stateDirectory, 'logs');
+  const dataDirectory = join(stateDirectory, 'data');
   const outputsFile = join(stateDirectory, 'outputs.json');
   if (!options.keep) await rm(logDirectory, { recursive: true, force: true });
   await mkdir(stateDirectory, { recursive: true });
@@ -97,13 +102,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       apiPort: runtime.apiPort,
       downloadPort: runtime.downloadPort,
       keep: options.keep,
-      dataDir: join(stateDirectory, 'data'),
+      dataDir: dataDirectory,
       stage: options.stage,
       projectRoot,
       template: options.template,
       onWarning: warn,
     });
-    cloudWatch = plugCloudWatch(services, runtime, options, (message) => warn(`cloudwatch: ${message}`));
+    const keptStateDirectory = options.keep ? join(dataDirectory, 'cloudwatch') : undefined;
+    cloudWatch = plugCloudWatch(services, runtime, { ...options, keptStateDirectory }, (message) => warn(`cloudwatch: ${message}`));
     for (const resource of services.unsupportedResources) {
       options.print?.write(`not emulated: ${resource.logicalId} (${resource.type}): ${resource.reason}\n`);
     }
@@ -168,7 +174,12 @@ interface PluggedCloudWatch {
  * actions from the gateway, function output (EMF), invocations and API requests from the runtime, and
  * every queue of the template, sampled. Names are the template's resolved names, as the alarms expect.
  */
-function plugCloudWatch(services: LocalServices, runtime: LocalRuntime, options: LocalCloudOptions, warn: (message: string) => void): PluggedCloudWatch {
+function plugCloudWatch(
+  services: LocalServices,
+  runtime: LocalRuntime,
+  options: LocalCloudOptions & { readonly keptStateDirectory?: string },
+  warn: (message: string) => void,
+): PluggedCloudWatch {
   const cloudWatch = createLocalCloudWatch({
     template: services.template,
     resolve: (value) => services.resolve(value),
@@ -176,6 +187,7 @@ function plugCloudWatch(services: LocalServices, runtime: LocalRuntime, options:
     region: services.region,
     accountId: services.accountId,
     clock: options.cloudWatchClock,
+    keptStateDirectory: options.keptStateDirectory,
   });
   const unregister = services.register(cloudWatch.service);
   if (options.onPage) cloudWatch.onPage(options.onPage);

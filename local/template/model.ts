@@ -118,7 +118,7 @@ export interface StartLocalServicesOptions {
   readonly downloadPort: number;
   /** Where `--keep` data lives. @default '<projectRoot>/.tidewatch/data' */
   readonly dataDir?: string;
-  /** Keep DynamoDB data on disk across runs (under `dataDir`) instead of in memory. @default false */
+  /** Keep the services' data on disk across runs (under `dataDir`: SQS, SNS and S3 in `fauxqs/`, DynamoDB in `dynamodb/`) instead of in memory. @default false */
   readonly keep?: boolean;
   /** @default 'local' */
   readonly stage?: string;
