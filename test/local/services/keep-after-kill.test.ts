@@ -36,7 +36,9 @@ interface RunningStart {
 
 function npmStartKeep(stateDirectory: string): RunningStart {
   const args = ['local/start.ts', '--keep', '--port', '0', '--api-port', '0', '--download-port', '0', '--data-dir', stateDirectory];
-  const child = spawn(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), args, { cwd: PROJECT_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // tsx on this Node (the project's 24), whatever `node` the PATH has.
+  const tsx = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+  const child = spawn(process.execPath, [tsx, ...args], { cwd: PROJECT_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   // Read, or the pipes fill and stall the cloud; only the last lines are kept.
   const keepTail = (chunk: Buffer) => {
