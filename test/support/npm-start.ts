@@ -72,6 +72,12 @@ export class NpmStart {
     process.kill(-(this.child.pid as number), 'SIGINT');
   }
 
+  /** A crash (`kill -9`): SIGKILL to every process of the group, nothing stopped cleanly; the data directory stays. */
+  killNine(timeoutMs: number): Promise<Exit> {
+    process.kill(-(this.child.pid as number), 'SIGKILL');
+    return this.exitWithin(timeoutMs);
+  }
+
   /** Ends whatever is left of the group (a test that failed half way) and removes the data directory. */
   dispose(): void {
     if (!this.exit) {
