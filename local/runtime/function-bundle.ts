@@ -29,6 +29,7 @@ const WORKER_SOURCE = fileURLToPath(new URL('./function-worker.ts', import.meta.
 
 export class FunctionBundle {
   private building: Promise<BundleFiles> | undefined;
+  private builds = 0;
 
   private constructor(
     private readonly build: BuildContext,
@@ -63,8 +64,7 @@ export class FunctionBundle {
 
   /** Rebuilds (concurrent callers share one build) and answers the files to load; rejects with BundleError. */
   files(): Promise<BundleFiles> {
-    this.building ??= this.build
-      .rebuild()
+    this.building ??= this.countedRebuild()
       .then(
         async ({ outputFiles = [] }) => {
           const [worker, handler] = await Promise.all(['worker', 'handler'].map((name) => this.write(outputFiles, name)));
@@ -79,6 +79,16 @@ export class FunctionBundle {
         this.building = undefined;
       });
     return this.building;
+  }
+
+  /** esbuild builds run so far. */
+  get buildCount(): number {
+    return this.builds;
+  }
+
+  private countedRebuild() {
+    this.builds += 1;
+    return this.build.rebuild();
   }
 
   /** Writes the output `<name>.mjs` as `<name>-<hash>.mjs`, unless a build wrote that content already. */

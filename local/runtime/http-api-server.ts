@@ -27,6 +27,8 @@ export interface HttpApiConfig {
   readonly log: (functionName: string, line: string) => void;
   /** Called after every answered request, for API Gateway's metrics. */
   readonly onRequest?: (record: ApiRequestRecord) => void;
+  /** Longest the API waits for the function's answer. @default 30 (HTTP API's maximum) */
+  readonly integrationTimeoutSeconds?: number;
 }
 
 /** One answered request, as API Gateway meters it. */
