@@ -52,7 +52,7 @@ export interface FunctionHostOptions {
   readonly logSink: LogSink;
   /** Most concurrent invocations (execution environments); further invocations wait for one. @default 10 */
   readonly maxConcurrency?: number;
-  /** Longest a cold start may take to load the module. @default 10 (Lambda's init limit) */
+  /** Lambda's init phase limit: an init still running then goes on in the first invocation, within the function's timeout. @default 10 */
   readonly initTimeoutSeconds?: number;
   /** Called after every invocation. */
   readonly onInvocation?: (record: InvocationRecord) => void;
