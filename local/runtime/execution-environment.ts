@@ -8,6 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import type { BundleFiles } from './function-bundle';
 import type { LogSink } from './log-sink';
+import { withinTimeLimit } from './time-limit';
 import type { ContextFields, SerializedError, WorkerBootData, WorkerToHostMessage } from './worker-protocol';
 
 /** A failed invocation, with Lambda's error type (`Sandbox.Timedout`, `Runtime.ImportModuleError`, the handler's error name...). */
@@ -107,7 +108,7 @@ export class ExecutionEnvironment {
     const initialized = initialization(worker);
     let withinLimit: boolean;
     try {
-      withinLimit = await settledWithin(initialized, options.initTimeoutMs);
+      withinLimit = !(await withinTimeLimit(initialized, options.initTimeoutMs)).timedOut;
     } catch (error) {
       worker.on('error', () => undefined); // the init failure is already reported; later thread errors add nothing
       await worker.terminate();
@@ -213,13 +214,4 @@ function initialization(worker: Worker): Promise<void> {
     const onExit = (code: number) => finish({ errorType: 'Runtime.ExitError', errorMessage: `runtime exited with code ${code} during init`, stackTrace: [] });
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);
   });
-}
-
-/** True when `work` resolved within `timeoutMs`, false when it was still running then; rejects as `work` does within it. */
-function settledWithin(work: Promise<void>, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  return Promise.race([work.then(() => true), limit]).finally(() => clearTimeout(timer));
 }
