@@ -6,8 +6,9 @@
  *
  *   npx tsx bench/burst.ts [--jobs 1000] [--concurrency 20]
  *
- * Prints, for each burst: the answers by status (every one must be 202), p50/p99/max latency, and the
- * function's cold starts with their init durations. Exits non-zero when any answer is not 202.
+ * Prints, for each burst: the answers by status (every one must be 202; a request with no answer at all
+ * counts by its error code), p50/p99/max latency, and the function's cold starts with their init
+ * durations. Exits non-zero when any answer is not 202.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,8 +26,8 @@ interface BurstResult {
   readonly name: string;
   readonly seconds: number;
   readonly latenciesMs: readonly number[];
-  /** Answers by HTTP status. */
-  readonly statuses: ReadonlyMap<number, number>;
+  /** Answers by HTTP status; requests that got no answer by their error code. */
+  readonly outcomes: ReadonlyMap<string, number>;
   /** Init durations of the cold starts of the function behind POST /jobs. */
   readonly initDurationsMs: readonly number[];
 }
@@ -43,7 +44,7 @@ async function runBounded(count: number, concurrency: number, task: (index: numb
 async function burst(cloud: LocalCloud, name: string, submitJobName: string): Promise<BurstResult> {
   const url = `${cloud.endpoints.api}jobs`;
   const latenciesMs: number[] = [];
-  const statuses = new Map<number, number>();
+  const outcomes = new Map<string, number>();
   const initDurationsMs: number[] = [];
   const unsubscribe = cloud.runtime.onInvocation((record: InvocationRecord) => {
     if (record.functionName === submitJobName && record.initDurationMs !== undefined) initDurationsMs.push(record.initDurationMs);
@@ -51,14 +52,19 @@ async function burst(cloud: LocalCloud, name: string, submitJobName: string): Pr
   const started = performance.now();
   await runBounded(JOBS, CONCURRENCY, async (index) => {
     const sent = performance.now();
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ task: 'sum', payload: { numbers: [index, 1, 2] } }) });
-    await response.arrayBuffer();
+    const outcome = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ task: 'sum', payload: { numbers: [index, 1, 2] } }) }).then(
+      async (response) => {
+        await response.arrayBuffer();
+        return String(response.status);
+      },
+      (error: Error & { cause?: { code?: string } }) => error.cause?.code ?? error.message,
+    );
     latenciesMs.push(performance.now() - sent);
-    statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+    outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
   });
   const seconds = (performance.now() - started) / 1000;
   unsubscribe();
-  return { name, seconds, latenciesMs, statuses, initDurationsMs };
+  return { name, seconds, latenciesMs, outcomes, initDurationsMs };
 }
 
 function percentile(values: readonly number[], fraction: number): number {
@@ -67,13 +73,15 @@ function percentile(values: readonly number[], fraction: number): number {
 }
 
 function describe(result: BurstResult): string {
-  const statuses = [...result.statuses].sort(([a], [b]) => a - b).map(([status, count]) => `${status}×${count}`).join(' ');
-  const errors = [...result.statuses].filter(([status]) => status >= 500).reduce((sum, [, count]) => sum + count, 0);
+  const answers = [...result.outcomes].sort(([a], [b]) => a.localeCompare(b)).map(([outcome, count]) => `${outcome}×${count}`).join(' ');
+  const count = (matches: (outcome: string) => boolean) => [...result.outcomes].filter(([outcome]) => matches(outcome)).reduce((sum, [, n]) => sum + n, 0);
+  const serverErrors = count((outcome) => /^5\d\d$/.test(outcome));
+  const unanswered = count((outcome) => !/^\d+$/.test(outcome));
   const ms = (value: number) => `${Math.round(value)} ms`;
   const inits = result.initDurationsMs;
   const initText = inits.length === 0 ? 'none' : `${inits.length} (init p50 ${ms(percentile(inits, 0.5))}, max ${ms(Math.max(...inits))})`;
   return [
-    `${result.name}: ${JOBS} in ${result.seconds.toFixed(1)} s, answers ${statuses}, 5xx ${errors}`,
+    `${result.name}: ${JOBS} in ${result.seconds.toFixed(1)} s, answers ${answers}; 5xx ${serverErrors}, no answer ${unanswered}`,
     `  latency p50 ${ms(percentile(result.latenciesMs, 0.5))}, p99 ${ms(percentile(result.latenciesMs, 0.99))}, max ${ms(Math.max(...result.latenciesMs))}`,
     `  cold starts ${initText}`,
   ].join('\n');
@@ -91,7 +99,7 @@ async function main(): Promise<void> {
     for (const name of ['cold', 'warm']) {
       const result = await burst(cloud, name, submitJobName);
       process.stdout.write(`${describe(result)}\n`);
-      clean &&= [...result.statuses.keys()].every((status) => status === 202);
+      clean &&= [...result.outcomes.keys()].every((outcome) => outcome === '202');
     }
   } finally {
     await cloud.stop();
