@@ -70,6 +70,16 @@ describe('FunctionHost', () => {
     expect(invocations.filter((record) => record.initDurationMs !== undefined)).toHaveLength(3);
   });
 
+  it('cold-starts a burst a few environments at a time, and a waiting invocation takes an environment that turns idle', async () => {
+    const invocations: InvocationRecord[] = [];
+    const slow = host({ handler: 'handler', entry: slowInit, environment: { INIT_MS: '2000' } }, new LogSink(), invocations, { maxConcurrentColdStarts: 1 });
+    await Promise.all([1, 2, 3].map(() => slow.invoke({})));
+    // The first cold start serves its invocation at once; the second waits for its turn, then cold-starts;
+    // the third, still waiting, takes the first environment as soon as its invocation ends.
+    expect(invocations.filter((record) => record.initDurationMs !== undefined)).toHaveLength(2);
+    expect(invocations.filter((record) => record.initDurationMs === undefined)).toHaveLength(1);
+  });
+
   it('fails a handler error with its type and message, and logs it', async () => {
     const lines: string[] = [];
     const sink = new LogSink();
