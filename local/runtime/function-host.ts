@@ -9,7 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
 import { ExecutionEnvironment, FunctionError, type InvocationLineListener } from './execution-environment';
-import { BundleError, FunctionBundle } from './function-bundle';
+import { BundleError, FunctionBundle, type BundleFiles } from './function-bundle';
 import { functionEnvironment } from './function-environment';
 import { functionArn } from './lambda-function-name';
 import type { LogSink } from './log-sink';
@@ -76,6 +76,7 @@ export class FunctionHost {
   private coldStarting = 0;
   private readonly env: Record<string, string>;
   private bundle: Promise<FunctionBundle> | undefined;
+  private firstBuild: Promise<void> | undefined;
   private slotsInUse = 0;
   private running = 0;
   private stopped = false;
@@ -144,6 +145,19 @@ export class FunctionHost {
     }
   }
 
+  /**
+   * Resolves once the function's code is built for the first time: the local cloud's deployment of it,
+   * which AWS does before any invocation, so a caller with a deadline (the HTTP API's integration
+   * timeout) counts from then. Never rejects: code that does not build is its invocations' failure.
+   */
+  deployed(): Promise<void> {
+    this.firstBuild ??= this.bundleFiles().then(
+      () => undefined,
+      () => undefined,
+    );
+    return this.firstBuild;
+  }
+
   /** Ends every execution environment; invocations still running fail with `Runtime.Shutdown`. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -175,14 +189,7 @@ export class FunctionHost {
   private async startEnvironment(): Promise<ExecutionEnvironment> {
     const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
     const logStreamName = `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
-    this.bundle ??= FunctionBundle.create(this.spec.entry);
-    const files = await this.bundle
-      .then((bundle) => bundle.files())
-      .catch((error: unknown) => {
-        if (!(error instanceof BundleError)) throw error;
-        // Code that does not build is code that does not load: Lambda's error for it.
-        throw new FunctionError(this.name, { errorType: 'Runtime.ImportModuleError', errorMessage: `${this.spec.entry}: ${error.message}`, stackTrace: [] });
-      });
+    const files = await this.bundleFiles();
     return ExecutionEnvironment.start({
       functionName: this.name,
       entry: this.spec.entry,
@@ -194,6 +201,18 @@ export class FunctionHost {
       initTimeoutMs: (this.options.initTimeoutSeconds ?? 10) * 1000,
       logSink: this.options.logSink,
     });
+  }
+
+  /** The current build of the function's code (see FunctionBundle); a build error is Lambda's Runtime.ImportModuleError. */
+  private bundleFiles(): Promise<BundleFiles> {
+    this.bundle ??= FunctionBundle.create(this.spec.entry);
+    return this.bundle
+      .then((bundle) => bundle.files())
+      .catch((error: unknown) => {
+        if (!(error instanceof BundleError)) throw error;
+        // Code that does not build is code that does not load: Lambda's error for it.
+        throw new FunctionError(this.name, { errorType: 'Runtime.ImportModuleError', errorMessage: `${this.spec.entry}: ${error.message}`, stackTrace: [] });
+      });
   }
 
   private context(requestId: string, logStreamName: string): ContextFields {

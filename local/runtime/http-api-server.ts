@@ -15,6 +15,8 @@ import { listen, serviceUnavailable, type ListenOptions, type ListeningServer } 
 /** A function behind a route (a `FunctionHost` fits). */
 export interface RouteTarget {
   readonly name: string;
+  /** Resolves once the function is deployed (locally: its code built the first time). */
+  deployed(): Promise<void>;
   invoke(event: unknown): Promise<unknown>;
 }
 
@@ -120,6 +122,8 @@ export class HttpApiServer {
       { method, url: request.url ?? '/', rawHeaders: request.rawHeaders, body, sourceIp: sourceIp(request), requestId, receivedAt },
       { routeKey: route.routeKey, pathParameters: route.pathParameters, accountId: config.accountId, apiId: config.apiId },
     );
+    // On AWS a function is deployed before any request reaches it: the integration's time starts after.
+    await route.target.deployed();
     const invokedAt = performance.now();
     const timeoutSeconds = config.integrationTimeoutSeconds ?? DEFAULT_INTEGRATION_TIMEOUT_SECONDS;
     const invocation = route.target.invoke(event).then(

@@ -138,7 +138,10 @@ describe('FunctionHost', () => {
   it('fails the cold start of code that does not build, naming the file and line', async () => {
     const entry = join(mkdtempSync(join(tmpdir(), 'tidewatch-source-')), 'syntax.ts');
     writeFileSync(entry, 'export const handler = async () => {\n  return 1 +;\n};\n');
-    await expect(host({ handler: 'handler', entry }).invoke({})).rejects.toMatchObject({
+    const broken = host({ handler: 'handler', entry });
+    // The deployment (first build) is over, failed: what fails is each invocation, as on Lambda.
+    await expect(broken.deployed()).resolves.toBeUndefined();
+    await expect(broken.invoke({})).rejects.toMatchObject({
       errorType: 'Runtime.ImportModuleError',
       message: expect.stringMatching(/syntax\.ts:2: /),
     });
