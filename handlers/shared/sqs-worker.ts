@@ -24,7 +24,7 @@ import { attemptOf, FailurePolicy } from './failure-policy';
 import type { Instrumentation } from './powertools';
 import { traceRecord } from './record-trace';
 import type { StatusStore } from './status-store';
-import { endToEndLatencyMs, type Attempt, type ItemOutcome, type WorkItem } from './work-item';
+import { endToEndLatencyMs, implausibleEntryTime, type Attempt, type ItemOutcome, type WorkItem } from './work-item';
 import type { WorkerSettings } from './worker-settings';
 
 /** What a worker supplies. */
@@ -83,8 +83,12 @@ export function createSqsWorker<TInput, TOutcome extends ItemOutcome>(kind: Work
     // Stable across deployments (the default is the function's name, which a redeploy may change).
     keyPrefix: kind.name,
   }) as (item: WorkItem<TInput>, attempt: Attempt) => Promise<RunResult<TOutcome>>;
+  // The dead-letter retention, which the stack also makes the idempotency TTL: no message of the queue is older.
+  const maxItemAgeMs = settings.idempotencyTtlSeconds * 1000;
   const failures = new FailurePolicy({ store: deps.store, sqs: deps.sqs, queueUrl: settings.queueUrl, metrics, logger, policy: settings.retry });
   const processor = new BatchProcessor(EventType.SQS);
+  // Set when each invocation starts; an execution environment runs one invocation at a time.
+  let invocationMs = 0;
 
   async function handleRecord(record: SQSRecord, context: Context): Promise<void> {
     logger.appendKeys({ messageId: record.messageId });
@@ -125,7 +129,7 @@ export function createSqsWorker<TInput, TOutcome extends ItemOutcome>(kind: Work
     const ids = { [`${itemKind}Id`]: item.id, ...item.correlation };
     logger.appendKeys(ids);
     try {
-      const attempt: Attempt = { number: attemptOf(record), remainingTimeMs: () => context.getRemainingTimeInMillis() };
+      const attempt: Attempt = { number: attemptOf(record), remainingTimeMs: () => context.getRemainingTimeInMillis(), invocationMs };
       const result = await runTraced(record, item, ids, attempt);
       if (result !== undefined) report(result, item);
     } finally {
@@ -161,11 +165,14 @@ export function createSqsWorker<TInput, TOutcome extends ItemOutcome>(kind: Work
       logger.info(kind.logLines.replayed, { status: result.status });
     } else if (result.status === 'PROCESSED') {
       emit(metrics, succeeded, 1);
-      emit(metrics, METRICS.endToEndLatency, endToEndLatencyMs(item, result.completedAt));
+      const implausible = implausibleEntryTime(item, result.completedAt, maxItemAgeMs);
+      if (implausible === undefined) emit(metrics, METRICS.endToEndLatency, endToEndLatencyMs(item, result.completedAt));
+      else logger.warn('EndToEndLatency not emitted: the entry time is implausible', { receivedAt: item.receivedAt, reason: implausible });
     }
   }
 
   return async (event, context) => {
+    invocationMs = context.getRemainingTimeInMillis();
     // Lets an in-progress idempotency record expire with this invocation, so a timed-out run does not block its retry.
     idempotency.registerLambdaContext(context);
     // Powertools' batch parser integration is not used: it reports a record whose body fails the schema as
