@@ -21,6 +21,8 @@ export const MAX_MOVE_TASK_RATE = 500;
 export const MAX_SELECTIVE_RATE = 5_000;
 /** The rate when none is given: the workers' pace rather than a flood. */
 export const DEFAULT_RATE = 10;
+/** The largest limit a run takes. */
+export const MAX_LIMIT = 10_000_000;
 /** Most messages a canary may move before the rest. */
 export const MAX_CANARY = 100;
 

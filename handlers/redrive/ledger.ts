@@ -54,7 +54,8 @@ export class Ledger {
 
   /** Writes a run's progress; a cancel request written meanwhile is kept (it is never part of `run`). */
   async save(run: StoredRun): Promise<void> {
-    const { runKey: key, cancelRequestedAt: _at, cancelRequestedBy: _by, ...fields } = { ...run, updatedAt: this.now().toISOString() };
+    // The key attributes cannot be SET; a cancel request is the canceller's to write.
+    const { runKey: key, queue: _queue, cancelRequestedAt: _at, cancelRequestedBy: _by, ...fields } = { ...run, updatedAt: this.now().toISOString() };
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const sets = Object.entries(fields)

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import {
   DEFAULT_RATE,
   MAX_CANARY,
+  MAX_LIMIT,
   MAX_MOVE_TASK_RATE,
   MAX_SELECTIVE_RATE,
   REDRIVE_ACTIONS,
@@ -57,7 +58,7 @@ const RequestSchema = z.strictObject({
   mode: z.enum(REDRIVE_MODES).optional(),
   dryRun: z.boolean().optional(),
   maxPerSecond: z.int().min(1).max(MAX_SELECTIVE_RATE).optional(),
-  limit: z.int().min(1).max(10_000_000).optional(),
+  limit: z.int().min(1).max(MAX_LIMIT).optional(),
   filter: FilterSchema.optional(),
   messageIds: z.array(z.string().min(1).max(100)).min(1).max(1000).optional(),
   canary: z.int().min(1).max(MAX_CANARY).optional(),
