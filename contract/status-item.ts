@@ -33,13 +33,19 @@ export interface StatusItem {
   readonly contentHash?: string;
   /** Files with status DUPLICATE: the id of the file first processed with the same content. */
   readonly duplicateOf?: string;
-  /** Jobs: the task name and its input. */
+  /** Jobs: the task name. */
   readonly task?: string;
-  readonly payload?: Record<string, unknown>;
+  /**
+   * Jobs: the task's input (a JSON object) and what it returned (any JSON), as JSON text: DynamoDB numbers
+   * hold neither every double (1e300) nor, through the SDK, integers above 2^53. GET /jobs/{id} answers
+   * them as `payload` and `result`, JSON values.
+   */
+  readonly payloadJson?: string;
+  readonly resultJson?: string;
   /** Jobs: the client asked the job to fail on every attempt (`{"fail": true}`, the DLQ demo). */
   readonly fail?: boolean;
-  /** Jobs: what the task returned. */
-  readonly result?: unknown;
+  /** Jobs: every attempt before this time (ISO-8601, UTC) fails transiently (`{"failUntil": time}`). */
+  readonly failUntil?: string;
   /** Receives so far (SQS ApproximateReceiveCount of the latest attempt). */
   readonly attempts?: number;
   readonly lastError?: LastError;

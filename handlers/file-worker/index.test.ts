@@ -142,6 +142,30 @@ describe('file worker', () => {
     expect(logLine('file processed')).toMatchObject({ fileId: file.fileId, s3Key: file.key, messageId: record.messageId, rowCount: 3, via: 'direct', service: 'file-worker' });
   });
 
+  const DAY_MS = 24 * 3600 * 1000;
+  it.each([
+    ['57 years old, as in a replayed sample event', () => Date.now() - Date.parse('1970-01-01T00:00:00.000Z'), /^entered 1970-01-01T00:00:00\.\d{3}Z, longer before it completed than the 14 days any message of this queue is kept$/],
+    ['older than the 14 days any message is kept', () => 15 * DAY_MS, /longer before it completed than the 14 days any message of this queue is kept$/],
+    ['in the future beyond clock skew', () => -10 * 60_000, /^entered .*, 6\d\d s after it completed: more than the 300 s of clock skew allowed$/],
+  ])('processes a file whose event time is %s, but emits no EndToEndLatency for it and warns why', async (_case, eventAgeMs, reason) => {
+    const file = upload(ORDERS_CSV, { eventAgeMs: eventAgeMs() });
+
+    expect(await invoke(sqsRecord(JSON.stringify(s3Event(file.event))))).toEqual({ batchItemFailures: [] });
+
+    expect(metricValues('FilesProcessed')).toEqual([1]);
+    expect(emittedMetric(output.emf(), 'EndToEndLatency')).toEqual([]);
+    expect(logLine('EndToEndLatency not emitted: the entry time is implausible')).toMatchObject({ fileId: file.fileId, level: 'WARN', receivedAt: file.event.eventTime, reason: expect.stringMatching(reason) });
+  });
+
+  it('emits the EndToEndLatency of a file 13 days old: a message can be that old', async () => {
+    const file = upload(ORDERS_CSV, { eventAgeMs: 13 * DAY_MS });
+
+    await invoke(sqsRecord(JSON.stringify(s3Event(file.event))));
+
+    expect(metricValues('EndToEndLatency')[0]).toBeGreaterThanOrEqual(13 * DAY_MS);
+    expect(logLine('EndToEndLatency not emitted: the entry time is implausible')).toBeUndefined();
+  });
+
   it('processes an SNS-wrapped S3 event the same way', async () => {
     const file = upload(ORDERS_CSV);
 

@@ -17,13 +17,16 @@ const JOB: StatusItem = {
   kind: 'job',
   status: 'PROCESSED',
   task: 'sum',
-  payload: { numbers: [1, 2] },
-  result: { count: 2, sum: 3 },
+  payloadJson: '{"numbers":[1e300,9007199254740992]}',
+  resultJson: '{"count":2,"sum":1e+300}',
   attempts: 1,
   createdAt: '2030-01-01T00:00:00.000Z',
   updatedAt: '2030-01-01T00:00:01.000Z',
   completedAt: '2030-01-01T00:00:01.000Z',
 };
+/** JOB as GET /jobs/{id} answers it: payload and result as the JSON values their text holds. */
+const { payloadJson: _payloadJson, resultJson: _resultJson, ...JOB_FIELDS } = JOB;
+const JOB_STATUS = { ...JOB_FIELDS, payload: { numbers: [1e300, 2 ** 53] }, result: { count: 2, sum: 1e300 } };
 let output: CapturedOutput;
 
 beforeEach(() => {
@@ -42,16 +45,32 @@ async function get(id: string | undefined) {
 }
 
 describe('GET /jobs/{id}', () => {
-  it('answers 200 with the job status item, read consistently', async () => {
+  it('answers 200 with the job status item, read consistently, its payload and result as JSON values', async () => {
     documents.on(GetCommand, { TableName: 'status-table', Key: { id: JOB_ID } }).resolves({ Item: JOB });
 
     const response = await get(JOB_ID);
 
     expect(response.statusCode).toBe(200);
-    expect(response.json).toEqual(JOB);
+    expect(response.json).toEqual(JOB_STATUS);
+    expect(response.body).toContain('"payload":{"numbers":[1e+300,9007199254740992]}');
     expect(response.headers).toMatchObject({ 'content-type': 'application/json', 'cache-control': 'no-store' });
     expect(documents).toHaveReceivedCommandWith(GetCommand, { ConsistentRead: true });
     expect(emittedMetric(output.emf(), 'ColdStart')[0]?.document).toMatchObject({ service: 'job-status', stage: 'test', function_name: 'job-status' });
+  });
+
+  it('answers a job recorded before payloads and results were JSON text as it was stored', async () => {
+    const { payloadJson: _, resultJson: __, ...fields } = JOB;
+    const earlier = { ...fields, payload: { numbers: [1, 2] }, result: { count: 2, sum: 3 } };
+    documents.on(GetCommand).resolves({ Item: earlier });
+
+    expect((await get(JOB_ID)).json).toEqual(earlier);
+  });
+
+  it('answers a job still RECEIVED, without payload or result, as it is', async () => {
+    const { payloadJson: _, resultJson: __, completedAt: ___, ...received } = { ...JOB, status: 'RECEIVED' as const };
+    documents.on(GetCommand).resolves({ Item: received });
+
+    expect((await get(JOB_ID)).json).toEqual(received);
   });
 
   it('answers 404 when there is no such item', async () => {

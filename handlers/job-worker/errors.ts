@@ -6,7 +6,10 @@ export class MalformedJobMessageError extends UnreadableMessageError {
   override readonly name = 'MalformedJobMessageError';
 }
 
-/** A job that fails on purpose (`{"fail": true}`, the dead-letter demo): transient, so it is retried until the DLQ. */
+/**
+ * A job that fails on purpose: `{"fail": true}` (the dead-letter demo) on every attempt, `{"failUntil": time}`
+ * on every attempt before that time (an outage until a fix). Transient, so it is retried until the DLQ.
+ */
 export class RequestedFailureError extends Error {
   override readonly name = 'RequestedFailureError';
 }

@@ -3,6 +3,7 @@ import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
   DynamoDBClient,
+  DynamoDBServiceException,
   PutItemCommand,
   UpdateItemCommand,
   type UpdateItemCommandInput,
@@ -78,7 +79,8 @@ describe('job worker', () => {
     const writes = statusWrites(message.jobId);
     expect(writes.map((write) => write.status)).toEqual(['PROCESSING', 'PROCESSED']);
     expect(writes[0]?.values).toMatchObject({ ':attempts': 1, ':task': 'sum', ':queue': 'jobs' });
-    expect(writes[1]?.values).toMatchObject({ ':result': { count: 3, sum: 6.5, mean: 6.5 / 3, min: 1, max: 3.5 }, ':attempts': 1, ':queue': 'jobs' });
+    expect(writes[1]?.values).toMatchObject({ ':attempts': 1, ':queue': 'jobs' });
+    expect(JSON.parse(writes[1]?.values[':resultJson'] as string)).toEqual({ count: 3, sum: 6.5, mean: 6.5 / 3, min: 1, max: 3.5 });
     expect(Date.parse(writes[1]?.values[':completedAt'] as string)).toBeGreaterThan(Date.parse(message.submittedAt));
 
     const [succeeded] = emittedMetric(output.emf(), 'JobsSucceeded');
@@ -170,6 +172,23 @@ describe('job worker', () => {
     expect(dynamodb).toHaveReceivedCommandTimes(DeleteItemCommand, 1);
   });
 
+  it('fails a job transiently before its failUntil, saying until when, and runs it normally from then on', async () => {
+    const failUntil = new Date(Date.now() + 60_000).toISOString();
+    const early = job({ task: 'sum', payload: { numbers: [1, 2] }, failUntil });
+    const earlyRecord = sqsRecord(JSON.stringify(early));
+
+    expect(await invoke([earlyRecord])).toEqual({ batchItemFailures: [{ itemIdentifier: earlyRecord.messageId }] });
+    expect(statusWrites(early.jobId).at(-1)).toMatchObject({
+      status: 'PROCESSING',
+      values: { ':lastError': { class: 'RequestedFailureError', permanent: false, message: expect.stringMatching(new RegExp(`^the job fails until ${failUntil} \\("failUntil"\\)`)) } },
+    });
+    expect(sqs).toHaveReceivedCommandWith(ChangeMessageVisibilityCommand, { ReceiptHandle: earlyRecord.receiptHandle, VisibilityTimeout: 10 });
+
+    const due = job({ task: 'sum', payload: { numbers: [1, 2] }, failUntil: new Date(Date.now() - 1).toISOString() });
+    expect(await invoke([sqsRecord(JSON.stringify(due))])).toEqual({ batchItemFailures: [] });
+    expect(statusWrites(due.jobId).at(-1)?.status).toBe('PROCESSED');
+  });
+
   it('on the final attempt records FAILED and emits the high-resolution DeadLettered metric', async () => {
     const message = job({ fail: true });
     const record = sqsRecord(JSON.stringify(message), { receiveCount: 3 });
@@ -206,6 +225,41 @@ describe('job worker', () => {
     const last = statusWrites(message.jobId).at(-1);
     expect(last?.status).toBe('FAILED');
     expect(last?.values[':lastError']).toMatchObject({ class: 'PermanentError', permanent: true, message: expect.stringMatching(reason) });
+    expect(emittedMetric(output.emf(), 'JobsFailed')).toHaveLength(1);
+    expect(emittedMetric(output.emf(), 'DeadLettered')).toHaveLength(0);
+  });
+
+  it('records a result exactly as JSON text, whatever its numbers, and keeps it out of the idempotency record', async () => {
+    const message = job({ task: 'sum', payload: { numbers: [2 ** 53, 2 ** 53, 1e300] } });
+
+    expect(await invoke([sqsRecord(JSON.stringify(message))])).toEqual({ batchItemFailures: [] });
+
+    expect(statusWrites(message.jobId).at(-1)?.values[':resultJson']).toBe(`{"count":3,"sum":1e+300,"mean":${1e300 / 3},"min":9007199254740992,"max":1e+300}`);
+    const saved = dynamodb.commandCalls(UpdateItemCommand)[0]?.args[0].input as UpdateItemCommandInput;
+    expect(Object.keys(saved.ExpressionAttributeValues?.[':response_data']?.M ?? {}).sort()).toEqual(['completedAt', 'status']);
+  });
+
+  it.each([
+    ['a result JSON cannot represent', () => sqsRecord(JSON.stringify(job()).replace('"world"', '1e400')), 'UnrepresentableJsonError', /^the result of task "echo" holds Infinity, which JSON cannot represent$/],
+    [
+      'a result the status item cannot hold',
+      () => {
+        const refusal = new DynamoDBServiceException({ name: 'ValidationException', $fault: 'client', $metadata: {}, message: 'Item size to update has exceeded the maximum allowed size' });
+        // PROCESSING is written, PROCESSED refused, the failure written.
+        documents.on(UpdateCommand).resolvesOnce({}).rejectsOnce(refusal).resolves({});
+        return sqsRecord(JSON.stringify(job()));
+      },
+      'StatusItemTooLargeError',
+      /DynamoDB's 400 KB item limit/,
+    ],
+  ])('fails %s permanently: recorded FAILED once, acknowledged, never dead-lettered', async (_case, recordOf, errorClass, reason) => {
+    const record = recordOf();
+
+    expect(await invoke([record])).toEqual({ batchItemFailures: [] });
+
+    const jobId = (JSON.parse(record.body) as JobMessage).jobId;
+    expect(statusWrites(jobId).at(-1)).toMatchObject({ status: 'FAILED', values: { ':lastError': { class: errorClass, permanent: true, message: expect.stringMatching(reason) } } });
+    expect(sqs).not.toHaveReceivedCommand(ChangeMessageVisibilityCommand);
     expect(emittedMetric(output.emf(), 'JobsFailed')).toHaveLength(1);
     expect(emittedMetric(output.emf(), 'DeadLettered')).toHaveLength(0);
   });

@@ -12,6 +12,8 @@ export const JobMessageSchema = z.object({
   task: z.string().min(1),
   payload: z.record(z.string(), z.unknown()).optional(),
   fail: z.boolean().optional(),
+  /** Every attempt before this time (ISO-8601, UTC) fails transiently; from then on the job runs normally. */
+  failUntil: z.iso.datetime().optional(),
   /** When POST /jobs accepted the job (ISO-8601): the start of EndToEndLatency. */
   submittedAt: z.iso.datetime(),
 });

@@ -66,7 +66,7 @@ export const TASKS = {
     z.strictObject({ numbers: z.array(z.number()).min(1).max(10_000) }),
     ({ numbers }) => {
       const sum = numbers.reduce((total, value) => total + value, 0);
-      // Finite inputs can still overflow; DynamoDB cannot store Infinity, and the answer would be wrong anyway.
+      // Finite inputs can still overflow: JSON cannot represent Infinity, and the answer would be wrong anyway.
       if (!Number.isFinite(sum)) throw new PermanentError('the sum of numbers overflows a double');
       return { count: numbers.length, sum, mean: sum / numbers.length, min: Math.min(...numbers), max: Math.max(...numbers) };
     },

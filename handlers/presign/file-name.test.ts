@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fileNameProblem, generatedFileName, MAX_FILE_NAME_BYTES } from './file-name';
 
 describe('fileNameProblem', () => {
-  it.each([['data.csv'], ['Quarterly report (final) 2030.csv'], ['données-été.csv'], ['.hidden.csv'], ['a'.repeat(MAX_FILE_NAME_BYTES)], ['é'.repeat(127)]])(
+  it.each([['data.csv'], ['Quarterly report (final) 2030.csv'], ['données-été.csv'], ['.hidden.csv'], ['a'.repeat(MAX_FILE_NAME_BYTES)], ['é'.repeat(127)], ['😀 \ud83d\ude00.csv']])(
     'accepts %j',
     (name) => {
       expect(fileNameProblem(name)).toBeUndefined();
@@ -21,6 +21,8 @@ describe('fileNameProblem', () => {
     ['data\n.csv', 'must not contain control characters'],
     ['data\u007f.csv', 'must not contain control characters'],
     ['data\u0085.csv', 'must not contain control characters'],
+    ['\ud800.csv', 'must be well-formed Unicode text (it holds a lone surrogate, \\ud800)'],
+    ['data\udfff', 'must be well-formed Unicode text (it holds a lone surrogate, \\udfff)'],
     ['a'.repeat(MAX_FILE_NAME_BYTES + 1), 'is 256 bytes in UTF-8; the limit is 255'],
     ['é'.repeat(128), 'is 256 bytes in UTF-8; the limit is 255'],
   ])('rejects %j', (name, problem) => {

@@ -10,8 +10,14 @@ export const MAX_FILE_NAME_BYTES = 255;
 const CONTROL_CHARACTER = /\p{Cc}/u;
 const PATH_SEPARATOR = /[/\\]/;
 
+/** The first UTF-16 code unit that is half of no pair. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /** Why `name` is not a safe upload name, or undefined when it is. */
 export function fileNameProblem(name: string): string | undefined {
+  // JSON can carry a lone surrogate (`"\ud800"`), but no UTF-8 key, URL or header can: S3 keys are UTF-8.
+  const lone = LONE_SURROGATE.exec(name)?.[0];
+  if (lone !== undefined) return `must be well-formed Unicode text (it holds a lone surrogate, \\u${lone.charCodeAt(0).toString(16)})`;
   if (name.trim() === '') return 'must not be empty';
   if (PATH_SEPARATOR.test(name)) return 'must not contain a path separator (/ or \\)';
   if (name.includes('..')) return 'must not contain ".."';

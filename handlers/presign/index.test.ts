@@ -108,6 +108,8 @@ describe('POST /presign', () => {
     ['a control character', { fileName: 'a\u0007.csv' }, 'InvalidFileName', 'fileName: must not contain control characters'],
     ['a name over 255 bytes', { fileName: `${'ü'.repeat(126)}.csv` }, 'InvalidFileName', 'fileName: is 256 bytes in UTF-8; the limit is 255'],
     ['an empty name', { fileName: '' }, 'InvalidFileName', 'fileName: must not be empty'],
+    ['a lone high surrogate', { fileName: '\ud800.csv' }, 'InvalidFileName', 'fileName: must be well-formed Unicode text (it holds a lone surrogate, \\ud800)'],
+    ['a lone low surrogate', { fileName: 'a\udc00b.csv' }, 'InvalidFileName', 'fileName: must be well-formed Unicode text (it holds a lone surrogate, \\udc00)'],
     ['a name that is not a string', { fileName: 42 }, 'InvalidFileName', 'fileName: Invalid input: expected string, received number'],
     ['a type outside the list', { contentType: 'application/pdf' }, 'UnsupportedContentType', 'contentType: must be one of text/csv, application/csv'],
     ['a size over the limit', { size: 1001 }, 'InvalidSize', 'size: is over the upload limit of 1000 bytes'],

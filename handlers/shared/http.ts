@@ -1,5 +1,6 @@
 /** Helpers for the HTTP API handlers (payload format 2.0): JSON responses and bounded JSON bodies. */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { InexactNumberError, parseExactJson } from './exact-json';
 
 /** A client error answered as `{error, message}` with its status code. */
 export class HttpError extends Error {
@@ -27,7 +28,8 @@ export function errorResponse(error: HttpError): APIGatewayProxyStructuredResult
 
 /**
  * The request body as JSON, at most `maxBytes` long. An absent or empty body is `undefined`
- * (callers decide whether that is allowed); malformed JSON and oversize bodies are HttpErrors.
+ * (callers decide whether that is allowed); malformed JSON, numbers no double holds exactly
+ * (exact-json.ts) and oversize bodies are HttpErrors.
  */
 export function readJsonBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
@@ -36,8 +38,9 @@ export function readJsonBody(event: APIGatewayProxyEventV2, maxBytes: number): u
   const text = raw.toString('utf8');
   if (text.trim() === '') return undefined;
   try {
-    return JSON.parse(text);
+    return parseExactJson(text);
   } catch (error) {
+    if (error instanceof InexactNumberError) throw new HttpError(400, 'InexactNumber', error.message);
     throw new HttpError(400, 'MalformedJson', `request body is not valid JSON: ${(error as Error).message}`);
   }
 }

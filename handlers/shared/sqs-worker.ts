@@ -24,7 +24,7 @@ import { attemptOf, FailurePolicy } from './failure-policy';
 import type { Instrumentation } from './powertools';
 import { traceRecord } from './record-trace';
 import type { StatusStore } from './status-store';
-import { endToEndLatencyMs, type Attempt, type ItemOutcome, type WorkItem } from './work-item';
+import { endToEndLatencyMs, implausibleEntryTime, type Attempt, type ItemOutcome, type WorkItem } from './work-item';
 import type { WorkerSettings } from './worker-settings';
 
 /** What a worker supplies. */
@@ -83,6 +83,8 @@ export function createSqsWorker<TInput, TOutcome extends ItemOutcome>(kind: Work
     // Stable across deployments (the default is the function's name, which a redeploy may change).
     keyPrefix: kind.name,
   }) as (item: WorkItem<TInput>, attempt: Attempt) => Promise<RunResult<TOutcome>>;
+  // The dead-letter retention, which the stack also makes the idempotency TTL: no message of the queue is older.
+  const maxItemAgeMs = settings.idempotencyTtlSeconds * 1000;
   const failures = new FailurePolicy({ store: deps.store, sqs: deps.sqs, queueUrl: settings.queueUrl, metrics, logger, policy: settings.retry });
   const processor = new BatchProcessor(EventType.SQS);
 
@@ -161,7 +163,9 @@ export function createSqsWorker<TInput, TOutcome extends ItemOutcome>(kind: Work
       logger.info(kind.logLines.replayed, { status: result.status });
     } else if (result.status === 'PROCESSED') {
       emit(metrics, succeeded, 1);
-      emit(metrics, METRICS.endToEndLatency, endToEndLatencyMs(item, result.completedAt));
+      const implausible = implausibleEntryTime(item, result.completedAt, maxItemAgeMs);
+      if (implausible === undefined) emit(metrics, METRICS.endToEndLatency, endToEndLatencyMs(item, result.completedAt));
+      else logger.warn('EndToEndLatency not emitted: the entry time is implausible', { receivedAt: item.receivedAt, reason: implausible });
     }
   }
 

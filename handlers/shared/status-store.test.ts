@@ -1,9 +1,10 @@
 import 'aws-sdk-client-mock-vitest/extend';
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient, DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { StatusStore } from './status-store';
+import { itemBytes, MAX_ITEM_BYTES } from './item-size';
+import { ROOM_FOR_UPDATES_BYTES, StatusItemTooLargeError, StatusStore } from './status-store';
 
 const documents = mockClient(DynamoDBDocumentClient);
 const NOW = new Date('2030-01-01T00:00:00.000Z');
@@ -27,10 +28,11 @@ describe('StatusStore', () => {
     await expect(store.get('a')).resolves.toBeUndefined();
   });
 
-  it('create puts a new item only if the id is free, without undefined fields', async () => {
+  it('newItem builds a new item without undefined fields, and create puts it only if the id is free', async () => {
     documents.on(PutCommand).resolves({});
 
-    const item = await store.create('j', 'job', 'RECEIVED', { task: 'echo', payload: undefined, fail: true });
+    const item = store.newItem('j', 'job', 'RECEIVED', { task: 'echo', payloadJson: undefined, fail: true });
+    await store.create(item);
 
     const expected = { id: 'j', kind: 'job', status: 'RECEIVED', task: 'echo', fail: true, createdAt: NOW.toISOString(), updatedAt: NOW.toISOString() };
     expect(item).toEqual(expected);
@@ -39,21 +41,46 @@ describe('StatusStore', () => {
 
   it('create fails when the id exists', async () => {
     documents.on(PutCommand).rejects(conditionFailed());
-    await expect(store.create('j', 'job', 'RECEIVED')).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+    await expect(store.create(store.newItem('j', 'job', 'RECEIVED'))).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+  });
+
+  it("newItem refuses an item that would leave less than the room for updates of DynamoDB's 400 KB, naming the limit", () => {
+    const limit = MAX_ITEM_BYTES - ROOM_FOR_UPDATES_BYTES;
+    const overhead = itemBytes(store.newItem('j', 'job', 'RECEIVED', { payloadJson: '' }));
+    // 'é' is 2 bytes in UTF-8: DynamoDB counts bytes, not characters.
+    const fits = 'é'.repeat(1000) + 'x'.repeat(limit - overhead - 2000);
+
+    expect(itemBytes(store.newItem('j', 'job', 'RECEIVED', { payloadJson: fits }))).toBe(limit);
+    expect(() => store.newItem('j', 'job', 'RECEIVED', { payloadJson: `${fits}x` })).toThrow(
+      new StatusItemTooLargeError(
+        `the job's status item would be ${limit + 1} bytes, over DynamoDB's 400 KB item limit (409600 bytes, of which 4096 stay free for its status and errors, so at most ${limit})`,
+      ),
+    );
+  });
+
+  it("update turns DynamoDB's refusal of an item over its size limit into a permanent StatusItemTooLargeError", async () => {
+    const refusal = (message: string) => new DynamoDBServiceException({ name: 'ValidationException', $fault: 'client', $metadata: {}, message });
+    documents.on(UpdateCommand).rejectsOnce(refusal('Item size to update has exceeded the maximum allowed size')).rejectsOnce(refusal('Invalid UpdateExpression: Syntax error'));
+
+    await expect(store.update('j', 'job', 'PROCESSED', { resultJson: '[]' })).rejects.toThrow(
+      new StatusItemTooLargeError("the job's status item would exceed DynamoDB's 400 KB item limit: Item size to update has exceeded the maximum allowed size"),
+    );
+    // Any other validation error is a defect here, not bad input: it stays what it is (transient, paging).
+    await expect(store.update('j', 'job', 'PROCESSED', { resultJson: '[]' })).rejects.toThrow(expect.objectContaining({ name: 'ValidationException' }));
   });
 
   it('update sets status and fields with placeholders, keeping createdAt when present', async () => {
     documents.on(UpdateCommand).resolves({});
 
-    await store.update('f', 'file', 'PROCESSED', { rowCount: 3, fileName: undefined, result: { ok: true } });
+    await store.update('f', 'file', 'PROCESSED', { rowCount: 3, fileName: undefined, lastError: { class: 'E', message: 'm', permanent: false } });
 
     expect(documents).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
       TableName: 'status-table',
       Key: { id: 'f' },
       UpdateExpression:
-        'SET #kind = :kind, #status = :status, updatedAt = :at, createdAt = if_not_exists(createdAt, :at), #rowCount = :rowCount, #result = :result',
-      ExpressionAttributeNames: { '#kind': 'kind', '#status': 'status', '#rowCount': 'rowCount', '#result': 'result' },
-      ExpressionAttributeValues: { ':kind': 'file', ':status': 'PROCESSED', ':at': NOW.toISOString(), ':rowCount': 3, ':result': { ok: true } },
+        'SET #kind = :kind, #status = :status, updatedAt = :at, createdAt = if_not_exists(createdAt, :at), #rowCount = :rowCount, #lastError = :lastError',
+      ExpressionAttributeNames: { '#kind': 'kind', '#status': 'status', '#rowCount': 'rowCount', '#lastError': 'lastError' },
+      ExpressionAttributeValues: { ':kind': 'file', ':status': 'PROCESSED', ':at': NOW.toISOString(), ':rowCount': 3, ':lastError': { class: 'E', message: 'm', permanent: false } },
     });
   });
 
@@ -77,7 +104,7 @@ describe('StatusStore', () => {
     documents.on(UpdateCommand).resolves({});
     const reports = store.withQueue('reports');
 
-    await reports.create('j', 'job', 'RECEIVED', { task: 'echo' });
+    await reports.create(reports.newItem('j', 'job', 'RECEIVED', { task: 'echo' }));
     await reports.update('j', 'job', 'PROCESSED', { attempts: 1 });
     await reports.recordFailure('f', 'file', 3, { class: 'Error', message: 'boom', permanent: false }, true);
 

@@ -3,12 +3,30 @@
  * conditional PutItem calls, so concurrent workers never lose each other's fields. A store bound to a
  * work queue (`withQueue`) sets `queue` on every file or job item it writes, with `updatedAt`, so the
  * item shows in the table's queue index; content-hash markers never get one and stay out of it.
+ * Items stay within DynamoDB's 400 KB: a new item is measured before it is written, and an update that
+ * would grow an item past it is a permanent StatusItemTooLargeError, since the same write fails every time.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ItemKind, ItemStatus, LastError, StatusItem } from '../../contract/status-item';
+import { PermanentError } from './errors';
+import { itemBytes, MAX_ITEM_BYTES } from './item-size';
 
 type Fields = Partial<Omit<StatusItem, 'id' | 'kind' | 'queue' | 'status' | 'createdAt' | 'updatedAt'>>;
+
+/**
+ * Room a new item keeps for what the workers add to it besides a job's result: status, attempts, timestamps
+ * and a lastError (its message at most 1000 characters, so at most about 3 KB).
+ */
+export const ROOM_FOR_UPDATES_BYTES = 4 * 1024;
+
+/** A status item that DynamoDB cannot hold: over its 400 KB item limit. */
+export class StatusItemTooLargeError extends PermanentError {
+  override readonly name = 'StatusItemTooLargeError';
+}
+
+/** How DynamoDB words the refusal of an item over its limit (PutItem, UpdateItem). */
+const ITEM_SIZE_EXCEEDED = /item size( to update)? has exceeded the maximum allowed size/i;
 
 export class StatusStore {
   constructor(
@@ -29,14 +47,26 @@ export class StatusStore {
     return Item as StatusItem | undefined;
   }
 
-  /** Creates a new item; fails with ConditionalCheckFailedException if the id already exists. */
-  async create(id: string, kind: ItemKind, status: ItemStatus, fields: Fields = {}): Promise<StatusItem> {
+  /**
+   * A new item, not yet written (create writes it), so a caller can check everything before it writes
+   * anything. Throws StatusItemTooLargeError when it would leave less than ROOM_FOR_UPDATES_BYTES of the limit.
+   */
+  newItem(id: string, kind: ItemKind, status: ItemStatus, fields: Fields = {}): StatusItem {
     const at = this.now().toISOString();
     const item = { ...withoutUndefined(fields), id, kind, ...this.queueField(), status, createdAt: at, updatedAt: at } as StatusItem;
-    await this.client.send(
-      new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(id)' }),
-    );
+    const bytes = itemBytes(item);
+    const limit = MAX_ITEM_BYTES - ROOM_FOR_UPDATES_BYTES;
+    if (bytes > limit) {
+      throw new StatusItemTooLargeError(
+        `the ${kind}'s status item would be ${bytes} bytes, over DynamoDB's 400 KB item limit (${MAX_ITEM_BYTES} bytes, of which ${ROOM_FOR_UPDATES_BYTES} stay free for its status and errors, so at most ${limit})`,
+      );
+    }
     return item;
+  }
+
+  /** Writes a new item (from newItem); fails with ConditionalCheckFailedException if the id already exists. */
+  async create(item: StatusItem): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(id)' }));
   }
 
   /** Sets the status and fields of an item, creating it if absent (createdAt is kept when present). */
@@ -50,15 +80,24 @@ export class StatusStore {
       values[`:${key}`] = value;
       sets.push(`#${key} = :${key}`);
     }
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { id },
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      // Only the size refusal is permanent: it depends on the item's data. Other validation errors mean a
+      // defect in this code or the table, which should be retried and page, not pass as bad input.
+      if ((error as Error).name === 'ValidationException' && ITEM_SIZE_EXCEEDED.test((error as Error).message)) {
+        throw new StatusItemTooLargeError(`the ${kind}'s status item would exceed DynamoDB's 400 KB item limit: ${(error as Error).message}`);
+      }
+      throw error;
+    }
   }
 
   private queueField(): Pick<StatusItem, 'queue'> {

@@ -43,3 +43,27 @@ export interface Attempt {
 export function endToEndLatencyMs(item: Pick<WorkItem<unknown>, 'receivedAt'>, completedAt: string): number {
   return Math.max(0, Date.parse(completedAt) - Date.parse(item.receivedAt));
 }
+
+/** How far the clocks of S3, submit-job and a worker may disagree: an entry later than the completion by more is no clock skew. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * Why an item's entry time cannot be when it entered this pipeline, or undefined when it can. One such
+ * time (a replayed sample S3 event from 1970, a hand-sent message) would be a latency of decades: in a
+ * p99 over a few hundred items it is the p99, and the freshness alarms would judge it instead of the
+ * pipeline. Implausible: older than `maxAgeMs` before the completion (the longest any message of the queue
+ * is kept, so no real item is older), or later than the completion beyond MAX_CLOCK_SKEW_MS.
+ */
+export function implausibleEntryTime(item: Pick<WorkItem<unknown>, 'receivedAt'>, completedAt: string, maxAgeMs: number): string | undefined {
+  const ageMs = Date.parse(completedAt) - Date.parse(item.receivedAt);
+  if (ageMs > maxAgeMs) return `entered ${item.receivedAt}, longer before it completed than the ${formatDuration(maxAgeMs)} any message of this queue is kept`;
+  if (-ageMs > MAX_CLOCK_SKEW_MS) {
+    return `entered ${item.receivedAt}, ${Math.round(-ageMs / 1000)} s after it completed: more than the ${MAX_CLOCK_SKEW_MS / 1000} s of clock skew allowed`;
+  }
+  return undefined;
+}
+
+function formatDuration(ms: number): string {
+  const days = ms / 86_400_000;
+  return Number.isInteger(days) ? `${days} day${days === 1 ? '' : 's'}` : `${Math.round(ms / 1000)} s`;
+}

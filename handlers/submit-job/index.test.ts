@@ -58,7 +58,7 @@ describe('POST /jobs', () => {
     expect(documents).toHaveReceivedCommandWith(PutCommand, {
       TableName: 'status-table',
       ConditionExpression: 'attribute_not_exists(id)',
-      Item: expect.objectContaining({ id: jobId, kind: 'job', queue: 'jobs', status: 'RECEIVED', task: 'sum', payload: { numbers: [1, 2] }, fail: false }),
+      Item: expect.objectContaining({ id: jobId, kind: 'job', queue: 'jobs', status: 'RECEIVED', task: 'sum', payloadJson: '{"numbers":[1,2]}', fail: false }),
     });
     const createdAt = documents.commandCalls(PutCommand)[0]?.args[0].input.Item?.createdAt as string;
 
@@ -100,7 +100,16 @@ describe('POST /jobs', () => {
     expect(response.statusCode).toBe(202);
     const item = documents.commandCalls(PutCommand)[0]?.args[0].input.Item;
     expect(item).toMatchObject({ task: 'echo', fail: true });
-    expect(item).not.toHaveProperty('payload');
+    expect(item).not.toHaveProperty('payloadJson');
+  });
+
+  it('accepts failUntil with any time zone, and records and queues it as the same instant in UTC', async () => {
+    const response = await post('{"task":"echo","failUntil":"2030-01-01T14:00:00+02:00"}');
+
+    expect(response.statusCode).toBe(202);
+    expect(documents.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ failUntil: '2030-01-01T12:00:00.000Z' });
+    const sent = JobMessageSchema.parse(JSON.parse(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageBody ?? ''));
+    expect(sent.failUntil).toBe('2030-01-01T12:00:00.000Z');
   });
 
   it('reads a base64-encoded body', async () => {
@@ -118,6 +127,12 @@ describe('POST /jobs', () => {
     ['a payload that is not an object', '{"task":"echo","payload":[1]}', 'InvalidRequest', /payload: Invalid input: expected record, received array/],
     ['a fail flag that is not a boolean', '{"task":"echo","fail":"yes"}', 'InvalidRequest', /fail: Invalid input: expected boolean, received string/],
     ['an unknown field', '{"task":"echo","priority":1}', 'InvalidRequest', /Unrecognized key: "priority"/],
+    ['a failUntil that is not a string', '{"task":"echo","failUntil":1893456000000}', 'InvalidRequest', /^failUntil: must be an ISO 8601 date-time with a time zone, e\.g\. 2030-01-01T12:00:00Z$/],
+    ['a failUntil without a time zone', '{"task":"echo","failUntil":"2030-01-01T12:00:00"}', 'InvalidRequest', /^failUntil: must be an ISO 8601 date-time/],
+    ['a failUntil that is a date only', '{"task":"echo","failUntil":"2030-01-01"}', 'InvalidRequest', /^failUntil: must be an ISO 8601 date-time/],
+    ['a failUntil on a day that does not exist', '{"task":"echo","failUntil":"2030-02-30T00:00:00Z"}', 'InvalidRequest', /^failUntil: must be an ISO 8601 date-time/],
+    ['a failUntil in words', '{"task":"echo","failUntil":"tomorrow"}', 'InvalidRequest', /^failUntil: must be an ISO 8601 date-time/],
+    ['a payload number no double holds', '{"task":"sum","payload":{"numbers":[1,9007199254740993]}}', 'InexactNumber', /^payload\.numbers\.1: 9007199254740993 would be read as 9007199254740992: /],
     ['an unknown task', '{"task":"resize-image"}', 'UnknownTask', /^unknown task "resize-image"; known tasks: echo, sleep, sum, word-count$/],
     ['a payload the task rejects', '{"task":"sum","payload":{"numbers":"1,2"}}', 'InvalidPayload', /^payload of task "sum": numbers: Invalid input: expected array/],
   ])('answers 400 for %s and records nothing', async (_case, body, error, message) => {
