@@ -71,9 +71,10 @@ export async function renderWidgetEvent(event: unknown, deps: WidgetDeps, functi
 
 async function view(deps: WidgetDeps, base: Pick<WidgetView, 'queue' | 'functionArn' | 'maxPerSecond' | 'bucket'>, answer?: RedriveAnswer): Promise<Html> {
   const queue = deps.queues.get(base.queue)!;
+  // Counted before the sample is peeked at, which receives (and so, for a moment, holds) what it shows.
+  const depth = await deps.dlq(queue).depth();
   const [status, topReasons, shown] = await Promise.all([runStatus(queue, deps), deps.topFailureReasons(queue.name), sample(deps, queue.name, SAMPLE_SIZE)]);
   const run = status.outcome === 'status' ? status.run : undefined;
-  const depth = await deps.dlq(queue).depth();
   return renderWidget({ ...base, depth, topReasons, sample: shown, ...(run ? { run } : {}), ...(answer ? { notice: noticeOf(answer) } : {}), now: new Date() });
 }
 
