@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { loadConfig } from './config';
+import { loadConfig, loadGithubDeployRoleSettings } from './config';
+import { GITHUB_DEPLOY_ROLE_STACK_NAME, GithubDeployRoleStack } from './github-deploy-role-stack';
 import { PROJECT_ROOT } from './instrumented-function';
 import { stackName } from '../contract/naming';
 import { TidewatchStack } from './tidewatch-stack';
@@ -20,6 +21,8 @@ export interface CreateAppOptions {
 export interface TidewatchApp {
   readonly app: App;
   readonly stack: TidewatchStack;
+  /** The preview workflow's deploy role, when the `githubDeployRole` context asks for it. */
+  readonly deployRoleStack?: GithubDeployRoleStack;
 }
 
 export function createApp(options: CreateAppOptions = {}): TidewatchApp {
@@ -27,9 +30,11 @@ export function createApp(options: CreateAppOptions = {}): TidewatchApp {
   // same feature flags, hence the same template, as `cdk synth`.
   const app = new App({ context: { ...projectContext(), ...options.context }, outdir: options.outdir });
   const config = loadConfig(app.node.getAllContext());
+  const deployRole = loadGithubDeployRoleSettings(app.node.getAllContext());
   const stack = new TidewatchStack(app, stackName(config.stage), { config });
+  const deployRoleStack = deployRole && new GithubDeployRoleStack(app, GITHUB_DEPLOY_ROLE_STACK_NAME, { settings: deployRole });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, stack };
+  return { app, stack, deployRoleStack };
 }
 
 function projectContext(): Record<string, unknown> {

@@ -69,6 +69,15 @@ export interface TidewatchConfig {
   readonly freshnessSloPercent: number;
   /** The freshness SLO's bound, seconds from upload or submission to done. @default 300 */
   readonly freshnessSloSeconds: number;
+  /**
+   * A preview stage (one per pull request) is fully removable: deleting the stack deletes everything it
+   * created, its buckets emptied first and its KMS keys scheduled for deletion after the 7-day minimum.
+   * Any other stage retains its data (buckets, tables, log groups, keys) when its stack is deleted.
+   * @default false
+   */
+  readonly preview: boolean;
+  /** The success and freshness SLO burn-rate alarms of every work queue (a preview may do without them). @default true */
+  readonly sloBurnRateAlarms: boolean;
 }
 
 /** A queue's settings where its entry does not give them. */
@@ -104,14 +113,16 @@ export const DEFAULT_CONFIG: TidewatchConfig = {
   successSloPercent: 99.9,
   freshnessSloPercent: 99,
   freshnessSloSeconds: 300,
+  preview: false,
+  sloBurnRateAlarms: true,
 };
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** Context keys that belong to others: what the preview deployment passes beside the config. */
-const DEPLOY_CONTEXT_KEYS = ['pr', 'repo', 'sha', 'runId'];
+/** Context keys that belong to others: what the preview deployment passes beside the config, and the deploy role's stack. */
+const DEPLOY_CONTEXT_KEYS = ['pr', 'repo', 'sha', 'runId', 'githubDeployRole'];
 /** Keys of earlier versions, and where their settings live now. */
 const MOVED_KEYS: Record<string, string> = { files: 'workQueues.files', jobs: 'workQueues.jobs' };
 
@@ -131,6 +142,62 @@ export function loadConfig(context: Readonly<Record<string, unknown>>): Tidewatc
   const singles = Object.entries(context).filter(([key]) => key !== 'tidewatch' && !isCdkContextKey(key) && !DEPLOY_CONTEXT_KEYS.includes(key));
   const raw: Record<string, unknown> = Object.fromEntries(singles.map(([key, value]) => [key, parseMaybeJson(value)]));
   return validateConfig({ ...raw, ...(object as Record<string, unknown>) });
+}
+
+/**
+ * Who deployed a stage and from what: single context keys the preview workflow passes beside the config
+ * (`-c pr=42 -c repo=owner/name -c sha=<commit> -c runId=<run>`); each is optional. The stage's tags carry them.
+ */
+export interface DeploymentContext {
+  /** The pull request's number. */
+  readonly pr?: number;
+  /** The GitHub repository, `owner/name`. */
+  readonly repo?: string;
+  /** The deployed commit, 7 to 40 hex digits. */
+  readonly sha?: string;
+  /** The GitHub Actions run that deployed it. */
+  readonly runId?: string;
+}
+
+const GITHUB_REPOSITORY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/;
+
+/** Reads and checks the deployment keys of the whole CDK context; throws ConfigError naming a bad one. */
+export function loadDeploymentContext(context: Readonly<Record<string, unknown>>): DeploymentContext {
+  const given = (key: string) => context[key] !== undefined;
+  // `-c runId=123` passes a string, a JSON context may pass a number: both name the same run.
+  const asText = (key: string) => ({ [key]: typeof context[key] === 'number' ? String(context[key]) : context[key] });
+  return {
+    ...(given('pr') && { pr: integer(context, 'pr', 0, 1, Number.MAX_SAFE_INTEGER) }),
+    ...(given('repo') && { repo: stringValue(context, 'repo', '', GITHUB_REPOSITORY_PATTERN) }),
+    ...(given('sha') && { sha: stringValue(asText('sha'), 'sha', '', /^[0-9a-f]{7,40}$/) }),
+    ...(given('runId') && { runId: stringValue(asText('runId'), 'runId', '', /^[1-9][0-9]{0,19}$/) }),
+  };
+}
+
+/** The opt-in stack of the preview workflow's deploy role (`-c githubDeployRole='{"repository":"owner/name"}'`). */
+export interface GithubDeployRoleSettings {
+  /** The repository whose pull requests may assume the role, `owner/name`. */
+  readonly repository: string;
+  /** The account's existing GitHub OIDC provider (an account holds one per issuer). @default - the stack creates it */
+  readonly oidcProviderArn?: string;
+}
+
+const OIDC_PROVIDER_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
+
+/** The deploy role stack's settings, or undefined when the context does not ask for that stack. */
+export function loadGithubDeployRoleSettings(context: Readonly<Record<string, unknown>>): GithubDeployRoleSettings | undefined {
+  const value = parseMaybeJson(context.githubDeployRole);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError('context "githubDeployRole" must be a JSON object');
+  const raw = value as Record<string, unknown>;
+  const unknownKeys = Object.keys(raw).filter((key) => key !== 'repository' && key !== 'oidcProviderArn');
+  if (unknownKeys.length > 0) throw new ConfigError(`unknown githubDeployRole key(s): ${unknownKeys.join(', ')} (known: repository, oidcProviderArn)`);
+  return {
+    repository: stringValue(raw, 'repository', '', GITHUB_REPOSITORY_PATTERN, 'githubDeployRole.repository'),
+    ...(raw.oidcProviderArn !== undefined && {
+      oidcProviderArn: stringValue(raw, 'oidcProviderArn', '', OIDC_PROVIDER_ARN_PATTERN, 'githubDeployRole.oidcProviderArn'),
+    }),
+  };
 }
 
 /** Merges a partial configuration over the defaults and checks every value; throws ConfigError naming the key. */
@@ -162,6 +229,8 @@ export function validateConfig(raw: Record<string, unknown>): TidewatchConfig {
     // From 94: the fast burn (14.4 × the budget) must stay a share of items below 100%.
     freshnessSloPercent: decimal(raw, 'freshnessSloPercent', d.freshnessSloPercent, 94, 99.99),
     freshnessSloSeconds: integer(raw, 'freshnessSloSeconds', d.freshnessSloSeconds, 1, 86_400),
+    preview: boolean(raw, 'preview', d.preview),
+    sloBurnRateAlarms: boolean(raw, 'sloBurnRateAlarms', d.sloBurnRateAlarms),
   };
   return config;
 }
@@ -221,9 +290,9 @@ function parseMaybeJson(value: unknown): unknown {
   }
 }
 
-function stringValue(raw: Record<string, unknown>, key: string, fallback: string, pattern: RegExp): string {
+function stringValue(raw: Readonly<Record<string, unknown>>, key: string, fallback: string, pattern: RegExp, label = key): string {
   const value = raw[key] ?? fallback;
-  if (typeof value !== 'string' || !pattern.test(value)) throw new ConfigError(`${key} must match ${pattern}, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || !pattern.test(value)) throw new ConfigError(`${label} must match ${pattern}, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -236,7 +305,7 @@ function stringList(raw: Record<string, unknown>, key: string, fallback: readonl
   return value as string[];
 }
 
-function integer(raw: Record<string, unknown>, key: string, fallback: number, min: number, max: number, label = key): number {
+function integer(raw: Readonly<Record<string, unknown>>, key: string, fallback: number, min: number, max: number, label = key): number {
   const value = parseMaybeJson(raw[key]) ?? fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${label} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw[key])}`);

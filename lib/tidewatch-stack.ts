@@ -17,6 +17,7 @@ import { Ingest } from './ingest';
 import { JobsApi } from './jobs-api';
 import { Paging } from './paging';
 import { Redrive } from './redrive';
+import { applyStageLifecycle } from './stage-lifecycle';
 import { StatusTables } from './status-tables';
 import { UploadApi } from './upload-api';
 import { UploadBucket } from './upload-bucket';
@@ -51,6 +52,7 @@ export class TidewatchStack extends Stack {
     this.config = config;
     Tags.of(this).add('project', 'tidewatch');
     Tags.of(this).add('stage', config.stage);
+    applyStageLifecycle(this, config);
 
     this.tables = new StatusTables(this, 'Tables');
     this.uploads = new UploadBucket(this, 'Uploads', config);

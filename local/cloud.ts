@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createLocalCloudWatch, fauxqsOldestMessage, type Clock, type LocalCloudWatch, type PageEvent } from './cloudwatch';
-import { LocalRuntime } from './runtime';
+import { LocalRuntime, type LineFormat } from './runtime';
 import { startLocalServices } from './services';
 import type { LocalServices, SynthesizedStack } from './template/model';
 
@@ -21,7 +21,11 @@ export interface LocalCloudOptions {
   readonly apiPort?: number;
   /** Port of the local CloudFront; 0 picks a free one. @default 3001 */
   readonly downloadPort?: number;
-  /** Keep data (and function logs) across runs under `.tidewatch/`; otherwise start fresh. @default false */
+  /**
+   * Keep everything across runs under `<stateDirectory>/data` (queues, messages, topics, buckets,
+   * objects, tables, metrics, alarm states and history) and the function logs; otherwise start fresh.
+   * @default false
+   */
   readonly keep?: boolean;
   /** Root of the project (its `lib/` app and `handlers/`). @default process.cwd() */
   readonly projectRoot?: string;
@@ -33,6 +37,8 @@ export interface LocalCloudOptions {
   readonly template?: SynthesizedStack;
   /** Where function output (prefixed by function name) and warnings are printed; undefined prints nothing. @default undefined */
   readonly print?: Writable & { readonly isTTY?: boolean };
+  /** How a printed line of function output reads; undefined from it leaves the line out (log files keep it). @default the line as written */
+  readonly printFormat?: LineFormat;
   /** Longest `stop()` waits for invocations in flight. @default 10 */
   readonly stopGraceSeconds?: number;
   /** Long-poll wait of the SQS pollers, seconds. @default 20 */
@@ -77,6 +83,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const projectRoot = options.projectRoot ?? process.cwd();
   const stateDirectory = options.stateDirectory ?? join(projectRoot, '.tidewatch');
   const logDirectory = join(stateDirectory, 'logs');
+  const dataDirectory = join(stateDirectory, 'data');
   const outputsFile = join(stateDirectory, 'outputs.json');
   if (!options.keep) await rm(logDirectory, { recursive: true, force: true });
   await mkdir(stateDirectory, { recursive: true });
@@ -95,19 +102,21 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       apiPort: runtime.apiPort,
       downloadPort: runtime.downloadPort,
       keep: options.keep,
-      dataDir: join(stateDirectory, 'data'),
+      dataDir: dataDirectory,
       stage: options.stage,
       projectRoot,
       template: options.template,
       onWarning: warn,
     });
-    cloudWatch = plugCloudWatch(services, runtime, options, (message) => warn(`cloudwatch: ${message}`));
+    const keptStateDirectory = options.keep ? join(dataDirectory, 'cloudwatch') : undefined;
+    cloudWatch = plugCloudWatch(services, runtime, { ...options, keptStateDirectory }, (message) => warn(`cloudwatch: ${message}`));
     for (const resource of services.unsupportedResources) {
       options.print?.write(`not emulated: ${resource.logicalId} (${resource.type}): ${resource.reason}\n`);
     }
     runtime.start(services, {
       logDirectory,
       print: options.print,
+      printFormat: options.printFormat,
       stopGraceSeconds: options.stopGraceSeconds,
       pollWaitSeconds: options.pollWaitSeconds,
     });
@@ -165,7 +174,12 @@ interface PluggedCloudWatch {
  * actions from the gateway, function output (EMF), invocations and API requests from the runtime, and
  * every queue of the template, sampled. Names are the template's resolved names, as the alarms expect.
  */
-function plugCloudWatch(services: LocalServices, runtime: LocalRuntime, options: LocalCloudOptions, warn: (message: string) => void): PluggedCloudWatch {
+function plugCloudWatch(
+  services: LocalServices,
+  runtime: LocalRuntime,
+  options: LocalCloudOptions & { readonly keptStateDirectory?: string },
+  warn: (message: string) => void,
+): PluggedCloudWatch {
   const cloudWatch = createLocalCloudWatch({
     template: services.template,
     resolve: (value) => services.resolve(value),
@@ -173,6 +187,7 @@ function plugCloudWatch(services: LocalServices, runtime: LocalRuntime, options:
     region: services.region,
     accountId: services.accountId,
     clock: options.cloudWatchClock,
+    keptStateDirectory: options.keptStateDirectory,
   });
   const unregister = services.register(cloudWatch.service);
   if (options.onPage) cloudWatch.onPage(options.onPage);

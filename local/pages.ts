@@ -6,7 +6,7 @@ import { parseAlarmDescription } from '../contract/alarm-description';
 import type { PageEvent } from './cloudwatch';
 
 export interface PageFormatOptions {
-  /** ANSI colours (red ALARM, green OK). @default false */
+  /** ANSI colours (red ALARM, green OK; the PAGE banner reversed, in the state's colour). @default false */
   readonly colour?: boolean;
 }
 
@@ -23,12 +23,15 @@ export function isFirstEvaluationOk(page: { readonly oldState: string; readonly 
 /** The lines printed for one page, or `undefined` for a first-evaluation OK that was delivered. */
 export function formatPage(event: PageEvent, options: PageFormatOptions = {}): string | undefined {
   if (isFirstEvaluationOk(event) && !event.error) return undefined;
-  const paint = (text: string, code: number | undefined) => (options.colour && code ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const paint = (text: string, code: number | string | undefined) => (options.colour && code ? `\u001b[${code}m${text}\u001b[0m` : text);
   const time = new Date(event.timestamp).toISOString().slice(11, 19);
-  const state = paint(event.newState, STATE_COLOURS[event.newState]);
+  const stateColour = STATE_COLOURS[event.newState];
+  const state = paint(event.newState, stateColour);
+  // Bold and reversed: a page stands out among the function output around it.
+  const banner = paint('PAGE', stateColour ? `1;7;${stateColour}` : 1);
   const { summary, runbook } = describe(event.message);
   const lines = [
-    `${paint('PAGE', 1)} ${time} ${state} ${event.alarmName} (was ${event.oldState})`,
+    `${banner} ${time} ${state} ${event.alarmName} (was ${event.oldState})`,
     ...(summary ? [summary] : []),
     event.reason,
     runbook ?? 'Runbook: (none in the alarm description)',

@@ -1,11 +1,13 @@
 /**
  * `npm start`: synthesizes the stack and runs it offline until Ctrl-C. Prints the endpoints, a few
- * commands to try, every function's output, every page the template's alarms send, and how long
- * start-to-ready took.
+ * commands to try, every function's output (one readable line per log record, or as written with
+ * `--raw`), every page the template's alarms send, and how long start-to-ready took.
  */
 import { parseArgs } from 'node:util';
 import { startLocalCloud, type LocalCloud } from './cloud';
 import { formatPage } from './pages';
+import { readableLogLine } from './terminal/log-format';
+import { stopOnSignals } from './terminal/stop-on-signal';
 
 const USAGE = `Usage: npm start -- [options]
 
@@ -15,7 +17,9 @@ Options:
   --port <n>           AWS-compatible endpoint port (SQS, SNS, S3, DynamoDB, Lambda, ...)     [4566]
   --api-port <n>       HTTP API port                                                          [3000]
   --download-port <n>  local CloudFront port (processed/ downloads)                           [3001]
-  --keep               keep data from the previous run (under .tidewatch/data); default is a fresh start
+  --keep               keep data from the previous run (under <data-dir>/data); default is a fresh start
+  --data-dir <dir>     where data, function logs and outputs.json live                        [.tidewatch]
+  --raw                print function output as written (JSON log records, EMF metrics)
   --help               show this help
 `;
 
@@ -28,6 +32,8 @@ const FLAGS = {
   'api-port': { type: 'string', default: '3000' },
   'download-port': { type: 'string', default: '3001' },
   keep: { type: 'boolean', default: false },
+  'data-dir': { type: 'string' },
+  raw: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -44,7 +50,7 @@ function parseOptions(argv: string[]) {
     if (!Number.isInteger(value) || value < 0 || value > 65_535) throw new UsageError(`--${name} must be a port number (0-65535), got ${JSON.stringify(values[name])}`);
     return value;
   };
-  return { help: values.help, keep: values.keep, port: port('port'), apiPort: port('api-port'), downloadPort: port('download-port') };
+  return { help: values.help, raw: values.raw, keep: values.keep, stateDirectory: values['data-dir'], port: port('port'), apiPort: port('api-port'), downloadPort: port('download-port') };
 }
 
 function tryIt(cloud: LocalCloud): string {
@@ -69,43 +75,24 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  // The SDK's own switch for exactly this warning: the functions run on nodejs24.x in AWS, and this
-  // process on the machine's Node 20, where the warning would say nothing the user can act on here.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  // hasColors() honours NO_COLOR, FORCE_COLOR and TERM=dumb.
+  const colour = process.stdout.isTTY === true && process.stdout.hasColors();
   process.stdout.write(`Tidewatch local cloud: synthesizing the stack and starting${options.keep ? ' (keeping data)' : ''}...\n`);
   const cloud = await startLocalCloud({
     ...options,
     print: process.stdout,
+    printFormat: options.raw ? undefined : (line) => readableLogLine(line, { colour }),
     onPage: (page) => {
-      const text = formatPage(page, { colour: process.stdout.isTTY });
-      if (text) process.stdout.write(text);
+      const text = formatPage(page, { colour });
+      // Blank lines around it: a page is a block of its own among the function output.
+      if (text) process.stdout.write(`\n${text}\n`);
     },
   });
   // Time since this process started: what a user waits for after `npm start` (synthesis included).
   const readySeconds = (performance.now() / 1000).toFixed(1);
   process.stdout.write(`\n${tryIt(cloud)}\nReady in ${readySeconds} s. Press Ctrl-C to stop.\n\n`);
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      process.stderr.write(`${signal} again: exiting without a clean stop\n`);
-      process.exit(1);
-    }
-    stopping = true;
-    process.stdout.write(`\n${signal}: stopping (waiting for invocations in flight)...\n`);
-    cloud.stop().then(
-      () => {
-        process.stdout.write('Stopped.\n');
-        process.exit(0);
-      },
-      (error: Error) => {
-        process.stderr.write(`Stop failed: ${error.message}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOnSignals(() => cloud.stop());
 }
 
 main().catch((error: NodeJS.ErrnoException) => {

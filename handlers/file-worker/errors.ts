@@ -1,7 +1,9 @@
 /**
- * Why a file is rejected. Every class is a `PermanentError` (bad input: retrying cannot help), so the
- * failure policy records it FAILED with this message and acknowledges the message. Anything else a file
- * run throws (S3 throttling, network, DynamoDB) is transient and retried with backoff.
+ * Why a file is rejected. Every class but the last is a `PermanentError` (bad input: retrying cannot help),
+ * so the failure policy records it FAILED with this message and acknowledges the message. Anything else a
+ * file run throws is transient and retried with backoff until the DLQ, which pages: S3 throttling or
+ * failing, a cut download, DynamoDB, and a missing permission too (it fails every attempt, but a person
+ * fixes it and a retry or a redrive then succeeds, so it must page rather than pass as bad input).
  */
 import { PermanentError, UnreadableMessageError } from '../shared/errors';
 

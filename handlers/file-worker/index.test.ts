@@ -10,6 +10,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { captureOutput, emittedMetric, POWERTOOLS_TEST_ENV, type CapturedOutput } from '../../test/support/handlers/powertools-output';
 import { lambdaContext, sqsRecord } from '../../test/support/handlers/lambda-events';
 import { fakeBucket, fakeIdempotencyTable, fakeStatusTable } from '../../test/support/handlers/file-worker-fakes';
+import { sdkStreamMixin } from '@smithy/util-stream';
+import { Readable } from 'node:stream';
 import { s3Event, s3TestEvent, snsWrapped, TEST_BUCKET, type S3ObjectEventOptions } from '../../test/support/handlers/s3-notifications';
 
 Object.assign(process.env, POWERTOOLS_TEST_ENV, {
@@ -78,6 +80,8 @@ function upload(content: string | Buffer, options: { name?: string; versioned?: 
   };
 }
 
+/** The upload with its event saying something else about it. */
+const announcedAs = (file: Upload, event: Partial<S3ObjectEventOptions>): Upload => ({ ...file, event: { ...file.event, ...event } });
 const message = (file: Upload, overrides: { receiveCount?: number; messageId?: string } = {}) => sqsRecord(JSON.stringify(s3Event(file.event)), overrides);
 const invoke = (...records: SQSRecord[]) => handler({ Records: records }, lambdaContext('file-worker'));
 
@@ -234,6 +238,11 @@ describe('file worker', () => {
     ['an empty file', () => upload(''), 'EmptyFileError', /empty/],
     ['a file over the size limit', () => upload('x'.repeat(1024 * 1024 + 1)), 'FileTooLargeError', /limit is 1048576/],
     ['a key outside uploads/', () => upload('a,b\n1,2\n', { key: 'incoming/orders.csv' }), 'OutsideUploadPrefixError', /not under uploads\//],
+    ['a bucket other than the upload bucket', () => announcedAs(upload('a,b\n1,2\n'), { bucket: 'someone-elses' }), 'WrongBucketError', /^bucket someone-elses is not the upload bucket tidewatch-uploads$/],
+    ['text that is not UTF-8', () => upload(Buffer.from([0x61, 0x2c, 0x62, 0x0a, 0x31, 0x2c, 0xff, 0x0a])), 'NotCsvError', /UTF-8/],
+    ['a quote never closed', () => upload('a,b\n"1,2\n3,4\n'), 'CsvFormatError', /^malformed CSV: the quote opened on line 2 is never closed$/],
+    ['nothing but blank lines', () => upload('\n\r\n\n'), 'EmptyFileError', /^file has no header row \(only blank lines\)$/],
+    ['a file larger than its event announced, and than the limit', () => announcedAs(upload('x'.repeat(1024 * 1024 + 1)), { size: 10 }), 'FileTooLargeError', /1048576/],
   ])('rejects %s: FAILED with its reason, FilesRejected, acknowledged, nothing moved', async (_case, make, errorClass, reason) => {
     const file = make();
     const record = message(file);
@@ -346,6 +355,39 @@ describe('file worker', () => {
     expect(emittedMetric(output.emf(), 'FilesRejected')).toHaveLength(0);
     // The failed run gave up its idempotency record, so the retry runs again.
     expect(dynamodb).toHaveReceivedCommandTimes(DeleteItemCommand, 1);
+  });
+
+  /**
+   * Transient: the file may be fine, the environment was not. A missing permission fails every attempt
+   * too, but a person fixes it and then a retry or a redrive succeeds: it must page, not pass as bad input.
+   */
+  it.each<[string, (file: Upload) => void, string, RegExp]>([
+    ['S3 throttling the download', () => s3.on(GetObjectCommand).rejects(throttled()), 'SlowDown', /^Please reduce your request rate\.$/],
+    [
+      'S3 refusing the download for want of a permission',
+      () => s3.on(GetObjectCommand).rejects(new S3ServiceException({ name: 'AccessDenied', $fault: 'client', message: 'Access Denied', $metadata: { httpStatusCode: 403 } })),
+      'AccessDenied',
+      /^Access Denied$/,
+    ],
+    [
+      'a download that ends before the announced length',
+      (file) => s3.on(GetObjectCommand).callsFake(() => ({ Body: sdkStreamMixin(Readable.from([objects.get(file.key)!.subarray(0, 10)])), ContentLength: objects.get(file.key)!.length })),
+      'IncompleteDownloadError',
+      /^read 10 of \d+ bytes$/,
+    ],
+    ['S3 failing the move to processed/', () => s3.on(CopyObjectCommand).rejects(new S3ServiceException({ name: 'InternalError', $fault: 'server', message: 'We encountered an internal error.', $metadata: { httpStatusCode: 500 } })), 'InternalError', /internal error/],
+    ['S3 failing the removal of the upload', () => s3.on(DeleteObjectCommand).rejects(throttled()), 'SlowDown', /reduce your request rate/],
+  ])('transient: %s is retried after a backoff, its reason recorded, not rejected', async (_case, arrange, errorClass, reason) => {
+    const file = upload(ORDERS_CSV);
+    arrange(file);
+    const record = message(file);
+
+    expect(await invoke(record)).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
+
+    expect(statusWrites(file.fileId).at(-1)).toMatchObject({ status: 'PROCESSING', values: { ':lastError': { class: errorClass, permanent: false, message: expect.stringMatching(reason) } } });
+    expect(sqs).toHaveReceivedCommandWith(ChangeMessageVisibilityCommand, { ReceiptHandle: record.receiptHandle, VisibilityTimeout: 10 });
+    expect(metricValues('RecordRetried')).toEqual([1]);
+    expect(emittedMetric(output.emf(), 'FilesRejected')).toHaveLength(0);
   });
 
   it('on the final attempt records FAILED and emits the high-resolution DeadLettered metric', async () => {

@@ -3,6 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { StatusItem } from '../../contract/status-item';
+import { quoted } from '../shared/errors';
 import { errorResponse, HttpError, jsonResponse } from '../shared/http';
 import type { StatusStore } from '../shared/status-store';
 
@@ -24,7 +25,7 @@ export interface JobStatusDeps {
 export async function getJobStatus(event: APIGatewayProxyEventV2, { store, logger, tracer }: JobStatusDeps): Promise<APIGatewayProxyStructuredResultV2> {
   const id = event.pathParameters?.id ?? '';
   if (!JOB_ID.test(id)) {
-    return errorResponse(new HttpError(400, 'InvalidJobId', `job id must be a UUID as returned by POST /jobs, got ${JSON.stringify(id.slice(0, 100))}`));
+    return errorResponse(new HttpError(400, 'InvalidJobId', `job id must be a UUID as returned by POST /jobs, got ${quoted(id)}`));
   }
   logger.appendKeys({ jobId: id });
   tracer.putAnnotation('jobId', id);

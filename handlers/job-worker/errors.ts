@@ -1,5 +1,8 @@
-/** Why a job fails, beyond what its task throws (tasks.ts). */
-import { UnreadableMessageError } from '../shared/errors';
+/**
+ * Why a job fails. The permanent ones are bad input, the same on every attempt: recorded FAILED with the
+ * reason and acknowledged. Anything else a job throws (DynamoDB unavailable, a defect in a task) is transient.
+ */
+import { PermanentError, UnreadableMessageError } from '../shared/errors';
 
 /** A message whose body is not a job: retrying cannot fix it. */
 export class MalformedJobMessageError extends UnreadableMessageError {
@@ -12,4 +15,14 @@ export class MalformedJobMessageError extends UnreadableMessageError {
  */
 export class RequestedFailureError extends Error {
   override readonly name = 'RequestedFailureError';
+}
+
+/** The job names no registered task (a redriven or hand-sent message: POST /jobs refuses it with a 400). */
+export class UnknownTaskError extends PermanentError {
+  override readonly name = 'UnknownTaskError';
+}
+
+/** The payload is not what the task takes, or leads it to no answer (a sum that overflows a double). */
+export class InvalidPayloadError extends PermanentError {
+  override readonly name = 'InvalidPayloadError';
 }

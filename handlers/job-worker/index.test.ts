@@ -57,7 +57,13 @@ function event(...records: SQSRecord[]): SQSEvent {
   return { Records: records };
 }
 
-const invoke = (records: SQSRecord[], remainingMs?: number) => handler(event(...records), lambdaContext('job-worker', remainingMs));
+const invoke = (records: SQSRecord[], remainingMs?: number | (() => number)) => handler(event(...records), lambdaContext('job-worker', remainingMs));
+
+/** An invocation that started with 30 s and, by the time its records run, has 6 s left. */
+function runningOut(): () => number {
+  let calls = 0;
+  return () => (calls++ === 0 ? 30_000 : 6_000);
+}
 
 /** The status-table UpdateCommands sent for one item, in order, as {status, values}. */
 function statusWrites(id: string) {
@@ -211,24 +217,6 @@ describe('job worker', () => {
     expect(emittedMetric(output.emf(), 'JobsFailed')).toHaveLength(1);
   });
 
-  it.each([
-    ['an unknown task', { task: 'resize-image' }, /unknown task "resize-image"; known tasks: echo, sleep, sum, word-count/],
-    ['an invalid payload', { task: 'sum', payload: { numbers: ['1'] } }, /invalid payload: numbers\.0: /],
-  ])('acknowledges %s as a permanent failure recorded FAILED', async (_case, overrides, reason) => {
-    const message = job(overrides);
-    const record = sqsRecord(JSON.stringify(message));
-
-    const response = await invoke([record]);
-
-    expect(response).toEqual({ batchItemFailures: [] });
-    expect(sqs).not.toHaveReceivedCommand(ChangeMessageVisibilityCommand);
-    const last = statusWrites(message.jobId).at(-1);
-    expect(last?.status).toBe('FAILED');
-    expect(last?.values[':lastError']).toMatchObject({ class: 'PermanentError', permanent: true, message: expect.stringMatching(reason) });
-    expect(emittedMetric(output.emf(), 'JobsFailed')).toHaveLength(1);
-    expect(emittedMetric(output.emf(), 'DeadLettered')).toHaveLength(0);
-  });
-
   it('records a result exactly as JSON text, whatever its numbers, and keeps it out of the idempotency record', async () => {
     const message = job({ task: 'sum', payload: { numbers: [2 ** 53, 2 ** 53, 1e300] } });
 
@@ -237,31 +225,6 @@ describe('job worker', () => {
     expect(statusWrites(message.jobId).at(-1)?.values[':resultJson']).toBe(`{"count":3,"sum":1e+300,"mean":${1e300 / 3},"min":9007199254740992,"max":1e+300}`);
     const saved = dynamodb.commandCalls(UpdateItemCommand)[0]?.args[0].input as UpdateItemCommandInput;
     expect(Object.keys(saved.ExpressionAttributeValues?.[':response_data']?.M ?? {}).sort()).toEqual(['completedAt', 'status']);
-  });
-
-  it.each([
-    ['a result JSON cannot represent', () => sqsRecord(JSON.stringify(job()).replace('"world"', '1e400')), 'UnrepresentableJsonError', /^the result of task "echo" holds Infinity, which JSON cannot represent$/],
-    [
-      'a result the status item cannot hold',
-      () => {
-        const refusal = new DynamoDBServiceException({ name: 'ValidationException', $fault: 'client', $metadata: {}, message: 'Item size to update has exceeded the maximum allowed size' });
-        // PROCESSING is written, PROCESSED refused, the failure written.
-        documents.on(UpdateCommand).resolvesOnce({}).rejectsOnce(refusal).resolves({});
-        return sqsRecord(JSON.stringify(job()));
-      },
-      'StatusItemTooLargeError',
-      /DynamoDB's 400 KB item limit/,
-    ],
-  ])('fails %s permanently: recorded FAILED once, acknowledged, never dead-lettered', async (_case, recordOf, errorClass, reason) => {
-    const record = recordOf();
-
-    expect(await invoke([record])).toEqual({ batchItemFailures: [] });
-
-    const jobId = (JSON.parse(record.body) as JobMessage).jobId;
-    expect(statusWrites(jobId).at(-1)).toMatchObject({ status: 'FAILED', values: { ':lastError': { class: errorClass, permanent: true, message: expect.stringMatching(reason) } } });
-    expect(sqs).not.toHaveReceivedCommand(ChangeMessageVisibilityCommand);
-    expect(emittedMetric(output.emf(), 'JobsFailed')).toHaveLength(1);
-    expect(emittedMetric(output.emf(), 'DeadLettered')).toHaveLength(0);
   });
 
   it('acknowledges a malformed body, recording it under the messageId when it names no job', async () => {
@@ -315,7 +278,7 @@ describe('job worker', () => {
     const fits = job({ task: 'sleep', payload: { ms: 5 } });
     const tooLongRecord = sqsRecord(JSON.stringify(tooLong));
 
-    const response = await invoke([tooLongRecord, sqsRecord(JSON.stringify(fits))], 6_000);
+    const response = await invoke([tooLongRecord, sqsRecord(JSON.stringify(fits))], runningOut());
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: tooLongRecord.messageId }] });
     expect(statusWrites(tooLong.jobId).at(-1)?.values[':lastError']).toMatchObject({ class: 'InsufficientTimeError', permanent: false });
@@ -329,5 +292,74 @@ describe('job worker', () => {
     const response = await invoke([record]);
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
+  });
+});
+
+/**
+ * Every way a job can fail, with its class, whether it is permanent and the reason recorded. Permanent:
+ * the job itself is wrong and fails the same way on every attempt, so it is FAILED at once, acknowledged,
+ * never retried or paged. Transient: anything else (the job asked for it, the invocation ran short, a
+ * service answered an error), retried with backoff until the DLQ, which pages.
+ */
+describe('job failures, by class', () => {
+  const sizeRefusal = () => new DynamoDBServiceException({ name: 'ValidationException', $fault: 'client', $metadata: {}, message: 'Item size to update has exceeded the maximum allowed size' });
+  const throttled = () => new DynamoDBServiceException({ name: 'ProvisionedThroughputExceededException', $fault: 'client', $metadata: {}, message: 'Rate of requests exceeds the allowed throughput.' });
+
+  it.each<[string, () => JobMessage | string, string, RegExp]>([
+    ['an unknown task', () => job({ task: 'resize-image' }), 'UnknownTaskError', /^unknown task "resize-image"; known tasks: echo, sleep, sum, word-count$/],
+    ['a payload the task does not take', () => job({ task: 'sum', payload: { numbers: ['1'] } }), 'InvalidPayloadError', /^invalid payload: numbers\.0: Invalid input: expected number, received string$/],
+    ['a sum that overflows a double', () => job({ task: 'sum', payload: { numbers: [Number.MAX_VALUE, Number.MAX_VALUE] } }), 'InvalidPayloadError', /^the sum of numbers overflows a double$/],
+    ['a result JSON cannot represent', () => JSON.stringify(job()).replace('"world"', '1e400'), 'UnrepresentableJsonError', /^the result of task "echo" holds Infinity, which JSON cannot represent$/],
+    [
+      'a result the status item cannot hold',
+      () => {
+        // PROCESSING is written, PROCESSED refused, the failure written.
+        documents.on(UpdateCommand).resolvesOnce({}).rejectsOnce(sizeRefusal()).resolves({});
+        return job();
+      },
+      'StatusItemTooLargeError',
+      /^the job's status item would exceed DynamoDB's 400 KB item limit: /,
+    ],
+    ['a sleep no invocation of this worker has room for', () => job({ task: 'sleep', payload: { ms: 5_000 } }), 'InvalidPayloadError', /^sleep of 5000 ms can never fit this worker's invocations of 6000 ms \(2000 ms kept free\)$/],
+    ['a message that is no job (but names one)', () => JSON.stringify({ ...job(), submittedAt: 'yesterday' }), 'MalformedJobMessageError', /^malformed job message: submittedAt: Invalid ISO datetime$/],
+  ])('permanent: %s is FAILED at once with its reason, acknowledged, never dead-lettered', async (_case, make, errorClass, reason) => {
+    const body = make();
+    const record = sqsRecord(typeof body === 'string' ? body : JSON.stringify(body));
+
+    // Invocations of 6 s: long enough for everything here but that sleep.
+    expect(await invoke([record], 6_000)).toEqual({ batchItemFailures: [] });
+
+    const jobId = (JSON.parse(record.body) as JobMessage).jobId;
+    expect(statusWrites(jobId).at(-1)).toMatchObject({ status: 'FAILED', values: { ':lastError': { class: errorClass, permanent: true, message: expect.stringMatching(reason) } } });
+    expect(sqs).not.toHaveReceivedCommand(ChangeMessageVisibilityCommand);
+    expect(emittedMetric(output.emf(), 'JobsFailed')).toHaveLength(1);
+    expect(emittedMetric(output.emf(), 'DeadLettered')).toHaveLength(0);
+    expect(emittedMetric(output.emf(), 'RecordRetried')).toHaveLength(0);
+  });
+
+  it.each<[string, () => JobMessage, (() => number) | undefined, string, RegExp]>([
+    ['"fail": true', () => job({ fail: true }), undefined, 'RequestedFailureError', /^the job was submitted with "fail": true and fails on every attempt$/],
+    ['an attempt before failUntil', () => job({ failUntil: '2999-01-01T00:00:00.000Z' }), undefined, 'RequestedFailureError', /^the job fails until 2999-01-01T00:00:00\.000Z \("failUntil"\); this attempt ran at /],
+    ['a sleep the invocation has no room left for', () => job({ task: 'sleep', payload: { ms: 5_000 } }), runningOut(), 'InsufficientTimeError', /^sleep of 5000 ms does not fit the 4\d{3} ms this invocation has left$/],
+    [
+      'the status table throttling the job',
+      () => {
+        documents.on(UpdateCommand).rejectsOnce(throttled()).resolves({});
+        return job();
+      },
+      undefined,
+      'ProvisionedThroughputExceededException',
+      /^Rate of requests exceeds the allowed throughput\.$/,
+    ],
+  ])('transient: %s is retried after a backoff, its reason recorded', async (_case, make, remainingMs, errorClass, reason) => {
+    const message = make();
+    const record = sqsRecord(JSON.stringify(message));
+
+    expect(await invoke([record], remainingMs)).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
+
+    expect(statusWrites(message.jobId).at(-1)).toMatchObject({ status: 'PROCESSING', values: { ':lastError': { class: errorClass, permanent: false, message: expect.stringMatching(reason) } } });
+    expect(sqs).toHaveReceivedCommandWith(ChangeMessageVisibilityCommand, { ReceiptHandle: record.receiptHandle, VisibilityTimeout: 10 });
+    expect(emittedMetric(output.emf(), 'RecordRetried')).toHaveLength(1);
+    expect(emittedMetric(output.emf(), 'JobsFailed')).toHaveLength(0);
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PermanentError } from '../shared/errors';
+import { InvalidPayloadError, UnknownTaskError } from './errors';
 import { InsufficientTimeError, isTaskName, MAX_SLEEP_MS, runTask, SLEEP_SAFETY_MARGIN_MS, TASK_NAMES, TASKS } from './tasks';
 
-const plenty = { remainingTimeMs: () => 60_000 };
+const plenty = { remainingTimeMs: () => 60_000, invocationMs: 60_000 };
 
 describe('task registry', () => {
   it('lists its task names sorted, each with a description', () => {
@@ -14,7 +15,7 @@ describe('task registry', () => {
 
   it('rejects an unknown task permanently, naming the known ones', async () => {
     await expect(runTask('resize-image', {}, plenty)).rejects.toThrow(
-      new PermanentError('unknown task "resize-image"; known tasks: echo, sleep, sum, word-count'),
+      new UnknownTaskError('unknown task "resize-image"; known tasks: echo, sleep, sum, word-count'),
     );
   });
 
@@ -35,6 +36,7 @@ describe('task registry', () => {
     [{ numbers: [Number.MAX_VALUE, Number.MAX_VALUE] }, /overflows/],
   ])('sum rejects %j permanently', async (payload, reason) => {
     const error = await runTask('sum', payload, plenty).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidPayloadError);
     expect(error).toBeInstanceOf(PermanentError);
     expect((error as Error).message).toMatch(reason);
   });
@@ -54,9 +56,15 @@ describe('task registry', () => {
   });
 
   it('sleep refuses, transiently, a wait that does not fit the remaining time', async () => {
-    const error = await runTask('sleep', { ms: 1_000 }, { remainingTimeMs: () => SLEEP_SAFETY_MARGIN_MS + 999 }).catch((caught: unknown) => caught);
+    const error = await runTask('sleep', { ms: 1_000 }, { remainingTimeMs: () => SLEEP_SAFETY_MARGIN_MS + 999, invocationMs: 60_000 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InsufficientTimeError);
     expect(error).not.toBeInstanceOf(PermanentError);
+  });
+
+  it('sleep rejects permanently a wait no invocation of the worker can hold', async () => {
+    const error = await runTask('sleep', { ms: 1_000 }, { remainingTimeMs: () => 60_000, invocationMs: SLEEP_SAFETY_MARGIN_MS + 999 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidPayloadError);
+    expect((error as Error).message).toBe(`sleep of 1000 ms can never fit this worker's invocations of ${SLEEP_SAFETY_MARGIN_MS + 999} ms (${SLEEP_SAFETY_MARGIN_MS} ms kept free)`);
   });
 
   it.each([{ ms: -1 }, { ms: 1.5 }, { ms: MAX_SLEEP_MS + 1 }, {}])('sleep rejects %j permanently', async (payload) => {

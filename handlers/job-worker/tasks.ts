@@ -5,19 +5,22 @@
  */
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import * as z from 'zod';
-import { describeIssues, PermanentError } from '../shared/errors';
+import { describeIssues, quoted } from '../shared/errors';
+import { InvalidPayloadError, UnknownTaskError } from './errors';
 
 /** What a running task may ask of its invocation. */
 export interface TaskContext {
   /** Milliseconds until the function times out. */
   remainingTimeMs(): number;
+  /** Milliseconds the invocation had when it started: the most any attempt can have. */
+  readonly invocationMs: number;
 }
 
 export interface Task {
   readonly description: string;
   /** The payload's schema (zod). */
   readonly input: z.ZodType;
-  /** Validates the payload (PermanentError when invalid) and runs the task. */
+  /** Validates the payload (InvalidPayloadError when invalid) and runs the task. */
   run(payload: unknown, context: TaskContext): Promise<unknown>;
 }
 
@@ -41,7 +44,7 @@ function defineTask<S extends z.ZodType>(
     input,
     async run(payload, context) {
       const parsed = input.safeParse(payload);
-      if (!parsed.success) throw new PermanentError(`invalid payload: ${describeIssues(parsed.error.issues)}`);
+      if (!parsed.success) throw new InvalidPayloadError(`invalid payload: ${describeIssues(parsed.error.issues)}`);
       return run(parsed.data, context);
     },
   };
@@ -67,7 +70,7 @@ export const TASKS = {
     ({ numbers }) => {
       const sum = numbers.reduce((total, value) => total + value, 0);
       // Finite inputs can still overflow: JSON cannot represent Infinity, and the answer would be wrong anyway.
-      if (!Number.isFinite(sum)) throw new PermanentError('the sum of numbers overflows a double');
+      if (!Number.isFinite(sum)) throw new InvalidPayloadError('the sum of numbers overflows a double');
       return { count: numbers.length, sum, mean: sum / numbers.length, min: Math.min(...numbers), max: Math.max(...numbers) };
     },
   ),
@@ -89,6 +92,10 @@ export const TASKS = {
     `waits \`ms\` milliseconds (0 to ${MAX_SLEEP_MS}), within the invocation's remaining time`,
     z.strictObject({ ms: z.number().int().min(0).max(MAX_SLEEP_MS) }),
     async ({ ms }, context) => {
+      // Longer than a whole invocation allows, it would fail the same way on every attempt: bad input.
+      if (ms > context.invocationMs - SLEEP_SAFETY_MARGIN_MS) {
+        throw new InvalidPayloadError(`sleep of ${ms} ms can never fit this worker's invocations of ${context.invocationMs} ms (${SLEEP_SAFETY_MARGIN_MS} ms kept free)`);
+      }
       const available = context.remainingTimeMs() - SLEEP_SAFETY_MARGIN_MS;
       if (ms > available) throw new InsufficientTimeError(`sleep of ${ms} ms does not fit the ${Math.max(0, available)} ms this invocation has left`);
       const started = performance.now();
@@ -109,11 +116,11 @@ export function isTaskName(name: string): name is TaskName {
 
 /** The message naming the known tasks, for an unknown task name. */
 export function unknownTaskMessage(name: string): string {
-  return `unknown task ${JSON.stringify(name)}; known tasks: ${TASK_NAMES.join(', ')}`;
+  return `unknown task ${quoted(name)}; known tasks: ${TASK_NAMES.join(', ')}`;
 }
 
-/** Runs a task by name; an unknown task or an invalid payload is a PermanentError. */
+/** Runs a task by name; an unknown task (UnknownTaskError) or an invalid payload (InvalidPayloadError) is permanent. */
 export async function runTask(name: string, payload: unknown, context: TaskContext): Promise<unknown> {
-  if (!isTaskName(name)) throw new PermanentError(unknownTaskMessage(name));
+  if (!isTaskName(name)) throw new UnknownTaskError(unknownTaskMessage(name));
   return TASKS[name].run(payload, context);
 }

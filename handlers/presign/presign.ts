@@ -20,7 +20,9 @@ import { fileNameProblem, generatedFileName } from './file-name';
 
 /** POST /presign bodies are three short fields; anything larger is not a presign request. */
 const MAX_PRESIGN_BODY_BYTES = 4096;
-
+/** A media type with its parameters (`text/csv; charset=utf-8; header=present`) is far shorter. */
+const MAX_CONTENT_TYPE_LENGTH = 256;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 export interface PresignSettings {
   readonly bucket: string;
@@ -87,6 +89,9 @@ function presignRequestSchema({ allowedContentTypes, maxUploadBytes }: PresignSe
       .optional(),
     contentType: z
       .string()
+      .max(MAX_CONTENT_TYPE_LENGTH)
+      // It becomes a signed header the client sends as given: HTTP header values are printable ASCII.
+      .regex(PRINTABLE_ASCII, 'must be printable ASCII text, as an HTTP header value is')
       .refine((type) => allowed.has(mediaType(type)), `must be one of ${[...allowed].join(', ')}`)
       .optional(),
     size: z.number().int().positive().max(maxUploadBytes, `is over the upload limit of ${maxUploadBytes} bytes`).optional(),

@@ -46,3 +46,12 @@ export interface ValidationIssue {
 export function describeIssues(issues: readonly ValidationIssue[]): string {
   return issues.map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message)).join('; ');
 }
+
+/** The longest part of a client's value quoted back in a message: enough to recognise it. */
+const MAX_QUOTED_CHARACTERS = 100;
+
+/** A value a client sent, as JSON, for a message that quotes it back; cut after MAX_QUOTED_CHARACTERS. */
+export function quoted(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > MAX_QUOTED_CHARACTERS ? `${text.slice(0, MAX_QUOTED_CHARACTERS)}... (${text.length} characters)` : text;
+}

@@ -1,6 +1,6 @@
 /** Helpers for the HTTP API handlers (payload format 2.0): JSON responses and bounded JSON bodies. */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { InexactNumberError, parseExactJson } from './exact-json';
+import { readRequestJson, RequestJsonError } from './request-json';
 
 /** A client error answered as `{error, message}` with its status code. */
 export class HttpError extends Error {
@@ -13,6 +13,8 @@ export class HttpError extends Error {
     super(message);
   }
 }
+
+const JSON_WHITESPACE_ONLY = /^[\t\n\r ]*$/;
 
 export function jsonResponse(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
   return {
@@ -27,20 +29,21 @@ export function errorResponse(error: HttpError): APIGatewayProxyStructuredResult
 }
 
 /**
- * The request body as JSON, at most `maxBytes` long. An absent or empty body is `undefined`
- * (callers decide whether that is allowed); malformed JSON, numbers no double holds exactly
- * (exact-json.ts) and oversize bodies are HttpErrors.
+ * The request body as JSON, at most `maxBytes` long. An absent or empty body is `undefined` (callers
+ * decide whether that is allowed); an oversize body is a 413, and one that is not JSON the API accepts
+ * (request-json.ts: encoding, syntax, nesting, keys, numbers) a 400 naming the problem.
  */
 export function readJsonBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  // A text body with a lone surrogate (an event written by hand) would become U+FFFD on the way to bytes.
+  if (!event.isBase64Encoded && !event.body.isWellFormed()) throw new HttpError(400, 'InvalidEncoding', 'request body is not valid UTF-8 text');
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   if (raw.length > maxBytes) throw new HttpError(413, 'PayloadTooLarge', `request body is ${raw.length} bytes; the limit is ${maxBytes}`);
-  const text = raw.toString('utf8');
-  if (text.trim() === '') return undefined;
+  if (JSON_WHITESPACE_ONLY.test(raw.toString('latin1'))) return undefined;
   try {
-    return parseExactJson(text);
+    return readRequestJson(raw);
   } catch (error) {
-    if (error instanceof InexactNumberError) throw new HttpError(400, 'InexactNumber', error.message);
-    throw new HttpError(400, 'MalformedJson', `request body is not valid JSON: ${(error as Error).message}`);
+    if (error instanceof RequestJsonError) throw new HttpError(400, error.problem, error.message);
+    throw error;
   }
 }

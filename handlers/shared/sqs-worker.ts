@@ -87,6 +87,8 @@ export function createSqsWorker<TInput, TOutcome extends ItemOutcome>(kind: Work
   const maxItemAgeMs = settings.idempotencyTtlSeconds * 1000;
   const failures = new FailurePolicy({ store: deps.store, sqs: deps.sqs, queueUrl: settings.queueUrl, metrics, logger, policy: settings.retry });
   const processor = new BatchProcessor(EventType.SQS);
+  // Set when each invocation starts; an execution environment runs one invocation at a time.
+  let invocationMs = 0;
 
   async function handleRecord(record: SQSRecord, context: Context): Promise<void> {
     logger.appendKeys({ messageId: record.messageId });
@@ -127,7 +129,7 @@ export function createSqsWorker<TInput, TOutcome extends ItemOutcome>(kind: Work
     const ids = { [`${itemKind}Id`]: item.id, ...item.correlation };
     logger.appendKeys(ids);
     try {
-      const attempt: Attempt = { number: attemptOf(record), remainingTimeMs: () => context.getRemainingTimeInMillis() };
+      const attempt: Attempt = { number: attemptOf(record), remainingTimeMs: () => context.getRemainingTimeInMillis(), invocationMs };
       const result = await runTraced(record, item, ids, attempt);
       if (result !== undefined) report(result, item);
     } finally {
@@ -170,6 +172,7 @@ export function createSqsWorker<TInput, TOutcome extends ItemOutcome>(kind: Work
   }
 
   return async (event, context) => {
+    invocationMs = context.getRemainingTimeInMillis();
     // Lets an in-progress idempotency record expire with this invocation, so a timed-out run does not block its retry.
     idempotency.registerLambdaContext(context);
     // Powertools' batch parser integration is not used: it reports a record whose body fails the schema as

@@ -37,6 +37,8 @@ export interface Attempt {
   readonly number: number;
   /** Milliseconds until the invocation times out. */
   remainingTimeMs(): number;
+  /** Milliseconds the invocation had when it started: the most time any attempt can ever have. */
+  readonly invocationMs: number;
 }
 
 /** Milliseconds from the item's entry into the pipeline to its completion; never negative (clock skew). */

@@ -15,9 +15,16 @@ export interface JobQueueMessage {
   readonly attributes: Record<string, MessageAttributeValue>;
 }
 
+/**
+ * Characters SQS refuses in a message body (it takes #x9, #xA, #xD, #x20-#xD7FF, #xE000-#xFFFD and
+ * #x10000-#x10FFFF) that JSON.stringify leaves as they are: it already escapes controls and lone surrogates.
+ */
+const REFUSED_BY_SQS = /[\ufffe\uffff]/g;
+
 /** The message of a job; an HttpError 400 when SQS would refuse it as too large. */
 export function jobQueueMessage(job: JobMessage): JobQueueMessage {
-  const body = JSON.stringify(job);
+  // Written as JSON escapes, which the worker reads back as the same characters.
+  const body = JSON.stringify(job).replace(REFUSED_BY_SQS, (char) => `\\u${char.charCodeAt(0).toString(16)}`);
   const attributes = { [JOB_ID_ATTRIBUTE]: { DataType: 'String', StringValue: job.jobId } };
   const bytes = messageBytes(body, attributes);
   if (bytes > MAX_MESSAGE_BYTES) {

@@ -7,7 +7,7 @@ import * as z from 'zod';
 import { ENV } from '../../contract/env';
 import { WORK_QUEUE_NAME_PATTERN } from '../../contract/naming';
 import { MissingEnvironmentError, requireEnv, requireJsonEnv } from '../shared/env';
-import { describeIssues } from '../shared/errors';
+import { describeIssues, quoted } from '../shared/errors';
 import { HttpError } from '../shared/http';
 
 export interface JobQueue {
@@ -41,7 +41,7 @@ export function readJobQueues(env: NodeJS.ProcessEnv = process.env): JobQueues {
 export function jobQueueNamed(queues: JobQueues, requested: unknown): JobQueue {
   const name = requested === undefined ? queues.defaultQueue : requested;
   if (typeof name === 'string' && Object.hasOwn(queues.urls, name)) return { name, url: queues.urls[name]! };
-  throw new HttpError(400, 'UnknownQueue', `unknown queue ${JSON.stringify(name)}; known queues: ${knownQueues(queues.urls)}`);
+  throw new HttpError(400, 'UnknownQueue', `unknown queue ${quoted(name)}; known queues: ${knownQueues(queues.urls)}`);
 }
 
 function knownQueues(urls: Readonly<Record<string, string>>): string {

@@ -19,7 +19,7 @@ import type { AlarmEntry } from './model';
 export interface TidewatchMonitoringProps {
   readonly config: Pick<
     TidewatchConfig,
-    'stage' | 'runbookBaseUrl' | 'successSloPercent' | 'freshnessSloPercent' | 'freshnessSloSeconds'
+    'stage' | 'runbookBaseUrl' | 'successSloPercent' | 'freshnessSloPercent' | 'freshnessSloSeconds' | 'sloBurnRateAlarms'
   >;
   readonly paging: Paging;
   /** Every work queue: each gets the full alarm set and its dashboard row. */
@@ -58,7 +58,7 @@ export class TidewatchMonitoring extends Construct {
       successSloPercent: config.successSloPercent,
       freshnessSloPercent: config.freshnessSloPercent,
       freshnessSloBound: freshnessBound,
-    });
+    }).filter((entry) => config.sloBurnRateAlarms || entry.kind !== 'burn-rate');
     const alarmDefaults: AlarmFactoryDefaults = { alarmNamePrefix: prefix, actionsEnabled: true, action: props.paging.alarmAction };
     this.alarms = new CatalogueAlarms(this, 'Alarms', { entries: this.catalogue, alarmDefaults, runbookBaseUrl: config.runbookBaseUrl });
 

@@ -43,6 +43,15 @@ export interface AlarmEngineOptions {
   readonly publish: Publisher;
   readonly region: string;
   readonly accountId: string;
+  /** Keeps alarm states across restarts (`--keep`): a kept alarm resumes in its state; in memory only when undefined. */
+  readonly stateJournal?: AlarmStateJournal;
+}
+
+/** Where each alarm's state is written when it is set, and read back at start. */
+export interface AlarmStateJournal {
+  /** The last state written per alarm name. */
+  load(): ReadonlyMap<string, AlarmStatus>;
+  save(alarmName: string, status: AlarmStatus): void;
 }
 
 /** How often an alarm is evaluated: every period below a minute (10 s, 30 s), else every minute. */
@@ -59,13 +68,17 @@ export class AlarmEngine {
 
   constructor(private readonly options: AlarmEngineOptions) {
     this.configuredAt = options.clock.now();
+    const kept = options.stateJournal?.load();
     for (const alarm of options.alarms) {
-      this.states.set(alarm.name, {
-        value: 'INSUFFICIENT_DATA',
-        reason: 'Unchecked: Initial alarm creation',
-        updatedAt: this.configuredAt,
-        transitionedAt: this.configuredAt,
-      });
+      this.states.set(
+        alarm.name,
+        kept?.get(alarm.name) ?? {
+          value: 'INSUFFICIENT_DATA',
+          reason: 'Unchecked: Initial alarm creation',
+          updatedAt: this.configuredAt,
+          transitionedAt: this.configuredAt,
+        },
+      );
     }
     this.composites = this.compositesInDependencyOrder();
   }
@@ -164,6 +177,7 @@ export class AlarmEngine {
       transitionedAt: old.value === value ? old.transitionedAt : now,
     };
     this.states.set(alarm.name, newStatus);
+    this.options.stateJournal?.save(alarm.name, newStatus);
     this.options.history.add({
       alarmName: alarm.name,
       alarmType: alarm.type,

@@ -32,19 +32,34 @@ export interface HistoryQuery {
 
 export const HISTORY_RETENTION_MS = 30 * 24 * 3600 * 1000;
 
+/** Where history items are written as they are added, and read back at start. */
+export interface HistoryJournal {
+  /** Every item written and not pruned, in the order written. */
+  load(): HistoryItem[];
+  append(item: HistoryItem): void;
+  /** Drops the items older than `before` (epoch ms) and all but the newest `keep`. */
+  prune(before: number, keep: number): void;
+}
+
 export class AlarmHistory {
-  private readonly items: HistoryItem[] = [];
+  private readonly items: HistoryItem[];
 
   constructor(
     private readonly clock: Clock,
     /** @default 10_000 */
     private readonly maxItems = 10_000,
-  ) {}
+    /** Keeps the history across restarts (`--keep`); in memory only when undefined. */
+    private readonly journal?: HistoryJournal,
+  ) {
+    this.items = journal?.load() ?? [];
+  }
 
   add(item: HistoryItem): void {
     this.items.push(item);
+    this.journal?.append(item);
     const cutoff = this.clock.now() - HISTORY_RETENTION_MS;
     while (this.items.length > this.maxItems || (this.items.length > 0 && this.items[0].timestamp < cutoff)) this.items.shift();
+    this.journal?.prune(cutoff, this.maxItems);
   }
 
   query(query: HistoryQuery = {}): HistoryItem[] {

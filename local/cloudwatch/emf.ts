@@ -30,7 +30,7 @@ export function parseEmfLine(line: string): EmfDatapoint[] {
   } catch {
     return []; // a log message that merely mentions "_aws"
   }
-  if (!isObject(document) || !isObject(document._aws) || !('CloudWatchMetrics' in document._aws)) return [];
+  if (!isEmfDocument(document)) return [];
   const aws = document._aws;
   const timestamp = aws.Timestamp;
   if (typeof timestamp !== 'number' || !Number.isFinite(timestamp)) {
@@ -40,6 +40,11 @@ export function parseEmfLine(line: string): EmfDatapoint[] {
   return aws.CloudWatchMetrics.flatMap((directive, index) =>
     parseDirective(document as Record<string, unknown>, directive, timestamp, `CloudWatchMetrics[${index}]`),
   );
+}
+
+/** An EMF document: a JSON object whose `_aws` holds `CloudWatchMetrics` (valid or not). */
+export function isEmfDocument(document: unknown): document is Record<string, unknown> & { _aws: Record<string, unknown> } {
+  return isObject(document) && isObject(document._aws) && 'CloudWatchMetrics' in document._aws;
 }
 
 function parseDirective(root: Record<string, unknown>, directive: unknown, timestamp: number, where: string): EmfDatapoint[] {

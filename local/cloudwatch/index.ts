@@ -18,6 +18,7 @@ import { cloudWatchService } from './api/service';
 import { BoundaryTicker } from './boundary-ticker';
 import { systemClock, type Clock } from './clock';
 import { EmfFormatError, parseEmfLine } from './emf';
+import { KeptCloudWatchState } from './kept-state';
 import { LambdaMetrics, type InvocationRecord } from './lambda-metrics';
 import { MetricStore } from './metric-store';
 import { SqsMetrics, type SqsCountedAction, type SqsSamplingOptions } from './sqs-metrics';
@@ -37,6 +38,8 @@ export interface LocalCloudWatchOptions {
   readonly clock?: Clock;
   /** How alarm notifications are published. @default the real SNS client on `endpoint` */
   readonly publish?: Publisher;
+  /** Keeps metrics, alarm states and history in a SQLite file in this directory across restarts; in memory when undefined. */
+  readonly keptStateDirectory?: string;
 }
 
 export interface LocalCloudWatch {
@@ -62,7 +65,7 @@ export interface LocalCloudWatch {
   onPage(listener: (event: PageEvent) => void): () => void;
   /** Problems that do not stop the local CloudWatch: malformed EMF, a failed sample or evaluation. */
   onWarning(listener: (message: string) => void): () => void;
-  /** Stops sampling and alarm evaluation. */
+  /** Stops sampling and alarm evaluation, and closes the kept state. */
   stop(): void;
 }
 
@@ -73,9 +76,10 @@ export function createLocalCloudWatch(options: LocalCloudWatchOptions): LocalClo
   const clock = options.clock ?? systemClock;
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '000000000000';
-  const store = new MetricStore({ clock });
-  const history = new AlarmHistory(clock);
   const alarms = loadAlarms({ template: options.template, resolve: options.resolve, region, accountId });
+  const kept = options.keptStateDirectory === undefined ? undefined : new KeptCloudWatchState(options.keptStateDirectory);
+  const store = new MetricStore({ clock, journal: kept?.datapoints });
+  const history = new AlarmHistory(clock, undefined, kept?.history);
   const engine = new AlarmEngine({
     alarms,
     store,
@@ -84,6 +88,7 @@ export function createLocalCloudWatch(options: LocalCloudWatchOptions): LocalClo
     region,
     accountId,
     publish: options.publish ?? snsPublisher({ endpoint: options.endpoint, region }),
+    stateJournal: kept?.alarmStates,
   });
   const sqs = new SqsMetrics(store, clock);
   const lambda = new LambdaMetrics(store, clock);
@@ -146,6 +151,7 @@ export function createLocalCloudWatch(options: LocalCloudWatchOptions): LocalClo
     stop() {
       sqs.stop();
       ticker.stop();
+      kept?.close();
     },
   };
 }

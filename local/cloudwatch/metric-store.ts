@@ -22,6 +22,17 @@ export interface MetricStoreOptions {
   readonly retentionMs?: number;
   /** The most datapoints one series keeps; the oldest go first. @default 100_000 */
   readonly maxPointsPerSeries?: number;
+  /** Keeps the datapoints across restarts (`--keep`); in memory only when undefined. */
+  readonly journal?: DatapointJournal;
+}
+
+/** Where datapoints are written as they are stored, and read back at start. */
+export interface DatapointJournal {
+  /** Every datapoint written and not pruned, in the order written. */
+  load(): Iterable<{ readonly metric: MetricIdentity; readonly point: StoredDatapoint }>;
+  append(metric: MetricIdentity, point: StoredDatapoint): void;
+  /** Drops the datapoints older than `before` (epoch ms). */
+  prune(before: number): void;
 }
 
 interface Series {
@@ -45,17 +56,25 @@ export class MetricStore {
   private readonly clock: Clock;
   private readonly retentionMs: number;
   private readonly maxPointsPerSeries: number;
+  private readonly journal?: DatapointJournal;
 
   constructor(options: MetricStoreOptions) {
     this.clock = options.clock;
     this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
     this.maxPointsPerSeries = options.maxPointsPerSeries ?? 100_000;
+    this.journal = options.journal;
+    for (const { metric, point } of this.journal?.load() ?? []) this.insert(metric, point);
   }
 
   /** Stores one datapoint; throws a CloudWatch error for a datapoint CloudWatch would reject. */
   put(metric: MetricIdentity, input: DatapointInput): void {
     const point = toStoredDatapoint(input);
-    if (point.timestamp < this.clock.now() - this.retentionMs) return; // already past retention
+    if (this.insert(metric, point)) this.journal?.append(metric, point);
+  }
+
+  /** Adds a datapoint to its series unless it is already past retention; says whether it did. */
+  private insert(metric: MetricIdentity, point: StoredDatapoint): boolean {
+    if (point.timestamp < this.clock.now() - this.retentionMs) return false;
     const key = metricKey(metric);
     let series = this.series.get(key);
     if (!series) {
@@ -65,6 +84,7 @@ export class MetricStore {
     const points = series.points;
     points.splice(upperBound(points, point.timestamp), 0, point);
     if (points.length > this.maxPointsPerSeries) points.splice(0, points.length - this.maxPointsPerSeries);
+    return true;
   }
 
   /** Aggregates one series over every period of the grid; `undefined` where a period has no data. */
@@ -94,6 +114,7 @@ export class MetricStore {
       series.points.splice(0, lowerBound(series.points, cutoff));
       if (series.points.length === 0) this.series.delete(key);
     }
+    this.journal?.prune(cutoff);
   }
 }
 

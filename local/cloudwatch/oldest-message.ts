@@ -24,7 +24,7 @@ interface FauxqsQueueInspection {
 
 /**
  * Reads fauxqs's non-destructive inspection endpoint `GET <address>/_fauxqs/queues/<name>`.
- * @param fauxqsAddress fauxqs's own address (e.g. `http://127.0.0.1:4570`), or a gateway that forwards `/_fauxqs/`.
+ * @param fauxqsAddress fauxqs's own address (e.g. `http://127.0.0.1:4570`); the gateway refuses unsigned requests.
  */
 export function fauxqsOldestMessage(fauxqsAddress: string): OldestMessageSource {
   const base = fauxqsAddress.replace(/\/+$/, '');

@@ -1,11 +1,14 @@
 /**
  * One Lambda execution environment: a worker thread that loaded one function's TypeScript entry and
  * serves one invocation at a time. Its heap is capped at the function's memory size, and an invocation
- * that outlives the function's timeout terminates it, as Lambda ends a timed-out sandbox.
+ * that outlives the function's timeout terminates it, as Lambda ends a timed-out sandbox. An init that
+ * passes Lambda's init limit (10 s) goes on in the first invocation, against the function's timeout, as
+ * Lambda then retries the init with the function's timeout.
  */
 import { Worker } from 'node:worker_threads';
 import type { BundleFiles } from './function-bundle';
 import type { LogSink } from './log-sink';
+import { withinTimeLimit } from './time-limit';
 import type { ContextFields, SerializedError, WorkerBootData, WorkerToHostMessage } from './worker-protocol';
 
 /** A failed invocation, with Lambda's error type (`Sandbox.Timedout`, `Runtime.ImportModuleError`, the handler's error name...). */
@@ -39,7 +42,7 @@ export interface ExecutionEnvironmentOptions {
   readonly logStreamName: string;
   readonly env: Record<string, string>;
   readonly memoryMiB: number;
-  /** Longest the module may take to load (Lambda's init phase limit is 10 s). */
+  /** Longest the init phase lasts (Lambda's is 10 s); an init still running then goes on in the first invocation. */
   readonly initTimeoutMs: number;
   readonly logSink: LogSink;
 }
@@ -62,7 +65,7 @@ interface OutputOwner {
 }
 
 export class ExecutionEnvironment {
-  /** Milliseconds the cold start (thread start + module load) took. */
+  /** Milliseconds the init phase (thread start + module load, up to the init limit) took. */
   readonly initDurationMs: number;
   private exitError: SerializedError | undefined;
   private pending: { resolve: (payload: string) => void; reject: (error: FunctionError) => void } | undefined;
@@ -72,8 +75,12 @@ export class ExecutionEnvironment {
     private readonly options: ExecutionEnvironmentOptions,
     initDurationMs: number,
     private readonly output: OutputOwner,
+    /** The init still running past the init limit, which the first invocation waits for. */
+    private initializing: Promise<void> | undefined,
   ) {
     this.initDurationMs = initDurationMs;
+    // A failure of the init is the first invocation's to report (or nobody's, when the environment is ended first).
+    initializing?.catch(() => undefined);
     worker.on('message', (message: WorkerToHostMessage) => {
       if (message.type === 'result') this.settle((pending) => pending.resolve(message.payload));
       else if (message.type === 'error') this.settle((pending) => pending.reject(new FunctionError(options.functionName, message.error)));
@@ -82,11 +89,18 @@ export class ExecutionEnvironment {
     worker.on('exit', (code) => this.fail({ errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with code ${code}`, stackTrace: [] }));
   }
 
-  /** Starts a worker thread and waits for the function's module to load (the cold start). */
+  /**
+   * Starts a worker thread and waits for the function's module to load (the cold start), at most the
+   * init limit: past it the environment is returned still initializing, and its first invocation waits
+   * for the init within its own deadline. Rejects when the module fails to load within the limit.
+   */
   static async start(options: ExecutionEnvironmentOptions): Promise<ExecutionEnvironment> {
     const startedAt = performance.now();
     const worker = new Worker(options.files.worker, {
       env: options.env,
+      // Plain Node, as Lambda's runtime: not the local cloud's own flags. Under `npm start` (tsx) a thread
+      // inherited tsx's loader, and every import of its cold start went through tsx's hooks: 3x the CPU.
+      execArgv: [],
       workerData: { entry: options.entry, bundle: options.files.handler, handlerName: options.handlerName } satisfies WorkerBootData,
       resourceLimits: { maxOldGenerationSizeMb: options.memoryMiB, maxYoungGenerationSizeMb: YOUNG_GENERATION_MIB },
       stdout: true,
@@ -94,14 +108,21 @@ export class ExecutionEnvironment {
     });
     const output: OutputOwner = {};
     for (const stream of [worker.stdout, worker.stderr]) options.logSink.capture(options.functionName, stream, (line) => output.listener?.(line));
+    const initialized = initialization(worker);
+    let withinLimit: boolean;
     try {
-      await waitUntilReady(worker, options.initTimeoutMs);
+      withinLimit = !(await withinTimeLimit(initialized, options.initTimeoutMs)).timedOut;
     } catch (error) {
       worker.on('error', () => undefined); // the init failure is already reported; later thread errors add nothing
       await worker.terminate();
       throw new FunctionError(options.functionName, error as SerializedError);
     }
-    return new ExecutionEnvironment(worker, options, Math.round(performance.now() - startedAt), output);
+    const initDurationMs = Math.round(performance.now() - startedAt);
+    if (!withinLimit) {
+      // Lambda's line for an init phase that timed out; the init is then part of the first invocation.
+      options.logSink.write(options.functionName, `INIT_REPORT Init Duration: ${initDurationMs.toFixed(2)} ms\tPhase: init\tStatus: timeout`);
+    }
+    return new ExecutionEnvironment(worker, options, initDurationMs, output, withinLimit ? undefined : initialized);
   }
 
   get logStreamName(): string {
@@ -138,8 +159,25 @@ export class ExecutionEnvironment {
       };
       this.pending = { resolve: done(resolve), reject: done(reject) };
       this.output.listener = onLine;
-      this.worker.postMessage({ type: 'invoke', context, event: JSON.stringify(event) });
+      const send = () => this.worker.postMessage({ type: 'invoke', context, event: JSON.stringify(event) });
+      if (!this.initializing) return send();
+      this.initializing.then(
+        () => {
+          this.initializing = undefined;
+          // The deadline may have passed meanwhile: the timeout already ended this environment.
+          if (this.alive) send();
+        },
+        (error: SerializedError) => {
+          this.fail(error);
+          void this.worker.terminate();
+        },
+      );
     });
+  }
+
+  /** Ends the thread as a crashing runtime does (fault injection): an invocation in flight fails with `Runtime.ExitError`. */
+  async crash(): Promise<void> {
+    await this.worker.terminate();
   }
 
   async terminate(): Promise<void> {
@@ -168,10 +206,10 @@ function runtimeError(error: Error & { code?: string }): SerializedError {
   return { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with error: ${error.name}: ${error.message}`, stackTrace: [] };
 }
 
-function waitUntilReady(worker: Worker, timeoutMs: number): Promise<void> {
+/** Settles when the worker has loaded the function's module; rejects with the reason it could not. */
+function initialization(worker: Worker): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const finish = (error?: SerializedError) => {
-      clearTimeout(timer);
       worker.off('message', onMessage).off('error', onError).off('exit', onExit);
       if (error) reject(error);
       else resolve();
@@ -182,10 +220,6 @@ function waitUntilReady(worker: Worker, timeoutMs: number): Promise<void> {
     };
     const onError = (error: Error) => finish(runtimeError(error));
     const onExit = (code: number) => finish({ errorType: 'Runtime.ExitError', errorMessage: `runtime exited with code ${code} during init`, stackTrace: [] });
-    const timer = setTimeout(
-      () => finish({ errorType: 'Sandbox.Timedout', errorMessage: `init did not finish within ${timeoutMs / 1000} seconds`, stackTrace: [] }),
-      timeoutMs,
-    );
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);
   });
 }

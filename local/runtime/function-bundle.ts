@@ -3,14 +3,16 @@
  * NodejsFunction bundles it for Lambda, beside the worker code (function-worker.ts) bundled the same way.
  * A thread then loads plain JavaScript, with no TypeScript loader hooks: through those, every import of
  * a cold start was a round trip to a hooks thread of its own, which made cold starts about three times
- * as costly in CPU. Each cold start rebuilds incrementally first (unchanged files are not parsed again),
- * so an edited handler is what the next new environment runs, as in `npm start` before.
+ * as costly in CPU. A cold start reuses the last build while none of the files it read changed, so the
+ * environments of a function share one build; after an edit the next cold start rebuilds (incrementally:
+ * unchanged files are not parsed again), so an edited handler is what the next new environment runs.
  */
 import { access, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { context, type BuildContext, type BuildFailure, type OutputFile } from 'esbuild';
+import { context, type BuildContext, type BuildFailure, type BuildResult, type OutputFile } from 'esbuild';
+import { BuildInputs } from './build-inputs';
 
 /** The files one environment loads. */
 export interface BundleFiles {
@@ -27,17 +29,25 @@ export class BundleError extends Error {
 
 const WORKER_SOURCE = fileURLToPath(new URL('./function-worker.ts', import.meta.url));
 
+/** The build's options as far as its results depend on them: outputs in memory, with a metafile. */
+type Build = BuildContext<{ write: false; metafile: true }>;
+
 export class FunctionBundle {
-  private building: Promise<BundleFiles> | undefined;
+  /** The last build's files, and its inputs when they can tell whether it is still current. */
+  private latest: { files: BundleFiles; inputs: BuildInputs | undefined } | undefined;
+  private pending: Promise<BundleFiles> | undefined;
+  private builds = 0;
 
   private constructor(
-    private readonly build: BuildContext,
+    private readonly build: Build,
     private readonly directory: string,
+    private readonly workingDirectory: string,
   ) {}
 
   /** Prepares the incremental build of `entry` (nothing is built until `files()`). */
   static async create(entry: string): Promise<FunctionBundle> {
     const directory = await mkdtemp(join(tmpdir(), 'tidewatch-function-'));
+    const workingDirectory = process.cwd();
     const build = await context({
       entryPoints: { handler: entry, worker: WORKER_SOURCE },
       outdir: directory,
@@ -45,6 +55,9 @@ export class FunctionBundle {
       // Written by files(), each output under its content hash: a rebuild never rewrites a file that a
       // thread may be loading at that moment.
       write: false,
+      // Its inputs tell whether a build is still current.
+      metafile: true,
+      absWorkingDir: workingDirectory,
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -58,27 +71,41 @@ export class FunctionBundle {
       banner: { js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);" },
       logLevel: 'silent',
     });
-    return new FunctionBundle(build, directory);
+    return new FunctionBundle(build, directory, workingDirectory);
   }
 
-  /** Rebuilds (concurrent callers share one build) and answers the files to load; rejects with BundleError. */
+  /**
+   * The files to load: the last build's while none of its inputs changed, else a new build's.
+   * Concurrent callers share one check (and build). Rejects with BundleError.
+   */
   files(): Promise<BundleFiles> {
-    this.building ??= this.build
-      .rebuild()
-      .then(
-        async ({ outputFiles = [] }) => {
-          const [worker, handler] = await Promise.all(['worker', 'handler'].map((name) => this.write(outputFiles, name)));
-          return { worker, handler };
-        },
-        (error: BuildFailure) => {
-          const errors = (error.errors ?? []).map((failure) => `${failure.location ? `${failure.location.file}:${failure.location.line}: ` : ''}${failure.text}`);
-          throw new BundleError(errors.length > 0 ? errors.join('; ') : error.message);
-        },
-      )
-      .finally(() => {
-        this.building = undefined;
-      });
-    return this.building;
+    this.pending ??= this.current().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  /** esbuild builds run so far. */
+  get buildCount(): number {
+    return this.builds;
+  }
+
+  private async current(): Promise<BundleFiles> {
+    const latest = this.latest;
+    if (latest?.inputs && (await latest.inputs.unchanged())) return latest.files;
+    const startedAt = Date.now();
+    this.builds += 1;
+    const result = await this.build.rebuild().catch((error: BuildFailure) => {
+      throw bundleError(error);
+    });
+    const [files, inputs] = await Promise.all([this.writeAll(result), BuildInputs.of(this.workingDirectory, Object.keys(result.metafile.inputs), startedAt)]);
+    this.latest = { files, inputs };
+    return files;
+  }
+
+  private async writeAll({ outputFiles }: BuildResult<{ write: false; metafile: true }>): Promise<BundleFiles> {
+    const [worker, handler] = await Promise.all(['worker', 'handler'].map((name) => this.write(outputFiles, name)));
+    return { worker, handler };
   }
 
   /** Writes the output `<name>.mjs` as `<name>-<hash>.mjs`, unless a build wrote that content already. */
@@ -99,7 +126,13 @@ export class FunctionBundle {
   }
 
   async dispose(): Promise<void> {
+    await this.pending?.catch(() => undefined);
     await this.build.dispose();
     await rm(this.directory, { recursive: true, force: true });
   }
+}
+
+function bundleError(error: BuildFailure): BundleError {
+  const errors = (error.errors ?? []).map((failure) => `${failure.location ? `${failure.location.file}:${failure.location.line}: ` : ''}${failure.text}`);
+  return new BundleError(errors.length > 0 ? errors.join('; ') : error.message);
 }

@@ -1,12 +1,15 @@
 /**
  * Runs one template function locally: a pool of execution environments (worker threads) that grows up
  * to the needed concurrency, reuses warm environments, replaces ones that timed out or crashed, and
- * writes Lambda's REPORT line for every invocation.
+ * writes Lambda's REPORT line for every invocation. On Lambda every environment initializes on its own
+ * CPU; here they share this machine's cores, so a burst cold-starts a few environments at a time, and
+ * an invocation waiting for its turn takes an environment that turns idle meanwhile.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
 import { ExecutionEnvironment, FunctionError, type InvocationLineListener } from './execution-environment';
-import { BundleError, FunctionBundle } from './function-bundle';
+import { BundleError, FunctionBundle, type BundleFiles } from './function-bundle';
 import { functionEnvironment } from './function-environment';
 import { functionArn } from './lambda-function-name';
 import type { LogSink } from './log-sink';
@@ -52,7 +55,9 @@ export interface FunctionHostOptions {
   readonly logSink: LogSink;
   /** Most concurrent invocations (execution environments); further invocations wait for one. @default 10 */
   readonly maxConcurrency?: number;
-  /** Longest a cold start may take to load the module. @default 10 (Lambda's init limit) */
+  /** Environments that may cold-start at once; invocations past it wait for an idle environment or their turn. @default the machine's cores */
+  readonly maxConcurrentColdStarts?: number;
+  /** Lambda's init phase limit: an init still running then goes on in the first invocation, within the function's timeout. @default 10 */
   readonly initTimeoutSeconds?: number;
   /** Called after every invocation. */
   readonly onInvocation?: (record: InvocationRecord) => void;
@@ -64,9 +69,14 @@ export class FunctionHost {
   private readonly idle: ExecutionEnvironment[] = [];
   private readonly busy = new Set<ExecutionEnvironment>();
   private readonly waiting: (() => void)[] = [];
+  /** Invocations that hold a slot and wait for an environment to turn idle or for their turn to cold-start one. */
+  private readonly awaitingEnvironment: (() => void)[] = [];
   private readonly maxConcurrency: number;
+  private readonly maxConcurrentColdStarts: number;
+  private coldStarting = 0;
   private readonly env: Record<string, string>;
   private bundle: Promise<FunctionBundle> | undefined;
+  private firstBuild: Promise<void> | undefined;
   private slotsInUse = 0;
   private running = 0;
   private stopped = false;
@@ -76,6 +86,7 @@ export class FunctionHost {
     private readonly options: FunctionHostOptions,
   ) {
     this.maxConcurrency = options.maxConcurrency ?? 10;
+    this.maxConcurrentColdStarts = options.maxConcurrentColdStarts ?? availableParallelism();
     this.lambdaHandler = `${basename(spec.entry, extname(spec.entry))}.${spec.handler}`;
     this.env = functionEnvironment({
       functionName: spec.name,
@@ -104,9 +115,9 @@ export class FunctionHost {
     let initDurationMs: number | undefined;
     let environment: ExecutionEnvironment | undefined;
     try {
-      environment = this.idle.pop();
-      if (!environment) {
-        environment = await this.startEnvironment();
+      const acquired = await this.environment();
+      environment = acquired.environment;
+      if (acquired.cold) {
         initDurationMs = environment.initDurationMs;
         // Duration is the handler's time, as on Lambda: not the cold start, nor the bundling before it (deployment).
         startedAt = performance.now();
@@ -125,33 +136,68 @@ export class FunctionHost {
         this.busy.delete(environment);
         // An environment that cold-started while the host stopped was in neither list: end it here.
         if (this.stopped && environment.alive) void environment.terminate();
-        else if (environment.alive) this.idle.push(environment);
+        else if (environment.alive) {
+          this.idle.push(environment);
+          this.awaitingEnvironment.shift()?.();
+        }
       }
       this.releaseSlot();
     }
   }
 
+  /** Fault injection: crashes one execution environment that is running an invocation; false when none is. */
+  crashBusyEnvironment(): boolean {
+    const [environment] = this.busy;
+    if (!environment) return false;
+    void environment.crash();
+    return true;
+  }
+
+  /**
+   * Resolves once the function's code is built for the first time: the local cloud's deployment of it,
+   * which AWS does before any invocation, so a caller with a deadline (the HTTP API's integration
+   * timeout) counts from then. Never rejects: code that does not build is its invocations' failure.
+   */
+  deployed(): Promise<void> {
+    this.firstBuild ??= this.bundleFiles().then(
+      () => undefined,
+      () => undefined,
+    );
+    return this.firstBuild;
+  }
+
   /** Ends every execution environment; invocations still running fail with `Runtime.Shutdown`. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const wake of this.waiting.splice(0)) wake();
+    for (const wake of [...this.waiting.splice(0), ...this.awaitingEnvironment.splice(0)]) wake();
     const environments = [...this.idle, ...this.busy];
     this.idle.length = 0;
     await Promise.all(environments.map((environment) => environment.terminate()));
     await (await this.bundle?.catch(() => undefined))?.dispose();
   }
 
+  /** A warm environment, else one this invocation cold-starts when its turn comes, whichever is first. */
+  private async environment(): Promise<{ environment: ExecutionEnvironment; cold: boolean }> {
+    for (;;) {
+      const warm = this.idle.pop();
+      if (warm) return { environment: warm, cold: false };
+      if (this.stopped) throw new Error(`${this.name} is stopped`);
+      if (this.coldStarting < this.maxConcurrentColdStarts) break;
+      await new Promise<void>((resolve) => this.awaitingEnvironment.push(resolve));
+    }
+    this.coldStarting += 1;
+    try {
+      return { environment: await this.startEnvironment(), cold: true };
+    } finally {
+      this.coldStarting -= 1;
+      this.awaitingEnvironment.shift()?.();
+    }
+  }
+
   private async startEnvironment(): Promise<ExecutionEnvironment> {
     const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
     const logStreamName = `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
-    this.bundle ??= FunctionBundle.create(this.spec.entry);
-    const files = await this.bundle
-      .then((bundle) => bundle.files())
-      .catch((error: unknown) => {
-        if (!(error instanceof BundleError)) throw error;
-        // Code that does not build is code that does not load: Lambda's error for it.
-        throw new FunctionError(this.name, { errorType: 'Runtime.ImportModuleError', errorMessage: `${this.spec.entry}: ${error.message}`, stackTrace: [] });
-      });
+    const files = await this.bundleFiles();
     return ExecutionEnvironment.start({
       functionName: this.name,
       entry: this.spec.entry,
@@ -163,6 +209,18 @@ export class FunctionHost {
       initTimeoutMs: (this.options.initTimeoutSeconds ?? 10) * 1000,
       logSink: this.options.logSink,
     });
+  }
+
+  /** The current build of the function's code (see FunctionBundle); a build error is Lambda's Runtime.ImportModuleError. */
+  private bundleFiles(): Promise<BundleFiles> {
+    this.bundle ??= FunctionBundle.create(this.spec.entry);
+    return this.bundle
+      .then((bundle) => bundle.files())
+      .catch((error: unknown) => {
+        if (!(error instanceof BundleError)) throw error;
+        // Code that does not build is code that does not load: Lambda's error for it.
+        throw new FunctionError(this.name, { errorType: 'Runtime.ImportModuleError', errorMessage: `${this.spec.entry}: ${error.message}`, stackTrace: [] });
+      });
   }
 
   private context(requestId: string, logStreamName: string): ContextFields {

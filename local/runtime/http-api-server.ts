@@ -1,6 +1,7 @@
 /**
  * The local HTTP API (API Gateway v2, payload format 2.0): routes from the template, the template's
- * CORS, and API Gateway's own answers (404 for no route, 413 over 10 MB, 500 when the function fails).
+ * CORS, and API Gateway's own answers (404 for no route, 413 over 10 MB, 500 when the function fails,
+ * 503 when it does not answer within the integration timeout).
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -8,11 +9,14 @@ import type { LocalCors } from '../template/model';
 import { preflightHeaders, withCorsHeaders } from './cors';
 import { httpApiEvent, httpResponse, type HttpResponse } from './http-api-event';
 import { RouteTable } from './http-route-table';
+import { withinTimeLimit } from './time-limit';
 import { listen, serviceUnavailable, type ListenOptions, type ListeningServer } from '../listen';
 
 /** A function behind a route (a `FunctionHost` fits). */
 export interface RouteTarget {
   readonly name: string;
+  /** Resolves once the function is deployed (locally: its code built the first time). */
+  deployed(): Promise<void>;
   invoke(event: unknown): Promise<unknown>;
 }
 
@@ -27,6 +31,8 @@ export interface HttpApiConfig {
   readonly log: (functionName: string, line: string) => void;
   /** Called after every answered request, for API Gateway's metrics. */
   readonly onRequest?: (record: ApiRequestRecord) => void;
+  /** Longest the API waits for the function's answer. @default 30 (HTTP API's maximum) */
+  readonly integrationTimeoutSeconds?: number;
 }
 
 /** One answered request, as API Gateway meters it. */
@@ -42,6 +48,9 @@ export interface ApiRequestRecord {
 
 /** API Gateway's HTTP API payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** HTTP API's integration timeout when the integration sets none, which is also its maximum. */
+const DEFAULT_INTEGRATION_TIMEOUT_SECONDS = 30;
 
 export class HttpApiServer {
   private config: HttpApiConfig | undefined;
@@ -113,12 +122,22 @@ export class HttpApiServer {
       { method, url: request.url ?? '/', rawHeaders: request.rawHeaders, body, sourceIp: sourceIp(request), requestId, receivedAt },
       { routeKey: route.routeKey, pathParameters: route.pathParameters, accountId: config.accountId, apiId: config.apiId },
     );
+    // On AWS a function is deployed before any request reaches it: the integration's time starts after.
+    await route.target.deployed();
     const invokedAt = performance.now();
-    const outcome = await route.target.invoke(event).then(
+    const timeoutSeconds = config.integrationTimeoutSeconds ?? DEFAULT_INTEGRATION_TIMEOUT_SECONDS;
+    const invocation = route.target.invoke(event).then(
       (result) => ({ failed: false, result }),
       () => ({ failed: true, result: undefined }), // the function host logged the failure
     );
+    const answered = await withinTimeLimit(invocation, timeoutSeconds * 1000);
     integrationLatencyMs = performance.now() - invokedAt;
+    if (answered.timedOut) {
+      // As on AWS, the invocation goes on; only the API stops waiting for it.
+      config.log(route.target.name, `[http api] ${route.routeKey}: the integration did not answer within ${timeoutSeconds} s; answered 503`);
+      return send(withCors(message(503, 'Service Unavailable')));
+    }
+    const outcome = answered.value;
     if (outcome.failed) return send(withCors(message(500, 'Internal Server Error')));
     let answer: HttpResponse;
     try {

@@ -16,13 +16,13 @@ import { DownloadServer } from './download-server';
 import { FunctionHost, type InvocationRecord } from './function-host';
 import { HttpApiServer, type ApiRequestRecord } from './http-api-server';
 import { lambdaService } from './lambda-service';
-import { LogSink, type LineListener } from './log-sink';
+import { LogSink, type LineFormat, type LineListener } from './log-sink';
 import { Scheduler } from './scheduler';
 import { DEFAULT_POLLERS, SqsPoller } from './sqs-poller';
 
 export type { InvocationRecord } from './function-host';
 export type { ApiRequestRecord } from './http-api-server';
-export type { LineListener } from './log-sink';
+export type { LineFormat, LineListener } from './log-sink';
 
 export interface BindRuntimeOptions {
   /** Port of the local HTTP API; 0 picks a free one. @default 3000 */
@@ -38,6 +38,8 @@ export interface StartRuntimeOptions {
   readonly logDirectory?: string;
   /** Where function output is printed, prefixed by the function name; undefined prints nothing. @default undefined */
   readonly print?: Writable & { readonly isTTY?: boolean };
+  /** How a printed line of function output reads (see `LogSinkOptions.format`). @default the line as written */
+  readonly printFormat?: LineFormat;
   /** Longest `stop()` waits for invocations in flight before ending them. @default 10 */
   readonly stopGraceSeconds?: number;
   /** Concurrent invocations of a function behind the HTTP API or a schedule. @default 10 */
@@ -126,9 +128,19 @@ export class LocalRuntime {
    * Wires the template's functions, event sources, routes, distribution and schedules to `services`,
    * and registers the functions' Lambda API (`Invoke`) at the services' endpoint.
    */
+  /**
+   * Fault injection for soaks and incident rehearsals: crashes one execution environment of the named
+   * function while it runs an invocation, as a sandbox crash would. False when none is running.
+   */
+  crashBusyEnvironment(functionName: string): boolean {
+    const host = this.hosts.find((candidate) => candidate.name === functionName);
+    if (!host) throw new Error(`no function named ${functionName}`);
+    return host.crashBusyEnvironment();
+  }
+
   start(services: LocalServices, options: StartRuntimeOptions = {}): void {
     this.stopGraceMs = (options.stopGraceSeconds ?? 10) * 1000;
-    this.logSink = new LogSink({ logDirectory: options.logDirectory, print: options.print });
+    this.logSink = new LogSink({ logDirectory: options.logDirectory, print: options.print, format: options.printFormat });
     this.logSink.onLine((functionName, line) => {
       for (const listener of this.lineListeners) listener(functionName, line);
     });

@@ -1,6 +1,6 @@
 /**
  * Everything the functions write, line by line: printed with the function's label in front (coloured
- * on a terminal), appended to `<logDirectory>/<label>.log` (the local CloudWatch log group) and handed
+ * on a terminal; as written, or as `format` makes it), appended to `<logDirectory>/<label>.log` (the local CloudWatch log group) and handed
  * to line listeners under the function's physical name (the local CloudWatch turns EMF lines into metrics).
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
@@ -17,7 +17,11 @@ export interface LogSinkOptions {
   readonly print?: Writable & { readonly isTTY?: boolean };
   /** Colour the prefixes. @default whether `print` is a terminal */
   readonly colour?: boolean;
+  /** How a line is printed after the label; undefined from it prints nothing. Files and listeners get the line as written. @default the line as written */
+  readonly format?: LineFormat;
 }
+
+export type LineFormat = (line: string) => string | undefined;
 
 const COLOURS = [36, 33, 35, 32, 34, 91, 96, 93, 95, 92];
 
@@ -59,7 +63,8 @@ export class LogSink {
   }
 
   write(functionName: string, line: string): void {
-    this.options.print?.write(`${this.prefix(functionName)}${line}\n`);
+    const printed = this.options.format ? this.options.format(line) : line;
+    if (printed !== undefined) this.options.print?.write(`${this.prefix(functionName)}${printed}\n`);
     if (this.options.logDirectory) this.file(functionName).write(`${line}\n`);
     for (const listener of this.listeners) listener(functionName, line);
   }

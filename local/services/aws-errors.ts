@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Protocol, ServiceResponse } from './local-service';
-import { escapeXml } from './xml';
+import { randomHostId, randomRequestId } from './s3-ids';
+import { element, escapeXml } from './xml';
 
 /** An error a service handler raises deliberately; the gateway renders it in the request's protocol. */
 export class AwsServiceError extends Error {
@@ -14,6 +15,8 @@ export class AwsServiceError extends Error {
     readonly code: string,
     message: string,
     readonly status = 400,
+    /** What the service checked, as more elements of a REST-XML (S3) error: `{ 'X-Amz-Expires': '300' }`. */
+    readonly details: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
@@ -54,11 +57,15 @@ export function errorResponse(protocol: Protocol, error: AwsServiceError, jsonEr
         headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
         body: `<ErrorResponse><Error><Type>${fault}</Type><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
       };
-    case 'rest-xml':
+    case 'rest-xml': {
+      // S3's shape: its own request id and host id, in the body and in the headers.
+      const [s3RequestId, hostId] = [randomRequestId(), randomHostId()];
+      const details = Object.entries(error.details).map(([name, value]) => element(name, value));
       return {
         status: error.status,
-        headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId },
-        body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message><RequestId>${requestId}</RequestId></Error>`,
+        headers: { 'content-type': 'application/xml', 'x-amz-request-id': s3RequestId, 'x-amz-id-2': hostId },
+        body: `<?xml version="1.0" encoding="UTF-8"?>\n${element('Error', [element('Code', error.code), element('Message', error.message), ...details, element('RequestId', s3RequestId), element('HostId', hostId)])}`,
       };
+    }
   }
 }

@@ -17,7 +17,7 @@ export interface BackendClients {
   destroy(): void;
 }
 
-/** Any credentials work locally; these never leave the machine. */
+/** The local cloud's one credential pair: presigned URLs must be signed with it, requests signed in headers may use any. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 export async function createBackendClients(fauxqs: Backend, dynalite: Backend): Promise<BackendClients> {

@@ -58,7 +58,7 @@ export async function startLocalServices(options: StartLocalServicesOptions): Pr
     // failure is thrown, so that every part that did start is stopped.
     const [stack, fauxqs, dynalite, gateway] = await allSettledOrThrow([
       stackPromise,
-      startFauxqsBackend().then(track(started)),
+      startFauxqsBackend({ dataDirectory: options.keep ? path.join(dataDir, 'fauxqs') : undefined }).then(track(started)),
       startDynaliteBackend({ path: options.keep ? path.join(dataDir, 'dynamodb') : undefined }).then(track(started)),
       startGateway({ host: options.host ?? '127.0.0.1', port: options.port ?? 4566, registry, onWarning }).then(track(started)),
     ] as const);
@@ -109,6 +109,7 @@ export async function startLocalServices(options: StartLocalServicesOptions): Pr
       },
       register: (service) => registry.register(service),
       onSqsAction: (listener) => sqsActivity.on(listener),
+      onServed: (listener) => registry.onServed(listener),
       fauxqsEndpoint: fauxqs.endpoint,
       stop,
     };

@@ -28,9 +28,16 @@ export async function provision(plan: StoragePlan, targets: ProvisionTargets): P
   const createQueues = async () => {
     // Dead-letter targets first: a RedrivePolicy must name an existing queue.
     const [targetsFirst, withRedrive] = partition(plan.queues, (queue) => !('RedrivePolicy' in queue.attributes));
-    for (const group of [targetsFirst, withRedrive]) {
-      await Promise.all(group.map((queue) => clients.sqs.send(new sqs.CreateQueueCommand({ QueueName: queue.name, Attributes: queue.attributes }))));
-    }
+    const createOrUpdate = async (queue: StoragePlan['queues'][number]) => {
+      try {
+        await clients.sqs.send(new sqs.CreateQueueCommand({ QueueName: queue.name, Attributes: queue.attributes }));
+      } catch (error) {
+        // Kept data (--keep) of a template whose queue settings changed since: updated, as a stack update would.
+        if (!(error instanceof sqs.QueueNameExists)) throw error;
+        await clients.sqs.send(new sqs.SetQueueAttributesCommand({ QueueUrl: queue.url, Attributes: queue.attributes }));
+      }
+    };
+    for (const group of [targetsFirst, withRedrive]) await Promise.all(group.map(createOrUpdate));
   };
   const createTopics = () =>
     Promise.all(plan.topics.map((topic) => clients.sns.send(new sns.CreateTopicCommand({ Name: topic.name, Attributes: topic.attributes }))));

@@ -1,7 +1,8 @@
 /**
  * Queue URLs that resolve. fauxqs names queues `http://sqs.<region>.localhost:<its port>/<account>/<name>`,
  * a host that does not resolve here; clients see `http://127.0.0.1:<gateway port>/<account>/<name>`
- * instead, and the gateway accepts either form (or any host) and hands fauxqs its own.
+ * instead, and the gateway accepts either form (or any host) and hands fauxqs its own. A kept queue
+ * (`--keep`) keeps the URL of the run that created it, with that run's port: any port is rewritten.
  */
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../template/resource-identity';
 import { FAUXQS_QUEUE_HOST } from './fauxqs-backend';
@@ -14,7 +15,7 @@ export class QueueUrls {
     private readonly gatewayEndpoint: string,
     private readonly fauxqsPort: number,
   ) {
-    this.backendPattern = new RegExp(`http://sqs\\.[a-z0-9-]+\\.${FAUXQS_QUEUE_HOST.replace(/\./g, '\\.')}:${fauxqsPort}`, 'g');
+    this.backendPattern = new RegExp(`http://sqs\\.[a-z0-9-]+\\.${FAUXQS_QUEUE_HOST.replace(/\./g, '\\.')}:\\d+`, 'g');
   }
 
   /** fauxqs's URL of the queue a client names by any URL form; unparseable input is returned as is. */

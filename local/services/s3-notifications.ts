@@ -3,12 +3,12 @@
  * they are configured, and one event per matching rule after an object is created, sent to SQS or
  * published to SNS (where subscriptions wrap it, or not, as templated).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { NotificationRule } from '../template/model';
 import type { BackendClients } from './backend-clients';
 import type { QueueUrls } from './queue-urls';
+import { randomHostId, randomRequestId } from './s3-ids';
 import type { SqsActivity } from './sqs-activity';
 import { objectCreatedEvent, ruleMatches, testEvent, type ObjectCreated, type ObjectCreatedKind } from './s3-event';
 
@@ -72,14 +72,4 @@ export class S3Notifications {
       }
     }
   }
-}
-
-/** 16 upper-case hex characters, the shape of S3's x-amz-request-id. */
-export function randomRequestId(): string {
-  return randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
-}
-
-/** The shape of S3's x-amz-id-2. */
-export function randomHostId(): string {
-  return randomBytes(48).toString('base64');
 }

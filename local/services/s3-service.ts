@@ -1,17 +1,22 @@
 /**
- * S3 at the gateway: fauxqs stores the objects; the gateway adds event notifications after
- * PutObject, CopyObject and CompleteMultipartUpload, accepts a plain `curl --data-binary` PUT, answers
- * the bucket subresources the project reads and rejects the others by name.
+ * S3 at the gateway: fauxqs stores the objects; the gateway first refuses what S3 would refuse to
+ * anyone (unsigned requests, presigned URLs that do not verify: s3-request-auth.ts), then adds event
+ * notifications after PutObject, CopyObject and CompleteMultipartUpload, accepts a plain
+ * `curl --data-binary` PUT, answers the bucket subresources the project reads and rejects the others
+ * by name.
  */
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { HeadBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { Backend } from './backend';
 import type { BackendClients } from './backend-clients';
-import { unsupportedOperation } from './aws-errors';
+import { AwsServiceError, unsupportedOperation } from './aws-errors';
 import { header, type HandlerResult, type InboundRequest, type LocalService } from './local-service';
 import { Proxy, responseHeaders } from './proxy';
+import { checkCopySourceConditions } from './s3-copy-conditions';
 import type { ObjectCreatedKind } from './s3-event';
+import { randomHostId, randomRequestId } from './s3-ids';
 import { DIRECT_PUT_LIMIT, putLargeObject } from './s3-large-put';
-import { randomHostId, randomRequestId, type S3Notifications } from './s3-notifications';
+import type { S3Notifications } from './s3-notifications';
+import { authorizeS3Request } from './s3-request-auth';
 import { element } from './xml';
 
 const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
@@ -46,6 +51,14 @@ export class S3Service implements LocalService {
   readonly routes = { signingName: 's3', protocol: 'rest-xml', restFallback: true } as const;
   readonly supports = SUPPORTED_OPERATIONS;
 
+  /** The bucket subresources answered here (GET on the bucket): their XML, by subresource. */
+  private readonly bucketSubresources = new Map<string, (bucket: string) => string>([
+    ['location', () => `<LocationConstraint xmlns="${S3_XMLNS}"/>`],
+    // Honest about the emulator: local buckets are not versioned whatever the template says.
+    ['versioning', () => `<VersioningConfiguration xmlns="${S3_XMLNS}"/>`],
+    ['notification', (bucket) => this.notificationXml(bucket)],
+  ]);
+
   constructor(
     private readonly proxy: Proxy,
     private readonly fauxqs: Backend,
@@ -56,6 +69,7 @@ export class S3Service implements LocalService {
   ) {}
 
   async handle(request: InboundRequest): Promise<HandlerResult> {
+    await authorizeS3Request(request);
     const address = s3Address(request);
     const subresource = [...address.query.keys()].find((name) => SUBRESOURCES.has(name));
     if (subresource && !(subresource === 'uploads' && request.method === 'POST' && address.key)) {
@@ -66,6 +80,7 @@ export class S3Service implements LocalService {
       const response = await this.proxy.forward(this.fauxqs, request);
       return { status: response.statusCode ?? 502, headers: responseHeaders(response, true), stream: response };
     }
+    if (kind === 'Copy') await checkCopySourceConditions(this.clients.s3, request.headers);
     const response =
       kind === 'Put' && request.body.length > DIRECT_PUT_LIMIT
         ? await putLargeObject(this.clients.s3, address.bucket, address.key, request.body, request.headers)
@@ -100,15 +115,21 @@ export class S3Service implements LocalService {
     });
   }
 
-  private subresource(method: string, address: S3Address, subresource: string): HandlerResult {
-    const xml = (body: string) => ({ status: 200, headers: { 'content-type': 'application/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?>\n${body}` });
-    if (method === 'GET' && address.bucket && !address.key) {
-      if (subresource === 'location') return xml(`<LocationConstraint xmlns="${S3_XMLNS}"/>`);
-      // Honest about the emulator: local buckets are not versioned whatever the template says.
-      if (subresource === 'versioning') return xml(`<VersioningConfiguration xmlns="${S3_XMLNS}"/>`);
-      if (subresource === 'notification') return xml(this.notificationXml(address.bucket));
+  private async subresource(method: string, address: S3Address, subresource: string): Promise<HandlerResult> {
+    const answer = method === 'GET' && address.bucket && !address.key ? this.bucketSubresources.get(subresource) : undefined;
+    if (!answer || !address.bucket) throw unsupportedOperation('S3', operationName(method, address, subresource));
+    await this.requireBucket(address.bucket);
+    return { status: 200, headers: { 'content-type': 'application/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?>\n${answer(address.bucket)}` };
+  }
+
+  /** The bucket subresources answered here exist only for a bucket fauxqs has. */
+  private async requireBucket(bucket: string): Promise<void> {
+    try {
+      await this.clients.s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    } catch (error) {
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== 404) throw error;
+      throw new AwsServiceError('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: bucket });
     }
-    throw unsupportedOperation('S3', operationName(method, address, subresource));
   }
 
   private notificationXml(bucket: string): string {

@@ -4,12 +4,24 @@
  * emulated services), and calls to anything not registered, or to an action a service does not list,
  * answer `UnsupportedOperation` naming service and action.
  */
-import { unsupportedOperation } from './aws-errors';
+import { AwsServiceError, unsupportedOperation } from './aws-errors';
 import type { HandlerResult, InboundRequest, LocalService } from './local-service';
 import { routeRequest, type RoutedRequest } from './routing';
 
+/** A request a service answered: what the local cloud served, for counting and tracing by callers. */
+export interface ServedRequest {
+  readonly service: string;
+  /** The AWS action (undefined for a REST request no action name matched, such as an S3 object PUT). */
+  readonly action?: string;
+  readonly request: InboundRequest;
+  readonly status: number;
+}
+
+export type ServedRequestListener = (served: ServedRequest) => void;
+
 export class ServiceRegistry {
   private readonly services = new Map<string, LocalService>();
+  private readonly servedListeners = new Set<ServedRequestListener>();
 
   /** Adds `service`, replacing one of the same name; returns the function that removes it again. */
   register(service: LocalService): () => void {
@@ -42,7 +54,23 @@ export class ServiceRegistry {
     if (!service) throw unsupportedOperation(routed.serviceName, named);
     const supported = action === undefined ? service.routes.restFallback === true : service.supports.includes(action);
     if (!supported) throw unsupportedOperation(service.name, named);
-    return service.handle(request, routed);
+    const served = (status: number) => {
+      for (const listener of this.servedListeners) listener({ service: service.name, action, request, status });
+    };
+    try {
+      const result = await service.handle(request, routed);
+      served(result.status);
+      return result;
+    } catch (error) {
+      served(error instanceof AwsServiceError ? error.status : 500);
+      throw error;
+    }
+  }
+
+  /** Calls `listener` after each request a service answered, errors included. */
+  onServed(listener: ServedRequestListener): () => void {
+    this.servedListeners.add(listener);
+    return () => this.servedListeners.delete(listener);
   }
 }
 

@@ -3,7 +3,7 @@ import type { Backend } from './backend';
 import type { LocalService } from './local-service';
 import type { Proxy } from './proxy';
 
-/** What fauxqs 1.9.2 implements (its README's SNS table). */
+/** What fauxqs 2.4.1 implements (its README's SNS table). */
 const FAUXQS_SNS_ACTIONS = [
   'CreateTopic', 'DeleteTopic', 'ListTopics', 'GetTopicAttributes', 'SetTopicAttributes', 'Subscribe', 'Unsubscribe',
   'ConfirmSubscription', 'ListSubscriptions', 'ListSubscriptionsByTopic', 'GetSubscriptionAttributes',

@@ -9,8 +9,9 @@ import type { MessageMoveTasks } from './message-move-tasks';
 import type { Proxy } from './proxy';
 import type { QueueUrls } from './queue-urls';
 import type { SqsActivity } from './sqs-activity';
+import { correctBatchAnswer, notInFlight, refuseWhatSqsRefuses, type BatchAnswer } from './sqs-conformance';
 
-/** What fauxqs 1.9.2 implements (its README's SQS table). */
+/** What fauxqs 2.4.1 implements (its README's SQS table). */
 const FAUXQS_ACTIONS = [
   'CreateQueue', 'DeleteQueue', 'GetQueueUrl', 'ListQueues', 'GetQueueAttributes', 'SetQueueAttributes', 'PurgeQueue',
   'SendMessage', 'SendMessageBatch', 'ReceiveMessage', 'DeleteMessage', 'DeleteMessageBatch', 'ChangeMessageVisibility',
@@ -48,13 +49,25 @@ export class SqsService implements LocalService {
       case 'ListDeadLetterSourceQueues':
         return answer(await this.moveTasks.deadLetterSourceQueues(input));
     }
+    refuseWhatSqsRefuses(action, input);
     if (typeof input.QueueUrl === 'string') input.QueueUrl = this.urls.toBackend(input.QueueUrl);
     // fauxqs builds new queue URLs from the Host header: give it its own so they all look alike.
     const response = await this.proxy.exchange(this.fauxqs, { ...request, body: Buffer.from(JSON.stringify(input)) }, `127.0.0.1:${this.fauxqs.port}`);
-    this.activity.recordProxied(action ?? '', input, response);
-    return { ...response, body: this.urls.toPublic(response.body.toString('utf8')) };
+    const conforming = this.conformingAnswer(action, input, response);
+    this.activity.recordProxied(action ?? '', input, conforming);
+    return { ...conforming, body: this.urls.toPublic(conforming.body.toString('utf8')) };
+  }
+
+  private conformingAnswer(action: string | undefined, input: Record<string, unknown>, response: ProxiedResponse): ProxiedResponse {
+    if (response.status === 200 && (action === 'DeleteMessageBatch' || action === 'ChangeMessageVisibilityBatch')) {
+      return { ...response, body: Buffer.from(JSON.stringify(correctBatchAnswer(input, parseJson(response.body) as BatchAnswer))) };
+    }
+    if (action === 'ChangeMessageVisibility' && parseJson(response.body).__type === 'com.amazonaws.sqs#MessageNotInflight') throw notInFlight(input.ReceiptHandle);
+    return response;
   }
 }
+
+type ProxiedResponse = Awaited<ReturnType<Proxy['exchange']>>;
 
 function parseJson(body: Buffer): Record<string, unknown> {
   if (body.length === 0) return {};

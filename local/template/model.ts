@@ -4,6 +4,7 @@
  * what `startLocalServices` hands the runtime once every resource is provisioned.
  */
 import type { LocalService } from '../services/local-service';
+import type { ServedRequestListener } from '../services/service-registry';
 
 /** A CloudFormation template as `cdk synth` writes it (only the parts the local cloud reads). */
 export interface CfnTemplate {
@@ -117,7 +118,7 @@ export interface StartLocalServicesOptions {
   readonly downloadPort: number;
   /** Where `--keep` data lives. @default '<projectRoot>/.tidewatch/data' */
   readonly dataDir?: string;
-  /** Keep DynamoDB data on disk across runs (under `dataDir`) instead of in memory. @default false */
+  /** Keep the services' data on disk across runs (under `dataDir`: SQS, SNS and S3 in `fauxqs/`, DynamoDB in `dynamodb/`) instead of in memory. @default false */
   readonly keep?: boolean;
   /** @default 'local' */
   readonly stage?: string;
@@ -171,6 +172,8 @@ export interface LocalServices {
    * which fauxqs makes internally. Returns the unsubscribe function.
    */
   onSqsAction(listener: SqsActionListener): () => void;
+  /** Calls `listener` after each request a local service answered, with its status. */
+  onServed(listener: ServedRequestListener): () => void;
   /** fauxqs's own address: its read-only queue inspection (`/_fauxqs/queues/<name>`) gives message ages. */
   readonly fauxqsEndpoint: string;
   /** Stops the gateway and both emulators; resolves when every port is closed. */

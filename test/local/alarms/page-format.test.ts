@@ -41,7 +41,9 @@ describe('formatPage', () => {
     expect(text).toContain('NOT DELIVERED to arn:aws:sns:us-east-1:000000000000:paging: topic does not exist');
   });
 
-  it('colours the state on a terminal', () => {
+  it('colours the state on a terminal, and reverses the PAGE banner in its colour so the page stands out', () => {
     expect(formatPage(page(), { colour: true })).toContain('\u001b[31mALARM\u001b[0m');
+    expect(formatPage(page(), { colour: true })).toMatch(/^\u001b\[1;7;31mPAGE\u001b\[0m /);
+    expect(formatPage(page({ oldState: 'ALARM', newState: 'OK' }), { colour: true })).toMatch(/^\u001b\[1;7;32mPAGE\u001b\[0m /);
   });
 });

@@ -4,16 +4,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FunctionError } from '../../../local/runtime/execution-environment';
-import { FunctionHost, type FunctionSpec, type InvocationRecord } from '../../../local/runtime/function-host';
+import { FunctionHost, type FunctionHostOptions, type FunctionSpec, type InvocationRecord } from '../../../local/runtime/function-host';
 import { LogSink } from '../../../local/runtime/log-sink';
 
 const handlers = fileURLToPath(new URL('./fixtures/handlers.ts', import.meta.url));
+const slowInit = fileURLToPath(new URL('./fixtures/slow-init.ts', import.meta.url));
 const hosts: FunctionHost[] = [];
 
-function host(spec: Partial<FunctionSpec> & { handler: string }, logSink = new LogSink(), invocations: InvocationRecord[] = []) {
+function host(spec: Partial<FunctionSpec> & { handler: string }, logSink = new LogSink(), invocations: InvocationRecord[] = [], options: Partial<FunctionHostOptions> = {}) {
   const created = new FunctionHost(
     { name: `fixture-${spec.handler}`, entry: handlers, environment: {}, timeoutSeconds: 10, memoryMiB: 128, ...spec },
-    { endpoint: 'http://127.0.0.1:4566', region: 'us-east-1', accountId: '000000000000', logSink, onInvocation: (record) => invocations.push(record) },
+    { endpoint: 'http://127.0.0.1:4566', region: 'us-east-1', accountId: '000000000000', logSink, onInvocation: (record) => invocations.push(record), ...options },
   );
   hosts.push(created);
   return created;
@@ -69,6 +70,16 @@ describe('FunctionHost', () => {
     expect(invocations.filter((record) => record.initDurationMs !== undefined)).toHaveLength(3);
   });
 
+  it('cold-starts a burst a few environments at a time, and a waiting invocation takes an environment that turns idle', async () => {
+    const invocations: InvocationRecord[] = [];
+    const slow = host({ handler: 'handler', entry: slowInit, environment: { INIT_MS: '2000' } }, new LogSink(), invocations, { maxConcurrentColdStarts: 1 });
+    await Promise.all([1, 2, 3].map(() => slow.invoke({})));
+    // The first cold start serves its invocation at once; the second waits for its turn, then cold-starts;
+    // the third, still waiting, takes the first environment as soon as its invocation ends.
+    expect(invocations.filter((record) => record.initDurationMs !== undefined)).toHaveLength(2);
+    expect(invocations.filter((record) => record.initDurationMs === undefined)).toHaveLength(1);
+  });
+
   it('fails a handler error with its type and message, and logs it', async () => {
     const lines: string[] = [];
     const sink = new LogSink();
@@ -106,10 +117,31 @@ describe('FunctionHost', () => {
     await expect(host({ handler: 'missing' }).invoke({})).rejects.toMatchObject({ errorType: 'Runtime.HandlerNotFound' });
   });
 
+  it('goes on with an init that passes the init limit in the first invocation, within the function timeout, as Lambda does', async () => {
+    const lines: string[] = [];
+    const sink = new LogSink();
+    sink.onLine((_, line) => lines.push(line));
+    const invocations: InvocationRecord[] = [];
+    const slow = host({ handler: 'handler', entry: slowInit, environment: { INIT_MS: '2500' }, timeoutSeconds: 10 }, sink, invocations, { initTimeoutSeconds: 1 });
+    const { remainingMs } = (await slow.invoke({})) as { remainingMs: number };
+    expect(lines.some((line) => /^INIT_REPORT Init Duration: \d+\.\d\d ms\tPhase: init\tStatus: timeout$/.test(line))).toBe(true);
+    // The rest of the init (at least 1.5 of its 2.5 s) ran in the invocation, against its timeout.
+    expect(remainingMs).toBeLessThanOrEqual(8_500);
+    expect(invocations[0]).toMatchObject({ initDurationMs: expect.any(Number), error: undefined });
+  });
+
+  it('times out an init that outlasts both the init limit and the function timeout', async () => {
+    const slow = host({ handler: 'handler', entry: slowInit, environment: { INIT_MS: '60000' }, timeoutSeconds: 1 }, new LogSink(), [], { initTimeoutSeconds: 1 });
+    await expect(slow.invoke({})).rejects.toMatchObject({ errorType: 'Sandbox.Timedout', message: 'fixture-handler: Sandbox.Timedout: Task timed out after 1.00 seconds' });
+  });
+
   it('fails the cold start of code that does not build, naming the file and line', async () => {
     const entry = join(mkdtempSync(join(tmpdir(), 'tidewatch-source-')), 'syntax.ts');
     writeFileSync(entry, 'export const handler = async () => {\n  return 1 +;\n};\n');
-    await expect(host({ handler: 'handler', entry }).invoke({})).rejects.toMatchObject({
+    const broken = host({ handler: 'handler', entry });
+    // The deployment (first build) is over, failed: what fails is each invocation, as on Lambda.
+    await expect(broken.deployed()).resolves.toBeUndefined();
+    await expect(broken.invoke({})).rejects.toMatchObject({
       errorType: 'Runtime.ImportModuleError',
       message: expect.stringMatching(/syntax\.ts:2: /),
     });

@@ -134,6 +134,28 @@ describe('HttpApiServer', () => {
     expect(warnings).toContain('fixture-invalidResponse [http api] GET /invalid: statusCode "teapot" is not an HTTP status; answered 500');
   });
 
+  it('answers 503 Service Unavailable when the function outlasts the integration timeout, as HTTP APIs do', async () => {
+    const impatient = await HttpApiServer.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const records: ApiRequestRecord[] = [];
+      impatient.serve({
+        routes: [{ routeKey: 'GET /sleep', target: fixture('sleep') }],
+        cors: undefined,
+        accountId: '000000000000',
+        apiId: 'local',
+        log: (functionName, line) => warnings.push(`${functionName} ${line}`),
+        onRequest: (record) => records.push(record),
+        integrationTimeoutSeconds: 1,
+      });
+      const response = await fetch(`${impatient.url}/sleep`);
+      expect([response.status, await response.json()]).toEqual([503, { message: 'Service Unavailable' }]);
+      expect(records).toEqual([{ apiId: 'local', stage: '$default', status: 503, latencyMs: expect.any(Number), integrationLatencyMs: expect.any(Number) }]);
+      expect(warnings).toContain('fixture-sleep [http api] GET /sleep: the integration did not answer within 1 s; answered 503');
+    } finally {
+      await impatient.close();
+    }
+  });
+
   it('answers 413 for a body over 10 MB', async () => {
     const response = await fetch(`${api.url}/jobs`, { method: 'POST', body: Buffer.alloc(10 * 1024 * 1024 + 1, 'a') });
     expect([response.status, await response.json()]).toEqual([413, { message: 'Request Entity Too Large' }]);

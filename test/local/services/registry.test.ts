@@ -8,7 +8,7 @@ import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { ListTopicsCommand } from '@aws-sdk/client-sns';
-import { ListQueuesCommand } from '@aws-sdk/client-sqs';
+import { GetQueueUrlCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundRequest, LocalService, Route } from '../../../local/services/local-service';
 import { FIXTURE_STACK_NAME } from './fixture-stack';
@@ -127,5 +127,23 @@ describe('a service that is not registered', () => {
     } finally {
       lambda.destroy();
     }
+  });
+});
+
+describe('served requests', () => {
+  it('are reported to listeners with service, action and status, failures included', async () => {
+    const served: { service: string; action?: string; status: number }[] = [];
+    const stopListening = harness.services.onServed(({ service, action, status }) => served.push({ service, action, status }));
+    try {
+      await harness.dynamodb.send(new ListTablesCommand({}));
+      await expect(harness.sqs.send(new GetQueueUrlCommand({ QueueName: 'no-such-queue' }))).rejects.toThrow();
+    } finally {
+      stopListening();
+    }
+    await harness.dynamodb.send(new ListTablesCommand({}));
+    expect(served).toEqual([
+      { service: 'DynamoDB', action: 'ListTables', status: 200 },
+      { service: 'SQS', action: 'GetQueueUrl', status: 400 },
+    ]);
   });
 });

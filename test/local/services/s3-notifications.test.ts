@@ -13,9 +13,11 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { DeleteMessageCommand, PurgeQueueCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { Sha256 } from '@smithy/core/checksum';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eventually } from '../../support/eventually';
-import { startHarness, type Harness } from './harness';
+import { startHarness, TEST_CREDENTIALS, type Harness } from './harness';
 
 const run = promisify(execFile);
 
@@ -53,6 +55,15 @@ async function receiveOne(QueueUrl: string): Promise<Message> {
     await harness.sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: Messages[0].ReceiptHandle }));
     return Messages[0];
   }, `a message on ${QueueUrl}`);
+}
+
+/** A raw request signed in headers, as every SDK and CLI call is (the local S3 refuses anonymous ones). */
+async function fetchSignedInHeaders(method: string, pathAndQuery: string, body: string): Promise<Response> {
+  const url = new URL(pathAndQuery, harness.services.endpoint);
+  const signer = new SignatureV4({ service: 's3', region: harness.services.region, credentials: TEST_CREDENTIALS, sha256: Sha256, uriEscapePath: false });
+  const query = Object.fromEntries(url.searchParams);
+  const signed = await signer.sign({ method, protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: url.pathname, query, headers: { host: url.host }, body });
+  return fetch(url, { method, headers: signed.headers, body });
 }
 
 async function expectEmpty(QueueUrl: string): Promise<void> {
@@ -149,7 +160,7 @@ describe('S3 event notifications', () => {
   });
 
   it('rejects S3 management calls it does not emulate with an error naming them', async () => {
-    const response = await fetch(`${harness.services.endpoint}/${bucket}?lifecycle`, { method: 'PUT', body: '<LifecycleConfiguration/>' });
+    const response = await fetchSignedInHeaders('PUT', `/${bucket}?lifecycle`, '<LifecycleConfiguration/>');
     expect(response.status).toBe(400);
     const body = await response.text();
     expect(body).toContain('<Code>UnsupportedOperation</Code>');

@@ -16,6 +16,10 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MetricStore } from '../../../local/cloudwatch/metric-store';
+import { fauxqsOldestMessage } from '../../../local/cloudwatch/oldest-message';
+import { queueNameOf, SqsMetrics } from '../../../local/cloudwatch/sqs-metrics';
+import { systemClock } from '../../../local/cloudwatch/clock';
 import { eventually } from '../../support/eventually';
 import { startHarness, TEST_CREDENTIALS, type Harness } from './harness';
 
@@ -121,6 +125,51 @@ describe('queue URLs', () => {
     });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('<Message>SQS ReceiveMessage over the query protocol is not supported by the Tidewatch local cloud</Message>');
+  });
+});
+
+describe('visibility timeout', () => {
+  const attributes = async (QueueUrl: string) =>
+    (await harness.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] })))
+      .Attributes ?? {};
+
+  it('returns a message to visible when its timeout expires, for attributes and the DLQ metrics, with no further receive', async () => {
+    const VisibilityTimeout = 1;
+    await harness.sqs.send(new SendMessageCommand({ QueueUrl: deadLetters, MessageBody: 'peeked' }));
+    const { Messages = [] } = await harness.sqs.send(new ReceiveMessageCommand({ QueueUrl: deadLetters, VisibilityTimeout }));
+    expect(Messages.map((message) => message.Body)).toEqual(['peeked']);
+    expect(await attributes(deadLetters)).toEqual({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '1' });
+
+    // Nothing receives from the DLQ again: only reads, as the CLI's status and the local CloudWatch's sampler do.
+    const visibleAgain = await eventually(
+      async () => {
+        const now = await attributes(deadLetters);
+        return now.ApproximateNumberOfMessages === '1' ? now : undefined;
+      },
+      'the message to be visible again',
+      VisibilityTimeout * 1000 + 10_000,
+    );
+    expect(visibleAgain.ApproximateNumberOfMessagesNotVisible).toBe('0');
+
+    // What the DLQ-not-empty alarm reads: ApproximateNumberOfMessagesVisible, as the local CloudWatch samples it.
+    const store = new MetricStore({ clock: systemClock });
+    await new SqsMetrics(store, systemClock).sampleOnce({
+      sqs: harness.sqs,
+      queueUrls: [deadLetters],
+      oldestMessage: fauxqsOldestMessage(harness.services.fauxqsEndpoint),
+      onError: (queueName, error) => {
+        throw new Error(`sampling ${queueName} failed: ${(error as Error).message}`);
+      },
+    });
+    const sampled = (metricName: string) => {
+      const [period] = store.aggregate(
+        { namespace: 'AWS/SQS', metricName, dimensions: [{ name: 'QueueName', value: queueNameOf(deadLetters) }] },
+        { start: Math.floor(Date.now() / 60_000) * 60_000 - 60_000, periodSeconds: 120, count: 1 },
+      );
+      return period?.maximum;
+    };
+    expect(sampled('ApproximateNumberOfMessagesVisible')).toBe(1);
+    expect(sampled('ApproximateNumberOfMessagesNotVisible')).toBe(0);
   });
 });
 

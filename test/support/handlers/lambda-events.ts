@@ -49,8 +49,8 @@ export function sqsRecord(body: string, overrides: { messageId?: string; receive
   };
 }
 
-/** A Lambda context with `remainingMs` left. */
-export function lambdaContext(functionName: string, remainingMs = 30_000): Context {
+/** A Lambda context with `remainingMs` left, or as many as `remainingMs()` answers at each call. */
+export function lambdaContext(functionName: string, remainingMs: number | (() => number) = 30_000): Context {
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName,
@@ -60,7 +60,7 @@ export function lambdaContext(functionName: string, remainingMs = 30_000): Conte
     awsRequestId: crypto.randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'stream',
-    getRemainingTimeInMillis: () => remainingMs,
+    getRemainingTimeInMillis: typeof remainingMs === 'number' ? () => remainingMs : remainingMs,
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

@@ -1,0 +1,158 @@
+/**
+ * Fault soak: files and jobs through the local cloud while things break, then a count of where every
+ * accepted item ended. Nothing may be lost and nothing completed twice.
+ *
+ *   npx tsx bench/soak.ts [--items 10000] [--scale 1] [--concurrency 20] [--kill-at 0.5] [--crash-every 5] [--seed 1]
+ *
+ * Faults: 10% of items fail transiently (`failUntil`: half for 15 s, within their retries, half for
+ * 90 s, past them), 1% are poison jobs (`fail: true`), 1% malformed files; every `--crash-every`
+ * seconds a busy worker execution environment is crashed mid-batch; once `--kill-at` of the items are
+ * accepted, the local cloud is killed with SIGKILL and started again with its data kept.
+ * Completed work is counted per business id from a ledger of the workers' PROCESSED writes that the
+ * local cloud appends to (one line each, written synchronously, so it survives the kill).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { deadLetterQueueUrlOutputKey, parseWorkQueueNames, queueUrlOutputKey } from '../contract/outputs';
+import { BEFORE_REDRIVE, completions, deadLetterIds, depth, statusItems, takeCensus, type Census } from './soak/census';
+import { CloudProcess, type CloudEndpoints } from './soak/cloud-control';
+import { LoadGenerator, type LoadTarget } from './soak/load';
+import { OUTAGE_SECONDS, planItems } from './soak/plan';
+
+const { values } = parseArgs({
+  options: {
+    items: { type: 'string', default: '10000' },
+    scale: { type: 'string', default: '1' },
+    concurrency: { type: 'string', default: '20' },
+    'kill-at': { type: 'string', default: '0.5' },
+    'crash-every': { type: 'string', default: '5' },
+    seed: { type: 'string', default: '1' },
+  },
+});
+const ITEMS = Math.max(100, Math.round(Number(values.items) * Number(values.scale)));
+const CONCURRENCY = Number(values.concurrency);
+const KILL_AT = Math.round(ITEMS * Number(values['kill-at']));
+/** The local cloud's credentials (the README's). */
+const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+/** Slowest rate the soak assumes when it derives its deadlines (items/s); well below what a loaded machine does. */
+const SLOWEST_ITEMS_PER_SECOND = 5;
+
+interface Clients {
+  readonly s3: S3Client;
+  readonly sqs: SQSClient;
+  readonly dynamodb: DynamoDBClient;
+}
+
+function clientsFor(endpoints: CloudEndpoints): Clients {
+  const config = { endpoint: endpoints.aws, region: endpoints.region, credentials: CREDENTIALS };
+  return { s3: new S3Client({ ...config, forcePathStyle: true }), sqs: new SQSClient(config), dynamodb: new DynamoDBClient(config) };
+}
+
+function queuesOf(outputs: Readonly<Record<string, string>>) {
+  return parseWorkQueueNames(outputs.WorkQueueNames!).map((name) => ({
+    name,
+    url: outputs[queueUrlOutputKey(name)]!,
+    deadLetterUrl: outputs[deadLetterQueueUrlOutputKey(name)]!,
+  }));
+}
+
+/** Polls until every accepted item is settled: PROCESSED or FAILED, work queues empty, each final failure in a DLQ. */
+async function waitUntilSettled(clients: Clients, endpoints: CloudEndpoints, accepted: readonly { id: string }[], deadlineMs: number): Promise<void> {
+  const queues = queuesOf(endpoints.outputs);
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const statuses = await statusItems(clients.dynamodb, endpoints.outputs.StatusTableName!);
+    const states = accepted.map((item) => statuses.get(item.id));
+    const open = states.filter((state) => state?.status !== 'PROCESSED' && state?.status !== 'FAILED').length;
+    const finalFailures = states.filter((state) => state?.status === 'FAILED' && !state.permanent).length;
+    const queued = (await Promise.all(queues.map((queue) => depth(clients.sqs, queue.url)))).reduce((a, b) => a + b, 0);
+    const deadLetters = (await Promise.all(queues.map((queue) => depth(clients.sqs, queue.deadLetterUrl)))).reduce((a, b) => a + b, 0);
+    if (open === 0 && queued === 0 && deadLetters === finalFailures) return;
+    if (Date.now() > deadline) {
+      throw new Error(`not settled after ${deadlineMs / 1000} s: ${open} items open, ${queued} messages queued, ${deadLetters} dead letters for ${finalFailures} final failures`);
+    }
+    process.stdout.write(`  settling: ${open} items open, ${queued} queued, ${deadLetters}/${finalFailures} dead letters\n`);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+  }
+}
+
+function printCensus(title: string, census: Census): void {
+  process.stdout.write(`\n${title}\n`);
+  for (const [outcome, count] of Object.entries(census.outcomes)) process.stdout.write(`  ${outcome.padEnd(26)} ${count}\n`);
+  const unexpected = Object.entries(census.unexpected);
+  process.stdout.write(unexpected.length === 0 ? '  every item ended as its behaviour should\n' : `  unexpected: ${unexpected.map(([what, count]) => `${what} × ${count}`).join(', ')}\n`);
+  if (census.duplicated.length > 0) process.stdout.write(`  completed more than once, e.g. ${census.duplicated.slice(0, 5).join(', ')}\n`);
+  if (census.lost.length > 0) process.stdout.write(`  lost, e.g. ${census.lost.slice(0, 5).join(', ')}\n`);
+}
+
+async function main(): Promise<void> {
+  const stateDirectory = await mkdtemp(join(tmpdir(), 'tidewatch-soak-'));
+  const ledger = join(stateDirectory, 'completed.ledger');
+  const cloud = await CloudProcess.create({ stateDirectory, ledger, crashEverySeconds: Number(values['crash-every']), startTimeoutMs: 180_000 });
+  try {
+    await soak(cloud, ledger, stateDirectory);
+  } finally {
+    await cloud.stop();
+  }
+  await rm(stateDirectory, { recursive: true, force: true });
+}
+
+async function soak(cloud: CloudProcess, ledger: string, stateDirectory: string): Promise<void> {
+  const plan = planItems({ items: ITEMS, jobShare: 0.5, transientShare: 0.1, poisonShare: 0.01, malformedShare: 0.01, seed: Number(values.seed) });
+  const started = performance.now();
+  let endpoints = await cloud.start();
+  let clients = clientsFor(endpoints);
+  const targetOf = (cloudEndpoints: CloudEndpoints, { s3 }: Clients): LoadTarget => ({ api: cloudEndpoints.api, s3, bucket: cloudEndpoints.outputs.BucketName! });
+  process.stdout.write(`soak: ${ITEMS} items, ${CONCURRENCY} in flight, state in ${stateDirectory}\n`);
+
+  const load = new LoadGenerator(targetOf(endpoints, clients));
+  let killedAfter: number | undefined;
+  await load.send(plan, CONCURRENCY, async (count) => {
+    if (count !== KILL_AT) return;
+    load.pause();
+    killedAfter = count;
+    await cloud.kill();
+    process.stdout.write(`  killed the local cloud (SIGKILL) after ${count} accepted items; starting it again with its data\n`);
+    const restarted = performance.now();
+    endpoints = await cloud.start();
+    clients = clientsFor(endpoints);
+    process.stdout.write(`  back in ${((performance.now() - restarted) / 1000).toFixed(1)} s\n`);
+    load.resumeWith(targetOf(endpoints, clients));
+  });
+  const ingestSeconds = (performance.now() - started) / 1000;
+  const { accepted } = load.progress;
+  process.stdout.write(`  ${accepted.length} items accepted in ${ingestSeconds.toFixed(0)} s; waiting for them to settle\n`);
+
+  // Every item at the slowest rate, plus the longest a crashed batch stays hidden (visibility timeout, per attempt) and the outage.
+  const settleDeadlineMs = (accepted.length / SLOWEST_ITEMS_PER_SECOND + 3 * 180 + OUTAGE_SECONDS) * 1000;
+  await waitUntilSettled(clients, endpoints, accepted, settleDeadlineMs);
+  const settledSeconds = (performance.now() - started) / 1000;
+
+  const deadLettered = new Set<string>();
+  for (const queue of queuesOf(endpoints.outputs)) for (const id of await deadLetterIds(clients.sqs, queue.deadLetterUrl)) deadLettered.add(id);
+  const statuses = await statusItems(clients.dynamodb, endpoints.outputs.StatusTableName!);
+  const census = takeCensus(accepted, await completions(ledger), deadLettered, statuses, BEFORE_REDRIVE);
+
+  const injected = (behaviour: string) => accepted.filter((item) => item.behaviour === behaviour).length;
+  process.stdout.write(`\nitems accepted             ${accepted.length} (${accepted.filter((item) => item.kind === 'file').length} files, ${accepted.filter((item) => item.kind === 'job').length} jobs)\n`);
+  process.stdout.write(`requests unanswered        ${load.progress.unanswered} (cut by the kill; their items were sent again)\n`);
+  process.stdout.write(`5xx answers                ${load.progress.serverErrors}\n`);
+  process.stdout.write(`cloud killed after         ${killedAfter ?? 'never'} accepted items\n`);
+  process.stdout.write(`injected                   ${injected('blip')} blips (15 s), ${injected('outage')} outages (${OUTAGE_SECONDS} s), ${injected('poison')} poison, ${injected('malformed')} malformed\n`);
+  process.stdout.write(`dead-lettered              ${census.outcomes['dead-lettered']} (poison ${injected('poison')} + outages past their retries)\n`);
+  process.stdout.write(`time                       ${ingestSeconds.toFixed(0)} s to accept, ${settledSeconds.toFixed(0)} s to settle\n`);
+  printCensus('Outcomes', census);
+
+  for (const client of Object.values(clients)) client.destroy();
+  if (census.outcomes.lost > 0 || census.outcomes['completed more than once'] > 0 || Object.keys(census.unexpected).length > 0) process.exitCode = 1;
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`soak failed: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

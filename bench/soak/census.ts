@@ -1,0 +1,124 @@
+/**
+ * Where every accepted item ended: completed (counted from the ledger of the workers' PROCESSED writes,
+ * once or more), dead-lettered (its message found in a DLQ), rejected (recorded FAILED as permanent), or
+ * lost (none of these). The status table says where an item is; only the ledger says how many times its
+ * work was done.
+ */
+import { readFile } from 'node:fs/promises';
+import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ChangeMessageVisibilityBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { subjectsOf } from '../../cli/dead-letters';
+import type { AcceptedItem } from './load';
+import type { Behaviour } from './plan';
+
+export interface ItemState {
+  readonly status: string;
+  readonly permanent: boolean;
+}
+
+/** Every status item's status (one paginated scan). */
+export async function statusItems(dynamodb: DynamoDBClient, table: string): Promise<Map<string, ItemState>> {
+  const items = new Map<string, ItemState>();
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await dynamodb.send(
+      new ScanCommand({ TableName: table, ProjectionExpression: 'id, #s, lastError', ExpressionAttributeNames: { '#s': 'status' }, ExclusiveStartKey }),
+    );
+    for (const item of page.Items ?? []) {
+      items.set(item.id!.S!, { status: item.status?.S ?? '', permanent: item.lastError?.M?.permanent?.BOOL === true });
+    }
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+/** Messages in a queue, visible or not. */
+export async function depth(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  );
+  return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+}
+
+/**
+ * The business ids of every message in a DLQ: each is received once (hidden while the scan goes on, so
+ * it is not read twice) and made visible again at the end, so the queue is left as found.
+ */
+export async function deadLetterIds(sqs: SQSClient, queueUrl: string): Promise<string[]> {
+  const ids: string[] = [];
+  const handles: string[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 300, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }),
+    );
+    if (Messages.length === 0) break;
+    for (const message of Messages) {
+      ids.push(...subjectsOf(message).subjects.map((subject) => subject.id));
+      handles.push(message.ReceiptHandle!);
+    }
+  }
+  for (let i = 0; i < handles.length; i += 10) {
+    const entries = handles.slice(i, i + 10).map((ReceiptHandle, index) => ({ Id: String(index), ReceiptHandle, VisibilityTimeout: 0 }));
+    await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+  }
+  return ids;
+}
+
+/** How many times each id's completed work was written, from the ledger the local cloud appended to. */
+export async function completions(ledger: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  const text = await readFile(ledger, 'utf8').catch(() => '');
+  for (const id of text.split('\n')) if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
+  return counts;
+}
+
+export type Outcome = 'completed once' | 'completed more than once' | 'dead-lettered' | 'rejected' | 'lost';
+
+export interface Census {
+  readonly outcomes: Record<Outcome, number>;
+  /** Items whose outcome is not the one their behaviour should lead to, by `behaviour → outcome`. */
+  readonly unexpected: Record<string, number>;
+  /** Items completed more than once, for the report (a few). */
+  readonly duplicated: readonly string[];
+  readonly lost: readonly string[];
+}
+
+/** What each behaviour may end as before any redrive (an outage job whose attempts a backlog delayed past the outage completes). */
+export const BEFORE_REDRIVE: Record<Behaviour, readonly Outcome[]> = {
+  ok: ['completed once'],
+  blip: ['completed once'],
+  outage: ['dead-lettered', 'completed once'],
+  poison: ['dead-lettered'],
+  malformed: ['rejected'],
+};
+
+export function takeCensus(
+  accepted: readonly AcceptedItem[],
+  ledger: ReadonlyMap<string, number>,
+  deadLettered: ReadonlySet<string>,
+  statuses: ReadonlyMap<string, ItemState>,
+  expected: Record<Behaviour, readonly Outcome[]>,
+): Census {
+  const outcomes: Record<Outcome, number> = { 'completed once': 0, 'completed more than once': 0, 'dead-lettered': 0, rejected: 0, lost: 0 };
+  const unexpected: Record<string, number> = {};
+  const duplicated: string[] = [];
+  const lost: string[] = [];
+  for (const item of accepted) {
+    const done = ledger.get(item.id) ?? 0;
+    const state = statuses.get(item.id);
+    const outcome: Outcome =
+      done === 1 ? 'completed once'
+      : done > 1 ? 'completed more than once'
+      : deadLettered.has(item.id) ? 'dead-lettered'
+      : state?.status === 'FAILED' && state.permanent ? 'rejected'
+      : 'lost';
+    outcomes[outcome] += 1;
+    if (outcome === 'completed more than once') duplicated.push(item.id);
+    if (outcome === 'lost') lost.push(item.id);
+    if (!expected[item.behaviour].includes(outcome)) {
+      const key = `${item.behaviour} → ${outcome}`;
+      unexpected[key] = (unexpected[key] ?? 0) + 1;
+    }
+  }
+  return { outcomes, unexpected, duplicated, lost };
+}

@@ -1,0 +1,48 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FunctionBundle } from '../../../local/runtime/function-bundle';
+
+const bundles: FunctionBundle[] = [];
+
+async function bundleOf(entry: string): Promise<FunctionBundle> {
+  const bundle = await FunctionBundle.create(entry);
+  bundles.push(bundle);
+  return bundle;
+}
+
+afterEach(async () => {
+  await Promise.all(bundles.splice(0).map((bundle) => bundle.dispose()));
+});
+
+describe('FunctionBundle', () => {
+  it('builds once for concurrent and later cold starts while no source changes', async () => {
+    // Sources written long before the test: nothing is being edited while the bundle builds.
+    const bundle = await bundleOf(fileURLToPath(new URL('./fixtures/handlers.ts', import.meta.url)));
+    const concurrent = await Promise.all([bundle.files(), bundle.files(), bundle.files()]);
+    const later = await bundle.files();
+    expect(new Set([...concurrent, later].map((files) => files.handler)).size).toBe(1);
+    expect(bundle.buildCount).toBe(1);
+  });
+
+  it('rebuilds when a source the entry imports changes, and the new files hold the edit', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'tidewatch-source-'));
+    const entry = join(directory, 'entry.ts');
+    const greeting = join(directory, 'greeting.ts');
+    writeFileSync(entry, "import { greeting } from './greeting';\nexport const handler = async () => greeting;\n");
+    writeFileSync(greeting, "export const greeting = 'hello';\n");
+    const bundle = await bundleOf(entry);
+    const before = await bundle.files();
+    const buildsBefore = bundle.buildCount;
+
+    writeFileSync(greeting, "export const greeting = 'hello again';\n");
+    const after = await bundle.files();
+    expect(bundle.buildCount).toBe(buildsBefore + 1);
+    expect(after.handler).not.toBe(before.handler);
+    expect(readFileSync(after.handler, 'utf8')).toContain('hello again');
+    // The previous files stay for the environments still running them.
+    expect(readFileSync(before.handler, 'utf8')).not.toContain('hello again');
+  });
+});
