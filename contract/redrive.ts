@@ -202,6 +202,7 @@ export const RUN_KEY_PREFIX = 'run#';
 export function runKey(startedAt: string, runId: string): string {
   return `${RUN_KEY_PREFIX}${startedAt}#${runId}`;
 }
+/** A run's moved messages are stored a batch to an item, keyed by the batch's first message. */
 export function entryKeyPrefix(runId: string): string {
   return `entry#${runId}#`;
 }

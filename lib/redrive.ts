@@ -90,7 +90,7 @@ export class Redrive extends Construct {
       ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:StartMessageMoveTask', 'sqs:ListMessageMoveTasks', 'sqs:CancelMessageMoveTask'],
       props.workQueues.map((queue) => queue.deadLetterQueue.queueArn),
     );
-    grant(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'], [this.ledger.tableArn]);
+    grant(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], [this.ledger.tableArn]);
     grant(['dynamodb:BatchGetItem'], [tables.statusTable.tableArn]);
     grant(['dynamodb:Query'], [`${tables.statusTable.tableArn}/index/${STATUS_INDEXES.byStatus.indexName}`]);
     acknowledge(role, {

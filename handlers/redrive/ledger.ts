@@ -1,10 +1,11 @@
 /**
  * The audit ledger (its own table, kept 90 days by TTL): one record per run (who asked, when, what, the
- * counts and how it ended) and, for selective redrives and archives, one entry per message moved (its
- * items, old and new message id), so each item's outcome can be looked up later. A run's record is
+ * counts and how it ended) and, for selective redrives and archives, an entry per message moved (its
+ * items, old and new message id, stored a batch of messages to an item), so each item's outcome can be
+ * looked up later. A run's record is
  * written by the one chunk holding the queue's lease; a cancel only sets `cancelRequestedAt`.
  */
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   entryKey,
   entryKeyPrefix,
@@ -24,11 +25,8 @@ export interface StoredRun extends RedriveRun {
   readonly cancelRequestedBy?: string;
 }
 
-type PutRequest = { readonly PutRequest: { readonly Item: Record<string, unknown> } };
-
-/** DynamoDB's BatchWriteItem limit. */
-const BATCH_WRITE_LIMIT = 25;
-const MAX_UNPROCESSED_RETRIES = 5;
+/** Entries one ledger item holds: each a few hundred bytes, well within DynamoDB's 400 KB item. */
+const ENTRIES_PER_ITEM = 100;
 const DAY_SECONDS = 86_400;
 
 export class Ledger {
@@ -94,7 +92,8 @@ export class Ledger {
 
   /** The messages a run moved or archived (at most `limit`). */
   async entries(queue: string, runId: string, limit = 1000): Promise<LedgerEntry[]> {
-    return this.query<LedgerEntry>(queue, entryKeyPrefix(runId), limit);
+    const batches = await this.query<{ entries: LedgerEntry[] }>(queue, entryKeyPrefix(runId), limit);
+    return batches.flatMap((batch) => batch.entries).slice(0, limit);
   }
 
   /** Items of the queue whose sort key starts with `prefix`, newest (highest key) first, following pages up to `limit`. */
@@ -120,25 +119,18 @@ export class Ledger {
     return items;
   }
 
-  /** Records the messages a run moved or archived, before they are deleted from the DLQ. */
+  /**
+   * Records the messages a run moved or archived, before they are deleted from the DLQ: one item per
+   * batch (a pass's batch is at most 10 messages), each holding its messages' entries, so the ledger
+   * costs one write per batch, not per message.
+   */
   async addEntries(entries: readonly LedgerEntry[]): Promise<void> {
-    for (let start = 0; start < entries.length; start += BATCH_WRITE_LIMIT) {
-      let requests: PutRequest[] | undefined = entries
-        .slice(start, start + BATCH_WRITE_LIMIT)
-        .map((entry) => ({ PutRequest: { Item: this.item(entry.queue, entryKey(entry.runId, entry.oldMessageId), entry) } }));
-      for (let attempt = 0; requests && requests.length > 0; attempt++) {
-        if (attempt > MAX_UNPROCESSED_RETRIES) throw new Error(`the ledger did not take ${requests.length} entries after ${MAX_UNPROCESSED_RETRIES} retries`);
-        requests = await this.batchWrite(requests);
-      }
+    for (let start = 0; start < entries.length; start += ENTRIES_PER_ITEM) {
+      const group = entries.slice(start, start + ENTRIES_PER_ITEM);
+      const [first] = group;
+      if (!first) continue;
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: this.item(first.queue, entryKey(first.runId, first.oldMessageId), { runId: first.runId, entries: group }) }));
     }
-  }
-
-  /** Writes a batch; answers what DynamoDB left unprocessed (throttling), after a short pause. */
-  private async batchWrite(requests: PutRequest[]): Promise<PutRequest[] | undefined> {
-    const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-    const left = UnprocessedItems?.[this.tableName] as PutRequest[] | undefined;
-    if (left && left.length > 0) await new Promise((resolve) => setTimeout(resolve, 100));
-    return left;
   }
 
   private key(queue: string, sortKey: string): Record<string, string> {

@@ -22,11 +22,16 @@ export class Pacer {
     return Math.max(1, Math.min(SQS_BATCH_LIMIT, this.perSecond));
   }
 
-  /** Waits until `count` more messages may go, and counts them. */
+  /** The rate it keeps. */
+  get perSecondRate(): number {
+    return this.perSecond;
+  }
+
+  /** Counts `count` more messages and waits until they may go (counted first: batches in flight at once each get their own slot). */
   async take(count: number): Promise<void> {
     const due = this.startedAt + (this.sent * 1000) / this.perSecond;
+    this.sent += count;
     const wait = due - this.now();
     if (wait > 0) await this.sleep(wait);
-    this.sent += count;
   }
 }

@@ -11,7 +11,7 @@ import type { Message } from '@aws-sdk/client-sqs';
 import { ZERO_COUNTS, type DeadLetterSample, type LedgerEntry, type RedriveFilter, type RunCounts, type RunFailure } from '../../contract/redrive';
 import type { StatusItem } from '../../contract/status-item';
 import type { WorkerName } from '../../contract/workers';
-import { sentAtOf, type DeadLetterQueue, type Refused } from './dead-letter-queue';
+import { sentAtOf, SQS_BATCH_LIMIT, type DeadLetterQueue, type Refused } from './dead-letter-queue';
 import { matches, needsStatus } from './filter';
 import { itemIdsOf } from './item-ids';
 import type { Pacer } from './pacer';
@@ -22,6 +22,10 @@ import { failureReasonOf } from './status-items';
 const SAMPLE_BODY_CHARS = 300;
 /** Failures a pass reports by name (the counts have them all). */
 const MAX_REPORTED_FAILURES = 20;
+/** Most batches a pass has in flight at once. */
+const MAX_LANES = 4;
+/** Batches one lane gets through in a second, about, on AWS. */
+const BATCHES_PER_LANE_SECOND = 5;
 /** Item ids of delivered messages a pass reports (a canary's are far fewer): bounded, so a long pass keeps flat memory. */
 const MAX_REPORTED_ITEM_IDS = 1000;
 
@@ -77,57 +81,81 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
   const sample: DeadLetterSample[] = [];
   const found = new Set<string>();
   const wantsStatus = needsStatus(options.filter) || options.dryRun === true || deps.sink.kind === 'archive';
-  const taken = () => (options.dryRun ? counts.matched : counts.moved + counts.archived + counts.failed);
+  // Taken by a lane (counted, or to be delivered): never more than the limit, whatever the lanes do at once.
+  let reserved = 0;
+  let ended: PassResult['ended'] | undefined;
   const refuse = (refused: readonly Refused[]) => {
     counts.failed += refused.length;
     for (const { message, reason } of refused) if (failures.length < MAX_REPORTED_FAILURES) failures.push({ messageId: message.MessageId, reason });
   };
-  let ended: PassResult['ended'] = 'deadline';
-  try {
-    while (Date.now() < options.deadline) {
-      if (taken() >= options.limit || (options.messageIds && found.size === options.messageIds.size)) {
-        ended = 'limit';
-        break;
-      }
-      if (await options.shouldStop()) {
-        ended = 'stopped';
-        break;
-      }
-      const messages = await deps.dlq.receive(deps.pacer.batchSize, options.holdSeconds());
-      if (messages.length === 0) {
-        ended = 'empty';
-        break;
-      }
-      counts.scanned += messages.length;
-      const candidates = await describeMessages(deps, messages, wantsStatus);
-      const matching = candidates.filter((candidate) => (!options.messageIds || options.messageIds.has(candidate.messageId)) && matches(options.filter, candidate));
-      const chosen = matching.slice(0, Math.max(0, options.limit - taken()));
-      for (const candidate of chosen) found.add(candidate.messageId);
-      counts.matched += chosen.length;
-      held.push(...candidates.filter((candidate) => !chosen.includes(candidate)).map((candidate) => candidate.message));
-      if (options.dryRun) {
-        held.push(...chosen.map((candidate) => candidate.message));
-        sample.push(...chosen.slice(0, (options.sampleSize ?? 10) - sample.length).map(sampleOf));
-      } else if (chosen.length > 0) {
-        await deps.pacer.take(chosen.length);
-        const outcome = await deps.sink.deliver(chosen);
-        held.push(...outcome.refused.map((refused) => refused.message));
-        refuse(outcome.refused);
-        await deps.record?.(outcome.delivered.map((delivery) => entryOf(options, delivery)));
-        const undeleted = await deps.dlq.delete(outcome.delivered.map((delivery) => delivery.taken.message));
-        const kept = new Set(undeleted.map((refused) => refused.message));
-        const gone = outcome.delivered.filter((delivery) => !kept.has(delivery.taken.message));
-        deliveredItemIds.push(...gone.flatMap((delivery) => delivery.taken.itemIds).slice(0, MAX_REPORTED_ITEM_IDS - deliveredItemIds.length));
-        counts[deps.sink.kind === 'archive' ? 'archived' : 'moved'] += gone.length;
-        // Delivered but still in the DLQ as well: counted as failed, so nothing is duplicated silently.
-        refuse(undeleted.map(({ message, reason }) => ({ message, reason: `delivered, but still in the DLQ too (${reason})` })));
-      }
-      await options.onProgress?.({ ...counts });
+
+  /** Why the pass should end before the next batch, if it should. */
+  const endBeforeBatch = async (): Promise<PassResult['ended'] | undefined> => {
+    if (ended) return ended;
+    if (Date.now() >= options.deadline) return 'deadline';
+    if (reserved >= options.limit || (options.messageIds && found.size === options.messageIds.size)) return 'limit';
+    return (await options.shouldStop()) ? 'stopped' : undefined;
+  };
+
+  /** One batch: received, judged, delivered, recorded, deleted. */
+  const batch = async (): Promise<void> => {
+    const messages = await deps.dlq.receive(deps.pacer.batchSize, options.holdSeconds());
+    if (messages.length === 0) {
+      ended ??= 'empty';
+      return;
     }
+    counts.scanned += messages.length;
+    const candidates = await describeMessages(deps, messages, wantsStatus);
+    const matching = candidates.filter((candidate) => (!options.messageIds || options.messageIds.has(candidate.messageId)) && matches(options.filter, candidate));
+    const chosen = matching.slice(0, Math.max(0, options.limit - reserved));
+    reserved += chosen.length;
+    for (const candidate of chosen) found.add(candidate.messageId);
+    counts.matched += chosen.length;
+    held.push(...candidates.filter((candidate) => !chosen.includes(candidate)).map((candidate) => candidate.message));
+    if (options.dryRun) {
+      held.push(...chosen.map((candidate) => candidate.message));
+      sample.push(...chosen.slice(0, (options.sampleSize ?? 10) - sample.length).map(sampleOf));
+    } else if (chosen.length > 0) {
+      await deps.pacer.take(chosen.length);
+      const outcome = await deps.sink.deliver(chosen);
+      held.push(...outcome.refused.map((refused) => refused.message));
+      refuse(outcome.refused);
+      await deps.record?.(outcome.delivered.map((delivery) => entryOf(options, delivery)));
+      const undeleted = await deps.dlq.delete(outcome.delivered.map((delivery) => delivery.taken.message));
+      const kept = new Set(undeleted.map((refused) => refused.message));
+      const gone = outcome.delivered.filter((delivery) => !kept.has(delivery.taken.message));
+      deliveredItemIds.push(...gone.flatMap((delivery) => delivery.taken.itemIds).slice(0, MAX_REPORTED_ITEM_IDS - deliveredItemIds.length));
+      counts[deps.sink.kind === 'archive' ? 'archived' : 'moved'] += gone.length;
+      // Delivered but still in the DLQ as well: counted as failed, so nothing is duplicated silently.
+      refuse(undeleted.map(({ message, reason }) => ({ message, reason: `delivered, but still in the DLQ too (${reason})` })));
+    }
+    await options.onProgress?.({ ...counts });
+  };
+
+  const lane = async (): Promise<void> => {
+    for (;;) {
+      const reason = await endBeforeBatch();
+      if (reason !== undefined) {
+        ended ??= reason;
+        return;
+      }
+      await batch();
+    }
+  };
+
+  try {
+    // Several batches in flight: each waits on SQS and DynamoDB most of its time. One lane for a slow
+    // rate, which one batch a second already meets.
+    await Promise.all(Array.from({ length: lanesFor(deps.pacer.perSecondRate) }, lane));
   } finally {
     await deps.dlq.release(held);
   }
-  return { counts, ended, deliveredItemIds, failures, sample };
+  return { counts, ended: ended ?? 'deadline', deliveredItemIds, failures, sample };
+}
+
+/** Batches in flight at once: enough to keep the rate, at most MAX_LANES. */
+function lanesFor(perSecond: number): number {
+  return Math.max(1, Math.min(MAX_LANES, Math.ceil(perSecond / (SQS_BATCH_LIMIT * BATCHES_PER_LANE_SECOND))));
 }
 
 /** Received messages with their items, and the items' status when asked for. */

@@ -33,9 +33,9 @@ export interface RedriveSettings {
 const QueueSchema = z.strictObject({
   worker: z.enum(Object.keys(WORKERS) as [WorkerName, ...WorkerName[]]),
   queueUrl: z.url(),
-  queueArn: z.string().startsWith('arn:'),
+  queueArn: z.string().min(1),
   deadLetterQueueUrl: z.url(),
-  deadLetterQueueArn: z.string().startsWith('arn:'),
+  deadLetterQueueArn: z.string().min(1),
 });
 const QueuesSchema = z.record(z.string().regex(WORK_QUEUE_NAME_PATTERN), QueueSchema).refine((queues) => Object.keys(queues).length > 0, 'names no queue');
 

@@ -330,7 +330,7 @@ describe('least privilege', () => {
       ...(['files', 'jobs'] as const).map((name) =>
         grant(arn(stack.workQueues[name]!.deadLetterQueue), ...consume.filter((action) => action !== 'sqs:GetQueueUrl'), 'sqs:StartMessageMoveTask', 'sqs:ListMessageMoveTasks', 'sqs:CancelMessageMoveTask'),
       ),
-      grant(arn(stack.redrive.ledger), 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'),
+      grant(arn(stack.redrive.ledger), 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'),
       grant(arn(stack.tables.statusTable), 'dynamodb:BatchGetItem'),
       grant({ 'Fn::Join': ['', [arn(stack.tables.statusTable), '/index/byStatusAndTime']] }, 'dynamodb:Query'),
       grant(objects('dead-letters/'), 's3:PutObject'),
