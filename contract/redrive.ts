@@ -119,8 +119,6 @@ export interface RedriveRun {
   readonly limit?: number;
   readonly requestedBy: string;
   readonly callerArn?: string;
-  /** The function's own role, which did the work. */
-  readonly executedBy?: string;
   readonly startedAt: string;
   readonly updatedAt: string;
   readonly finishedAt?: string;

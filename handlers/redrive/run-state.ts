@@ -43,7 +43,7 @@ export function finished<T extends RedriveRun>(run: T, status: RunStatus, result
 }
 
 /** How a run ended, in one line. */
-export function summary(run: Pick<RedriveRun, 'kind' | 'counts' | 'dryRun'>): string {
+export function summary(run: Pick<RedriveRun, 'kind' | 'counts'>): string {
   const { moved, archived, failed } = run.counts;
   const done = run.kind === 'archive' ? `${archived} archived` : `${moved} moved`;
   return failed > 0 ? `${done}, ${failed} failed (left in the DLQ)` : done;

@@ -1,6 +1,6 @@
 /**
  * The redrive function terminated mid-run loses nothing. Its chunks run from a fault injector
- * (fixtures/overrunning-redrive.ts) that tells them they have 10 s more than their 4 s timeout, so the
+ * (fixtures/overrunning-redrive.ts) that tells them they have 5 s more than their 4 s timeout, so the
  * local runtime ends each in the middle of its work, as a crash would. Then every dead letter of a
  * redrive ends in the work queue (its job processed) or back in the DLQ, and every dead letter of an
  * archive ends in S3 or back in the DLQ: none in neither. The redrive and the archive run on two queues
