@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { startLocalCloud, type LocalCloud } from '../local/cloud';
 import type { InvocationRecord } from '../local/runtime';
 import { synthesizeTemplate } from '../local/template/synthesize';
+import { runBounded } from './lib/run-bounded';
 
 const { values } = parseArgs({ options: { jobs: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '20' } } });
 const JOBS = Number(values.jobs);
@@ -30,15 +31,6 @@ interface BurstResult {
   readonly outcomes: ReadonlyMap<string, number>;
   /** Init durations of the cold starts of the function behind POST /jobs. */
   readonly initDurationsMs: readonly number[];
-}
-
-/** Runs `task(0..count-1)` with at most `concurrency` in flight. */
-async function runBounded(count: number, concurrency: number, task: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < count) await task(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
 }
 
 async function burst(cloud: LocalCloud, name: string, submitJobName: string): Promise<BurstResult> {

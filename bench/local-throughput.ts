@@ -28,6 +28,7 @@ import { startLocalCloud, type LocalCloud } from '../local/cloud';
 import { parseEmfLine } from '../local/cloudwatch/emf';
 import type { SynthesizedStack } from '../local/template/model';
 import { synthesizeTemplate } from '../local/template/synthesize';
+import { runBounded } from './lib/run-bounded';
 
 const { values } = parseArgs({
   options: {
@@ -117,15 +118,6 @@ class MetricTally {
 function cpuSecondsSince(start: NodeJS.CpuUsage): number {
   const { user, system } = process.cpuUsage(start);
   return (user + system) / 1e6;
-}
-
-/** Runs `task(0..count-1)` with at most `concurrency` in flight. */
-async function runBounded(count: number, concurrency: number, task: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < count) await task(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
 }
 
 /** Waits until `done()` (checked every 50 ms); fails on `failed()` or past the deadline. */

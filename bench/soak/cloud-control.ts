@@ -19,7 +19,6 @@ export interface CloudProcessOptions {
   readonly startTimeoutMs: number;
 }
 
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const CLOUD_PROCESS = fileURLToPath(new URL('./cloud-process.ts', import.meta.url));
 
 async function freePort(): Promise<number> {
@@ -48,7 +47,9 @@ export class CloudProcess {
     const args = [CLOUD_PROCESS, '--state', this.options.stateDirectory, '--ledger', this.options.ledger];
     args.push('--port', String(port), '--api-port', String(apiPort), '--download-port', String(downloadPort));
     args.push('--crash-every', String(this.options.crashEverySeconds));
-    const child = spawn(TSX, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    // Node itself with tsx as a loader, not the tsx command, which runs the script in a child process
+    // of its own: a SIGKILL to the command would leave that child, the cloud, running.
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     this.child = child;
     return new Promise<CloudEndpoints>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the local cloud did not start within ${this.options.startTimeoutMs / 1000} s`)), this.options.startTimeoutMs);

@@ -3,6 +3,7 @@
  * seeded generator so that two runs with the same seed send the same mix in the same order.
  */
 import { randomUUID } from 'node:crypto';
+import { prng } from '../lib/prng';
 
 /**
  * - `ok`: succeeds on its first attempt.
@@ -32,18 +33,6 @@ export interface PlanOptions {
   readonly seed: number;
 }
 
-/** mulberry32: a small, well-known seeded generator (no library needed for a shuffle). */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 export function planItems(options: PlanOptions): PlannedItem[] {
   const count = (share: number) => Math.round(options.items * share);
   const transient = count(options.transientShare);
@@ -61,7 +50,7 @@ export function planItems(options: PlanOptions): PlannedItem[] {
     ...Array.from({ length: malformed }, () => ({ kind: 'file', behaviour: 'malformed' }) as const),
     ...Array.from({ length: files - malformed }, () => ({ kind: 'file', behaviour: 'ok' }) as const),
   ];
-  const random = seeded(options.seed);
+  const random = prng(options.seed);
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [items[i], items[j]] = [items[j]!, items[i]!];

@@ -62,7 +62,7 @@ describe('GET /jobs/{id}', () => {
         expect([400, 404]).toContain(response.status);
         expect(Object.keys(response.json).sort()).toEqual(['error', 'message']);
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 });

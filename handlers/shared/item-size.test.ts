@@ -25,7 +25,8 @@ describe('itemBytes', () => {
   it('sizes any item of text, booleans, nulls, lists and maps as dynalite does', () => {
     fc.assert(
       fc.property(fc.dictionary(name, value.value, { minKeys: 1 }), (item) => {
-        expect(itemBytes(item)).toBe(dynalite.itemSize(marshall(item)));
+        // A key named `constructor` makes a plain object look like a class instance to the SDK's marshall.
+        expect(itemBytes(item)).toBe(dynalite.itemSize(marshall(item, { convertClassInstanceToMap: true })));
       }),
     );
   });

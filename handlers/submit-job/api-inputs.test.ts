@@ -126,7 +126,7 @@ describe('POST /jobs refuses every bad input with a 4xx naming it, and records n
         expect(response.status === 202 || (response.status >= 400 && response.status < 500)).toBe(true);
         if (response.status >= 400) expect(Object.keys(response.json).sort()).toEqual(['error', 'message']);
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 });

@@ -117,11 +117,10 @@ export class FunctionHost {
     try {
       const acquired = await this.environment();
       environment = acquired.environment;
-      if (acquired.cold) {
-        initDurationMs = environment.initDurationMs;
-        // Duration is the handler's time, as on Lambda: not the cold start, nor the bundling before it (deployment).
-        startedAt = performance.now();
-      }
+      if (acquired.cold) initDurationMs = environment.initDurationMs;
+      // Duration is the handler's time, as on Lambda: not the wait for an environment, its cold start, nor
+      // the bundling before it (deployment).
+      startedAt = performance.now();
       this.busy.add(environment);
       const payload = await environment.invoke(this.context(requestId, environment.logStreamName), event, onLine);
       this.report({ requestId, startedAt, initDurationMs }, onLine);

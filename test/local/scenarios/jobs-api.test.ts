@@ -129,3 +129,14 @@ describe('numbers and sizes beyond what DynamoDB and SQS hold as they are', { ti
     expect(body).toEqual({ error: 'JobTooLarge', message: expect.stringMatching(/SQS's 256 KiB message limit/) });
   });
 });
+
+describe('text of every kind', { timeout: 2 * JOB_DEADLINE_MS }, () => {
+  it('is queued, processed and answered exactly, the characters SQS refuses in a message included', async () => {
+    // No character above U+FFFF (an emoji): fauxqs, the local SQS, refuses those in a message body, where SQS takes them.
+    const text = "l'été, 日本語 \ufffe\uffff \u0000 \u2028 a\ud800b";
+    const jobId = await submit({ task: 'word-count', payload: { text } });
+
+    await waitForStatus(scenario, jobId, ['PROCESSED', 'FAILED'], JOB_DEADLINE_MS);
+    expect(await jobStatus(jobId)).toMatchObject({ status: 'PROCESSED', payload: { text }, result: { words: expect.any(Number), lines: 1 } });
+  });
+});
