@@ -10,19 +10,24 @@
  * accepted, the local cloud is killed with SIGKILL and started again with its data kept.
  * Completed work is counted per business id from a ledger of the workers' PROCESSED writes that the
  * local cloud appends to (one line each, written synchronously, so it survives the kill).
+ * Then the fix: once the outage is over, each DLQ's poison jobs are archived and the rest redriven with a
+ * canary (bench/soak/redrive.ts), and a second census expects every DLQ at 0, every outage job completed
+ * exactly once and every poison job archived.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { deadLetterQueueUrlOutputKey, parseWorkQueueNames, queueUrlOutputKey } from '../contract/outputs';
-import { BEFORE_REDRIVE, completions, deadLetterIds, depth, statusItems, takeCensus, type Census } from './soak/census';
+import { AFTER_REDRIVE, archivedIds, BEFORE_REDRIVE, completions, deadLetterIds, depth, statusItems, takeCensus, type Census } from './soak/census';
 import { CloudProcess, type CloudEndpoints } from './soak/cloud-control';
 import { LoadGenerator, type LoadTarget } from './soak/load';
 import { OUTAGE_SECONDS, planItems } from './soak/plan';
+import { redriveAfterFix } from './soak/redrive';
 
 const { values } = parseArgs({
   options: {
@@ -46,11 +51,12 @@ interface Clients {
   readonly s3: S3Client;
   readonly sqs: SQSClient;
   readonly dynamodb: DynamoDBClient;
+  readonly lambda: LambdaClient;
 }
 
 function clientsFor(endpoints: CloudEndpoints): Clients {
   const config = { endpoint: endpoints.aws, region: endpoints.region, credentials: CREDENTIALS };
-  return { s3: new S3Client({ ...config, forcePathStyle: true }), sqs: new SQSClient(config), dynamodb: new DynamoDBClient(config) };
+  return { s3: new S3Client({ ...config, forcePathStyle: true }), sqs: new SQSClient(config), dynamodb: new DynamoDBClient(config), lambda: new LambdaClient({ ...config, maxAttempts: 1 }) };
 }
 
 function queuesOf(outputs: Readonly<Record<string, string>>) {
@@ -148,8 +154,30 @@ async function soak(cloud: CloudProcess, ledger: string, stateDirectory: string)
   process.stdout.write(`time                       ${ingestSeconds.toFixed(0)} s to accept, ${settledSeconds.toFixed(0)} s to settle\n`);
   printCensus('Outcomes', census);
 
+  // The fix: the outage is over for every outage job once OUTAGE_SECONDS have passed since the last was sent.
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + (ingestSeconds + OUTAGE_SECONDS) * 1000 - performance.now())));
+  const redriveStarted = performance.now();
+  const queues = queuesOf(endpoints.outputs);
+  const runs = await redriveAfterFix(clients.lambda, endpoints.outputs.RedriveFunctionName!, queues.map((queue) => queue.name), Date.now() + settleDeadlineMs);
+  for (const run of runs) process.stdout.write(`  ${run.kind} ${run.queue}: ${run.status}, ${run.result ?? ''}\n`);
+  // Archived items stay FAILED, their dead letters gone: settled means every other item is.
+  const archived = await archivedIds(clients.s3, endpoints.outputs.BucketName!);
+  await waitUntilSettled(clients, endpoints, accepted.filter((item) => !archived.has(item.id)), settleDeadlineMs);
+  const deadLetters = (await Promise.all(queues.map((queue) => depth(clients.sqs, queue.deadLetterUrl)))).reduce((a, b) => a + b, 0);
+  const after = takeCensus(
+    accepted,
+    await completions(ledger),
+    new Set((await Promise.all(queues.map((queue) => deadLetterIds(clients.sqs, queue.deadLetterUrl)))).flat()),
+    await statusItems(clients.dynamodb, endpoints.outputs.StatusTableName!),
+    AFTER_REDRIVE,
+    archived,
+  );
+  process.stdout.write(`\nredrive after the fix       ${((performance.now() - redriveStarted) / 1000).toFixed(0)} s; dead letters left: ${deadLetters}\n`);
+  printCensus('Outcomes after the redrive', after);
+
   for (const client of Object.values(clients)) client.destroy();
-  if (census.outcomes.lost > 0 || census.outcomes['completed more than once'] > 0 || Object.keys(census.unexpected).length > 0) process.exitCode = 1;
+  const clean = (outcome: Census) => outcome.outcomes.lost === 0 && outcome.outcomes['completed more than once'] === 0 && Object.keys(outcome.unexpected).length === 0;
+  if (!clean(census) || !clean(after) || deadLetters > 0) process.exitCode = 1;
 }
 
 main().catch((error: Error) => {

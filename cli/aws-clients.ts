@@ -5,7 +5,9 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isLoopback } from './errors';
 import type { Target } from './options';
@@ -15,11 +17,18 @@ export interface AwsClients {
   readonly sqs: SQSClient;
   readonly cloudWatch: CloudWatchClient;
   readonly dynamoDb: DynamoDBDocumentClient;
+  readonly lambda: LambdaClient;
+  readonly sts: STSClient;
   destroy(): void;
 }
 
 /** The CLI answers in seconds or says why not: a silent endpoint must not hang it. */
 const REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 30_000 };
+/**
+ * A function invocation may take longer (a cold start, then a dry run's scan), and is never retried: a
+ * retried start after a lost answer would only be refused as a second run, and confuse.
+ */
+const INVOKE_CONFIG = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 90_000 }, maxAttempts: 1 };
 
 // The local cloud ignores signatures but the SDK refuses to send unsigned requests; like `awslocal`,
 // a loopback endpoint gets placeholder credentials when the environment names none.
@@ -43,6 +52,8 @@ export function createAwsClients(target: Target, env: NodeJS.ProcessEnv): AwsCli
   const cloudFormation = lazy(() => new CloudFormationClient(config));
   const sqs = lazy(() => new SQSClient(config));
   const cloudWatch = lazy(() => new CloudWatchClient(config));
+  const lambda = lazy(() => new LambdaClient({ ...config, ...INVOKE_CONFIG }));
+  const sts = lazy(() => new STSClient(config));
   // The document client's destroy() leaves its base client open: the base client is the one tracked.
   const dynamoDbBase = lazy(() => new DynamoDBClient(config));
   let dynamoDb: DynamoDBDocumentClient | undefined;
@@ -58,6 +69,12 @@ export function createAwsClients(target: Target, env: NodeJS.ProcessEnv): AwsCli
     },
     get dynamoDb() {
       return (dynamoDb ??= DynamoDBDocumentClient.from(dynamoDbBase()));
+    },
+    get lambda() {
+      return lambda();
+    },
+    get sts() {
+      return sts();
     },
     destroy() {
       for (const client of created.splice(0)) client.destroy();

@@ -3,6 +3,7 @@
  * returns a report. The dispatcher (main.ts) does the rest the same way for every command: parsing,
  * the target stack, the clients, `--json` or human output, errors and exit codes.
  */
+import type { Writable } from 'node:stream';
 import type { AwsClients } from './aws-clients';
 import type { FlagSpecs, FlagValues, Target } from './options';
 import type { Style } from './terminal';
@@ -16,6 +17,9 @@ export interface CommandContext {
   readonly flags: FlagValues;
   /** When the command runs: every "ago" in its output is relative to it. */
   readonly now: Date;
+  /** Where a long command reports its progress while it runs (stderr: stdout stays the report). */
+  readonly progress: Writable & { readonly isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
 }
 
 export interface CommandOutput {

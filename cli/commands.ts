@@ -3,7 +3,11 @@
  * `Command`, added here: the dispatcher, help and `--json` handling need nothing else.
  */
 import type { Command } from './command';
+import { dlqArchiveCommand } from './dlq-archive';
 import { dlqPeekCommand } from './dlq-peek';
+import { redriveCommand } from './redrive';
+import { redriveHistoryCommand } from './redrive-history';
+import { redriveCancelCommand, redriveStatusCommand } from './redrive-status';
 import { statusCommand } from './status';
 
-export const COMMANDS: readonly Command[] = [statusCommand, dlqPeekCommand];
+export const COMMANDS: readonly Command[] = [statusCommand, dlqPeekCommand, dlqArchiveCommand, redriveCommand, redriveStatusCommand, redriveCancelCommand, redriveHistoryCommand];

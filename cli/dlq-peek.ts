@@ -3,13 +3,13 @@
  * place, with the file or job each is about and why it failed (status, attempts, last error).
  */
 import type { Command, CommandContext, CommandOutput } from './command';
-import { peekMessages, statusItems, subjectsOf, type Subject } from './dead-letters';
-import { UsageError } from './errors';
+import { DeadLetterQueue } from '../handlers/redrive/dead-letter-queue';
+import { statusItems } from '../handlers/redrive/status-items';
+import { subjectsOf, type Subject } from './dead-letters';
 import { integerFlag } from './options';
 import { readStackOutputs } from './stack-outputs';
 import { formatTime, type Style } from './terminal';
-import { WORK_QUEUE_NAME_PATTERN } from '../contract/naming';
-import { queueDepth, workQueue, workQueueNames } from './work-queues';
+import { queueArgument, queueDepth, selectedQueues, workQueue, workQueueNames } from './work-queues';
 
 const COMMAND_PATH = 'dlq peek';
 const MAX_FLAG = { min: 1, max: 100, default: 10 };
@@ -64,33 +64,18 @@ export const dlqPeekCommand: Command = {
   },
 };
 
-/** The queue argument, checked before anything is asked of AWS: at most one, and shaped like a work queue's name. */
-function queueArgument(args: readonly string[]): string | undefined {
-  if (args.length > 1) throw new UsageError(`expected at most one queue, got: ${args.join(' ')}`, COMMAND_PATH);
-  const [name] = args;
-  if (name !== undefined && !WORK_QUEUE_NAME_PATTERN.test(name)) throw new UsageError(`${JSON.stringify(name)} is not a work queue's name (one lowercase word)`, COMMAND_PATH);
-  return name;
-}
-
-/** The named queue, or every queue of the stack. */
-function selectedQueues(name: string | undefined, known: readonly string[]): readonly string[] {
-  if (name === undefined) return known;
-  if (!known.includes(name)) throw new UsageError(`unknown queue ${JSON.stringify(name)}: the stack's work queues are ${known.join(', ')}`, COMMAND_PATH);
-  return [name];
-}
-
 async function peekDeadLetterQueues({ target, clients, args, flags, now }: CommandContext): Promise<DlqPeekReport> {
-  const queue = queueArgument(args);
+  const queue = queueArgument(args, COMMAND_PATH);
   const max = integerFlag(flags, 'max', MAX_FLAG, COMMAND_PATH);
   const outputs = await readStackOutputs(clients.cloudFormation, target);
-  const names = selectedQueues(queue, workQueueNames(outputs));
+  const names = selectedQueues(queue, workQueueNames(outputs), COMMAND_PATH);
   const tableName = outputs.require('StatusTableName');
   const queues = await Promise.all(
     names.map(async (name) => {
       const { deadLetterQueueUrl } = workQueue(outputs, name);
       const depth = await queueDepth(clients.sqs, deadLetterQueueUrl);
       // No more receives than the DLQ holds: each one counts on the messages, and an empty DLQ needs none.
-      const messages = await peekMessages(clients.sqs, deadLetterQueueUrl, Math.min(max, depth.visible + depth.inFlight));
+      const messages = await new DeadLetterQueue(clients.sqs, deadLetterQueueUrl).peek(Math.min(max, depth.visible + depth.inFlight));
       const parsed = messages.map((message) => ({ message, ...subjectsOf(message) }));
       const items = await statusItems(
         clients.dynamoDb,

@@ -16,7 +16,7 @@ import { styleFor } from './terminal';
 
 export interface CliIo {
   readonly stdout: Writable & { readonly isTTY?: boolean };
-  readonly stderr: Writable;
+  readonly stderr: Writable & { readonly isTTY?: boolean };
   readonly env: NodeJS.ProcessEnv;
   /** @default the system clock */
   readonly now?: () => Date;
@@ -53,7 +53,7 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
     target = resolveTarget(flags.values, io.env);
     const clients = createAwsClients(target, io.env);
     try {
-      const output = await command.run({ target, clients, args: flags.positionals, flags: flags.values, now: io.now?.() ?? new Date() });
+      const output = await command.run({ target, clients, args: flags.positionals, flags: flags.values, now: io.now?.() ?? new Date(), progress: io.stderr, env: io.env });
       io.stdout.write(json ? `${JSON.stringify(output.json, null, 2)}\n` : output.human(styleFor(io.stdout, io.env)));
       return output.exitCode;
     } finally {
@@ -114,7 +114,6 @@ function missingCommand(selection: Selection, commands: readonly Command[]): Usa
 function parseCommandFlags(command: Command, args: readonly string[]): { values: FlagValues; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({ args: [...args], options: parseArgsOptions({ ...COMMON_FLAGS, ...command.flags }), strict: true, allowPositionals: true });
-    // No flag is declared `multiple`, so no value is an array.
     return { values: values as FlagValues, positionals };
   } catch (error) {
     // parseArgs names the flag: "Unknown option '--maxx'", "Option '--max <value>' argument missing".

@@ -12,11 +12,13 @@ export interface FlagSpec {
   readonly type: 'string' | 'boolean';
   readonly description: string;
   readonly valueName?: string;
+  /** May be given several times; its value is then the list of them all. @default false */
+  readonly multiple?: boolean;
 }
 
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
-export type FlagValues = Readonly<Record<string, string | boolean | undefined>>;
+export type FlagValues = Readonly<Record<string, string | boolean | readonly string[] | undefined>>;
 
 export const COMMON_FLAGS = {
   stack: { type: 'string', valueName: 'name', description: 'stack name (default: $TIDEWATCH_STACK, else Tidewatch-<stage>)' },
@@ -55,7 +57,7 @@ export function resolveTarget(values: FlagValues, env: NodeJS.ProcessEnv): Targe
 
 /** parseArgs' option config for a set of flag specs. */
 export function parseArgsOptions(specs: FlagSpecs): NonNullable<ParseArgsConfig['options']> {
-  return Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, { type: spec.type }]));
+  return Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, { type: spec.type, ...(spec.multiple ? { multiple: true } : {}) }]));
 }
 
 /** Help lines for flags, aligned: `  --max <n>   how many ...`. */
@@ -70,6 +72,12 @@ export function stringFlag(values: FlagValues, name: string): string | undefined
   return typeof value === 'string' ? value : undefined;
 }
 
+/** Every value of a flag declared `multiple` (none when absent). */
+export function stringListFlag(values: FlagValues, name: string): readonly string[] {
+  const value = values[name];
+  return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+}
+
 /** An integer flag within bounds, or its default when absent. */
 export function integerFlag(values: FlagValues, name: string, bounds: { min: number; max: number; default: number }, commandPath: string): number {
   const raw = stringFlag(values, name);
@@ -79,6 +87,11 @@ export function integerFlag(values: FlagValues, name: string, bounds: { min: num
     throw new UsageError(`--${name} must be a whole number from ${bounds.min} to ${bounds.max}, got ${JSON.stringify(raw)}`, commandPath);
   }
   return value;
+}
+
+/** An integer flag within bounds, or undefined when absent. */
+export function optionalIntegerFlag(values: FlagValues, name: string, bounds: { min: number; max: number }, commandPath: string): number | undefined {
+  return stringFlag(values, name) === undefined ? undefined : integerFlag(values, name, { ...bounds, default: bounds.min }, commandPath);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -33,6 +33,10 @@ export const ENV = {
   maxReceiveCount: 'MAX_RECEIVE_COUNT',
   /** Base of the exponential retry backoff, seconds. */
   retryBackoffBaseSeconds: 'RETRY_BACKOFF_BASE_SECONDS',
+  /** Redrive: JSON object of the work queues it serves, `{ "<queue>": { worker, queueUrl, queueArn, deadLetterQueueUrl, deadLetterQueueArn } }`. */
+  redriveQueues: 'REDRIVE_QUEUES',
+  /** Redrive: its audit ledger table (runs, moved messages, the per-queue lease). */
+  redriveLedgerTable: 'REDRIVE_LEDGER_TABLE_NAME',
 } as const;
 
 export type EnvKey = keyof typeof ENV;

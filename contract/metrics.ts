@@ -47,5 +47,9 @@ export const METRICS = {
   filesRejected: count('FilesRejected', WORKER),
   jobsSucceeded: count('JobsSucceeded', WORKER),
   jobsFailed: count('JobsFailed', WORKER),
+  /** redrive (`queue`: whose dead letters): sent back to the work queue, or archived to S3, and deleted from the DLQ. */
+  redriveMessagesMoved: count('RedriveMessagesMoved', WORKER),
+  /** redrive: dead letters that could not be sent back or archived (left in the DLQ), and canary items that failed. */
+  redriveFailures: count('RedriveFailures', WORKER),
 } as const satisfies Record<string, MetricDefinition>;
 

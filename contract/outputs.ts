@@ -13,6 +13,10 @@ export const STACK_OUTPUT_KEYS = [
   'DashboardName',
   /** The work queues' names, comma-separated: what the per-queue keys below exist for. */
   'WorkQueueNames',
+  /** The redrive function the CLI and the dashboard widget invoke. */
+  'RedriveFunctionName',
+  /** Its audit ledger: `tidewatch redrive history` reads it. */
+  'RedriveLedgerTableName',
 ] as const;
 export type StackOutputKey = (typeof STACK_OUTPUT_KEYS)[number];
 

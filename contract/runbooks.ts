@@ -33,9 +33,10 @@ export const ALARM_KINDS: readonly AlarmKind[] = [...WORK_QUEUE_ALARM_KINDS, ...
 
 /**
  * Runbooks no alarm links: procedures that several alarm runbooks' Mitigate steps follow, written once.
- * `redrive-dead-letters`: move a queue's dead letters back (after a fix), or archive one that can never succeed.
+ * `redrive`: put a queue's dead letters back to work (after a fix), or archive what can never succeed, through
+ * the redrive function (`tidewatch redrive`, `tidewatch dlq archive`, the dashboard's dead-letter widget).
  */
-export const PROCEDURE_RUNBOOKS = ['redrive-dead-letters'] as const;
+export const PROCEDURE_RUNBOOKS = ['redrive'] as const;
 export type ProcedureRunbook = (typeof PROCEDURE_RUNBOOKS)[number];
 
 export type RunbookId = AlarmKind | ProcedureRunbook;
@@ -51,7 +52,7 @@ export function isAlarmKind(id: string): id is AlarmKind {
   return (ALARM_KINDS as readonly string[]).includes(id);
 }
 
-/** `redrive-dead-letters` → `redrive-dead-letters.md`: the runbook's file under `runbooks/` and the last part of its published URL. */
+/** `redrive` → `redrive.md`: the runbook's file under `runbooks/` and the last part of its published URL. */
 export function runbookFileName(id: RunbookId): string {
   return `${id}.md`;
 }

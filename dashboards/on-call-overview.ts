@@ -1,7 +1,9 @@
 /**
  * The on-call overview: what the on-call looks at first. Top row: every catalogue alarm's state; then per
  * work queue its depth, age, in-flight, dead letters, sent vs deleted, the worker's errors, throttles,
- * duration and concurrency, and end-to-end latency; then the HTTP API; last, every runbook.
+ * duration and concurrency, and end-to-end latency, and its dead-letter widget (drawn and operated by the
+ * redrive function: top failure reasons, a sample, Peek, Dry run, Redrive and Archive); then the HTTP
+ * API; last, every runbook.
  *
  * Built on cdk-monitoring-constructs' MonitoringFacade. The work-queue rows are custom metric groups
  * (the library's SQS and Lambda sections show neither in-flight messages, nor our DeadLettered and
@@ -14,6 +16,7 @@ import { DefaultDashboardFactory, MonitoringFacade, type CustomMetricGroup } fro
 import { Construct } from 'constructs';
 import { metricOf } from '../lib/alarms/alarm-builder';
 import { METRICS } from '../contract/metrics';
+import { DEFAULT_RATE } from '../contract/redrive';
 import { titleOf } from '../contract/naming';
 import { DURATION_WARNING_SHARE, type WorkQueueSource } from '../lib/alarms/catalogue';
 import { lambdaMetric, sqsMetric, workerMetric } from '../lib/alarms/metrics';
@@ -32,6 +35,8 @@ export interface OnCallOverviewProps {
   readonly stage: string;
   readonly workQueues: readonly WorkQueueSource[];
   readonly api: IHttpApi;
+  /** The redrive function: it draws each queue's dead-letter widget and runs its buttons. */
+  readonly redriveFunctionArn: string;
   /** The freshness SLO's bound, drawn on the end-to-end latency graph. */
   readonly freshnessBound: Duration;
   /** The catalogue's alarms, in catalogue order. */
@@ -68,6 +73,7 @@ export class OnCallOverview extends Construct {
         humanReadableName: `${titleOf(queue.name)} work queue (${queue.worker})`,
         metricGroups: workQueueGroups(queue, props),
       });
+      facade.addWidget(deadLetterWidget(queue, props.redriveFunctionArn));
     }
     facade.monitorApiGatewayV2HttpApi({ api: props.api, alarmFriendlyName: 'api', humanReadableName: 'HTTP API' });
     facade.addWidget(new cloudwatch.TextWidget({ markdown: runbookList(props.alarms), width: 24, height: 3 + new Set(props.alarms.map(({ entry }) => entry.runbook)).size }));
@@ -75,6 +81,26 @@ export class OnCallOverview extends Construct {
     if (!dashboards.dashboard) throw new Error('the on-call overview dashboard was not created');
     this.dashboard = dashboards.dashboard;
   }
+}
+
+/** Height of a dead-letter widget: its depth line, reasons, a sample of five and its buttons. */
+const DEAD_LETTER_WIDGET_HEIGHT = 9;
+
+/**
+ * A queue's dead-letter widget: HTML the redrive function renders on each refresh; its buttons call the
+ * function with the viewer's own credentials, so only those allowed to invoke it can use them.
+ */
+function deadLetterWidget(queue: WorkQueueSource, functionArn: string): cloudwatch.CustomWidget {
+  return new cloudwatch.CustomWidget({
+    title: `${titleOf(queue.name)} dead letters`,
+    functionArn,
+    params: { queue: queue.name, maxPerSecond: DEFAULT_RATE },
+    width: 24,
+    height: DEAD_LETTER_WIDGET_HEIGHT,
+    updateOnRefresh: true,
+    updateOnResize: false,
+    updateOnTimeRangeChange: false,
+  });
 }
 
 function graph(spec: MetricSpec, label: string): cloudwatch.Metric {

@@ -16,6 +16,7 @@ import { TidewatchHttpApi } from './http-api';
 import { Ingest } from './ingest';
 import { JobsApi } from './jobs-api';
 import { Paging } from './paging';
+import { Redrive } from './redrive';
 import { applyStageLifecycle } from './stage-lifecycle';
 import { StatusTables } from './status-tables';
 import { UploadApi } from './upload-api';
@@ -42,6 +43,7 @@ export class TidewatchStack extends Stack {
   readonly jobsApi: JobsApi;
   readonly delivery: Delivery;
   readonly paging: Paging;
+  readonly redrive: Redrive;
   readonly monitoring: TidewatchMonitoring;
 
   constructor(scope: Construct, id: string, props: TidewatchStackProps) {
@@ -89,11 +91,13 @@ export class TidewatchStack extends Stack {
     });
     this.delivery = new Delivery(this, 'Delivery', { bucket: this.uploads.bucket, logBucket: this.uploads.accessLogBucket });
     this.paging = new Paging(this, 'Paging', config);
+    this.redrive = new Redrive(this, 'Redrive', { workQueues: Object.values(this.workQueues), tables: this.tables, uploads: this.uploads, config });
     this.monitoring = new TidewatchMonitoring(this, 'Monitoring', {
       config,
       paging: this.paging,
       workQueues: Object.values(this.workQueues),
       httpApi: this.httpApi,
+      redriveFunctionArn: this.redrive.function.function.functionArn,
     });
 
     const outputs: Record<StackOutputKey, string> = {
@@ -104,6 +108,8 @@ export class TidewatchStack extends Stack {
       PagingTopicArn: this.paging.topic.topicArn,
       DashboardName: this.monitoring.dashboard.dashboardName,
       WorkQueueNames: formatWorkQueueNames(Object.keys(this.workQueues)),
+      RedriveFunctionName: this.redrive.function.function.functionName,
+      RedriveLedgerTableName: this.redrive.ledger.tableName,
     };
     for (const [key, value] of Object.entries(outputs)) new CfnOutput(this, key, { value });
     for (const workQueue of Object.values(this.workQueues)) {

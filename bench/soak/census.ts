@@ -1,12 +1,14 @@
 /**
  * Where every accepted item ended: completed (counted from the ledger of the workers' PROCESSED writes,
- * once or more), dead-lettered (its message found in a DLQ), rejected (recorded FAILED as permanent), or
- * lost (none of these). The status table says where an item is; only the ledger says how many times its
+ * once or more), dead-lettered (its message found in a DLQ), archived (its dead letter written to S3 by a
+ * redrive's archive), rejected (recorded FAILED as permanent), or lost (none of these). The status table says where an item is; only the ledger says how many times its
  * work was done.
  */
 import { readFile } from 'node:fs/promises';
 import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { ChangeMessageVisibilityBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { DEAD_LETTER_ARCHIVE_PREFIX } from '../../contract/redrive';
 import { subjectsOf } from '../../cli/dead-letters';
 import type { AcceptedItem } from './load';
 import type { Behaviour } from './plan';
@@ -64,6 +66,21 @@ export async function deadLetterIds(sqs: SQSClient, queueUrl: string): Promise<s
   return ids;
 }
 
+/** The items of every dead letter archived to the bucket (each archive object names its items). */
+export async function archivedIds(s3: S3Client, bucket: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  let ContinuationToken: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: DEAD_LETTER_ARCHIVE_PREFIX, ContinuationToken }));
+    for (const object of page.Contents ?? []) {
+      const body = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key }))).Body!.transformToString();
+      for (const id of (JSON.parse(body) as { itemIds?: string[] }).itemIds ?? []) ids.add(id);
+    }
+    ContinuationToken = page.NextContinuationToken;
+  } while (ContinuationToken);
+  return ids;
+}
+
 /** How many times each id's completed work was written, from the ledger the local cloud appended to. */
 export async function completions(ledger: string): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
@@ -72,7 +89,7 @@ export async function completions(ledger: string): Promise<Map<string, number>> 
   return counts;
 }
 
-export type Outcome = 'completed once' | 'completed more than once' | 'dead-lettered' | 'rejected' | 'lost';
+export type Outcome = 'completed once' | 'completed more than once' | 'dead-lettered' | 'archived' | 'rejected' | 'lost';
 
 export interface Census {
   readonly outcomes: Record<Outcome, number>;
@@ -92,14 +109,24 @@ export const BEFORE_REDRIVE: Record<Behaviour, readonly Outcome[]> = {
   malformed: ['rejected'],
 };
 
+/** After the fix and the redrive: outage jobs completed once, the poison archived, the DLQs empty. */
+export const AFTER_REDRIVE: Record<Behaviour, readonly Outcome[]> = {
+  ok: ['completed once'],
+  blip: ['completed once'],
+  outage: ['completed once'],
+  poison: ['archived'],
+  malformed: ['rejected'],
+};
+
 export function takeCensus(
   accepted: readonly AcceptedItem[],
   ledger: ReadonlyMap<string, number>,
   deadLettered: ReadonlySet<string>,
   statuses: ReadonlyMap<string, ItemState>,
   expected: Record<Behaviour, readonly Outcome[]>,
+  archived: ReadonlySet<string> = new Set(),
 ): Census {
-  const outcomes: Record<Outcome, number> = { 'completed once': 0, 'completed more than once': 0, 'dead-lettered': 0, rejected: 0, lost: 0 };
+  const outcomes: Record<Outcome, number> = { 'completed once': 0, 'completed more than once': 0, 'dead-lettered': 0, archived: 0, rejected: 0, lost: 0 };
   const unexpected: Record<string, number> = {};
   const duplicated: string[] = [];
   const lost: string[] = [];
@@ -110,6 +137,7 @@ export function takeCensus(
       done === 1 ? 'completed once'
       : done > 1 ? 'completed more than once'
       : deadLettered.has(item.id) ? 'dead-lettered'
+      : archived.has(item.id) ? 'archived'
       : state?.status === 'FAILED' && state.permanent ? 'rejected'
       : 'lost';
     outcomes[outcome] += 1;

@@ -25,6 +25,8 @@ export interface TidewatchMonitoringProps {
   /** Every work queue: each gets the full alarm set and its dashboard row. */
   readonly workQueues: readonly WorkQueue[];
   readonly httpApi: TidewatchHttpApi;
+  /** The redrive function: each work queue's dead-letter widget is drawn and operated by it. */
+  readonly redriveFunctionArn: string;
 }
 
 export class TidewatchMonitoring extends Construct {
@@ -65,6 +67,7 @@ export class TidewatchMonitoring extends Construct {
       stage: config.stage,
       workQueues,
       api: props.httpApi.api,
+      redriveFunctionArn: props.redriveFunctionArn,
       freshnessBound,
       alarms: this.catalogue.map((entry) => ({
         entry,

@@ -42,8 +42,9 @@ describe('tidewatch dispatcher', () => {
       const { code, stdout } = await run(argv);
       expect(code).toBe(0);
       expect(stdout).toMatch(/^Usage: tidewatch <command> \[options\]/);
-      expect(stdout).toMatch(/^ {2}status {5}queues, dead-letter queues/m);
-      expect(stdout).toMatch(/^ {2}dlq peek {3}sample dead-lettered messages/m);
+      expect(stdout).toMatch(/^ {2}status {12}queues, dead-letter queues/m);
+      expect(stdout).toMatch(/^ {2}dlq peek {10}sample dead-lettered messages/m);
+      expect(stdout).toMatch(/^ {2}redrive history {3}the audit ledger/m);
       expect(stdout).toContain('--endpoint-url <url>');
     }
     const group = await run(['dlq', '--help']);
@@ -63,8 +64,8 @@ describe('tidewatch dispatcher', () => {
   it.each([
     [[], /^tidewatch: no command given\n\nUsage: tidewatch <command>/],
     [['stauts'], /^tidewatch: unknown command "stauts"\n\nUsage: tidewatch <command>/],
-    [['dlq'], /^tidewatch: dlq needs a subcommand: peek\n\nUsage: tidewatch dlq <subcommand>/],
-    [['dlq', 'poke'], /^tidewatch: unknown dlq subcommand "poke" \(expected peek\)\n\nUsage: tidewatch dlq <subcommand>/],
+    [['dlq'], /^tidewatch: dlq needs a subcommand: peek, archive\n\nUsage: tidewatch dlq <subcommand>/],
+    [['dlq', 'poke'], /^tidewatch: unknown dlq subcommand "poke" \(expected peek, archive\)\n\nUsage: tidewatch dlq <subcommand>/],
     [['status', 'now'], /^tidewatch: status takes no arguments, got: now\n\nUsage: tidewatch status \[options\]/],
     [['status', '--verbose'], /^tidewatch: Unknown option '--verbose'[^\n]*\n\nUsage: tidewatch status \[options\]/],
     [['dlq', 'peek', '--max'], /^tidewatch: Option '--max <value>' argument missing\n\nUsage: tidewatch dlq peek/],

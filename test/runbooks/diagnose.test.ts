@@ -6,7 +6,6 @@
  * to (`AWS_ENDPOINT_URL`, any credentials). A command that exits non-zero fails its test with the command
  * and its stderr.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -19,6 +18,7 @@ import { isWorkerName } from '../../contract/workers';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud';
 import { synthesizeTemplate } from '../../local/template/synthesize';
 import { commandsOf, diagnoseBlocks, ENV_SH, readRunbook, severityOf, variablesUsed } from './runbook-markdown';
+import { bash, runbookEnv, sourceEnv as sourceRunbookEnv, type CommandResult } from './runbook-shell';
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 /**
@@ -46,13 +46,6 @@ const synthesized = await synthesizeTemplate({ stage: STAGE, context: { tidewatc
 const workQueueNamesOutput = synthesized.template.Outputs?.WorkQueueNames?.Value;
 const WORK_QUEUES = typeof workQueueNamesOutput === 'string' ? parseWorkQueueNames(workQueueNamesOutput) : [];
 
-/** The aws CLI's own directory first: the pyenv shim in front of it costs about half a second of CPU a call. */
-function pathWithRealAwsCli(): string | undefined {
-  const which = spawnSync('pyenv', ['which', 'aws'], { encoding: 'utf8' });
-  const real = which.status === 0 ? which.stdout.trim() : '';
-  return real ? [path.dirname(real), process.env.PATH].join(path.delimiter) : process.env.PATH;
-}
-
 let cloud: LocalCloud;
 let stateDirectory: string;
 /** As each runbook's "Before you start" block sets it up, with nothing from this machine's own AWS config. */
@@ -60,38 +53,9 @@ let baseEnv: NodeJS.ProcessEnv;
 /** The environment after `source runbooks/env.sh "$STAGE"` (no queue), its shell functions exported. */
 let stackEnv: NodeJS.ProcessEnv;
 
-interface CommandResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function bash(script: string, env: NodeJS.ProcessEnv, args: string[] = []): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', script, 'bash', ...args], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), COMMAND_BUDGET_MS);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr: code === null ? `${stderr}\n(killed after ${COMMAND_BUDGET_MS} ms)` : stderr });
-    });
-  });
-}
-
-/** `source runbooks/env.sh <stage> [queue]` as the runbooks do; its shell functions exported, so that each command's own bash has them. */
-async function sourceEnv(queue?: string): Promise<NodeJS.ProcessEnv> {
-  const sourced = await bash('source runbooks/env.sh "$@" && export -f $(compgen -A function) && env -0', baseEnv, [STAGE, ...(queue === undefined ? [] : [queue])]);
-  if (sourced.code !== 0) throw new Error(`source runbooks/env.sh ${STAGE} ${queue ?? ''} failed (exit ${sourced.code}):\n${sourced.stderr}`);
-  return Object.fromEntries(
-    sourced.stdout
-      .split('\0')
-      .filter(Boolean)
-      .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
-  );
+/** `source runbooks/env.sh <stage> [queue]` as the runbooks do. */
+function sourceEnv(queue?: string): Promise<NodeJS.ProcessEnv> {
+  return sourceRunbookEnv(baseEnv, STAGE, COMMAND_BUDGET_MS, queue);
 }
 
 const queueEnvs = new Map<string, Promise<NodeJS.ProcessEnv>>();
@@ -111,7 +75,7 @@ const commandResults = new Map<string, Promise<CommandResult>>();
 function runCommand(command: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
   const key = JSON.stringify([command, ...variablesUsed(command).map((name) => env[name] ?? null)]);
   let result = commandResults.get(key);
-  if (!result) commandResults.set(key, (result = bash(command, env)));
+  if (!result) commandResults.set(key, (result = bash(command, env, COMMAND_BUDGET_MS)));
   return result;
 }
 
@@ -172,18 +136,7 @@ beforeAll(async () => {
   stateDirectory = await mkdtemp(path.join(tmpdir(), 'tidewatch-runbooks-'));
   cloud = await startLocalCloud({ template: synthesized, projectRoot: PROJECT_ROOT, port: 0, apiPort: 0, downloadPort: 0, stateDirectory, pollWaitSeconds: 2 });
   await someTraffic();
-  baseEnv = {
-    PATH: pathWithRealAwsCli(),
-    HOME: process.env.HOME,
-    AWS_ENDPOINT_URL: cloud.endpoints.aws,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_CONFIG_FILE: path.join(stateDirectory, 'no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(stateDirectory, 'no-aws-credentials'),
-    AWS_PAGER: '',
-    TIDEWATCH_STAGE: STAGE,
-  };
+  baseEnv = runbookEnv(cloud.endpoints.aws, STAGE, stateDirectory);
   stackEnv = await sourceEnv();
 }, START_BUDGET_MS + 2 * TRAFFIC_WAIT_MS + COMMAND_BUDGET_MS);
 

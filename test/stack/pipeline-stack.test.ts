@@ -43,6 +43,7 @@ const functions = {
   'submit-job': stack.jobsApi.submitJob,
   'job-status': stack.jobsApi.jobStatus,
   'job-worker': stack.workQueues.jobs!.instrumentedWorker,
+  redrive: stack.redrive.function,
 };
 type FunctionName = keyof typeof functions;
 const fnId = (name: FunctionName) => id(functions[name].function);
@@ -215,7 +216,7 @@ describe('functions', () => {
     ([, r]) => r.Metadata?.['Tidewatch:Entry'] !== undefined,
   );
 
-  it('are the five of the contract, each with its entry, handler metadata and source on disk', () => {
+  it('are the six of the contract, each with its entry, handler metadata and source on disk', () => {
     expect(projectFunctions.map(([logical]) => logical).sort()).toEqual(Object.keys(functions).map((n) => fnId(n as FunctionName)).sort());
     for (const [name] of Object.entries(functions)) {
       const metadata = json.Resources[fnId(name as FunctionName)].Metadata;
@@ -286,6 +287,12 @@ describe('functions', () => {
       [ENV.maxReceiveCount]: '4',
       [ENV.retryBackoffBaseSeconds]: '7',
     }),
+    redrive: () => ({
+      [ENV.redriveQueues]: expect.objectContaining({ 'Fn::Join': expect.any(Array) }),
+      [ENV.redriveLedgerTable]: ref(stack.redrive.ledger),
+      [ENV.statusTable]: statusTable(),
+      [ENV.bucket]: ref(bucket),
+    }),
   };
 
   it.each(Object.keys(functions) as FunctionName[])('%s has exactly the environment of the contract', (name) => {
@@ -316,6 +323,18 @@ describe('least privilege', () => {
       grant(arn(stack.workQueues.jobs!.queue), ...consume),
       grant(arn(stack.tables.statusTable), ...statusReadWrite),
       grant(arn(stack.tables.idempotencyTable), ...idempotency),
+    ],
+    redrive: () => [
+      grant(arn(stack.workQueues.files!.queue), 'sqs:SendMessage'),
+      grant(arn(stack.workQueues.jobs!.queue), 'sqs:SendMessage'),
+      ...(['files', 'jobs'] as const).map((name) =>
+        grant(arn(stack.workQueues[name]!.deadLetterQueue), ...consume.filter((action) => action !== 'sqs:GetQueueUrl'), 'sqs:StartMessageMoveTask', 'sqs:ListMessageMoveTasks', 'sqs:CancelMessageMoveTask'),
+      ),
+      grant(arn(stack.redrive.ledger), 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'),
+      grant(arn(stack.tables.statusTable), 'dynamodb:BatchGetItem'),
+      grant({ 'Fn::Join': ['', [arn(stack.tables.statusTable), '/index/byStatusAndTime']] }, 'dynamodb:Query'),
+      grant(objects('dead-letters/'), 's3:PutObject'),
+      grant(arn(stack.redrive.function.function), 'lambda:InvokeFunction'),
     ],
   };
 

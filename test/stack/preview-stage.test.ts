@@ -78,8 +78,8 @@ describe('a stage that is not a preview', () => {
     const byType = Map.groupBy(retained(json), (resource) => resource.Type as string);
     expect(Object.fromEntries([...byType].map(([type, list]) => [type, list.length]))).toEqual({
       'AWS::S3::Bucket': 2,
-      'AWS::DynamoDB::Table': 2,
-      'AWS::Logs::LogGroup': 6,
+      'AWS::DynamoDB::Table': 3,
+      'AWS::Logs::LogGroup': 7,
       'AWS::KMS::Key': 1,
     });
     for (const resource of retained(json)) expect(resource).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });

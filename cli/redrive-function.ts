@@ -1,0 +1,60 @@
+/**
+ * The CLI's one way to redrive, cancel or archive: invoking the stack's redrive function (its
+ * `RedriveFunctionName` output), as the dashboard widget does, so every action goes through one code
+ * path and leaves one audit record. It says who asks: the user's name given or taken from the shell, and
+ * the caller's IAM identity as STS reports it (the function cannot verify it; CloudTrail's Invoke record
+ * is the authoritative identity).
+ */
+import { userInfo, hostname } from 'node:os';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { RedriveAnswer, RedriveRequest, RedriveRun } from '../contract/redrive';
+import type { AwsClients } from './aws-clients';
+import { CliError } from './errors';
+import { stringFlag, type FlagValues } from './options';
+import type { StackOutputs } from './stack-outputs';
+
+export const REQUESTED_BY_FLAG = {
+  'requested-by': { type: 'string', valueName: 'name', description: 'who asks, for the audit ledger (default: $USER@host)' },
+} as const;
+
+/** Who asks: `--requested-by`, else the shell's user at this host. */
+export function requestedBy(flags: FlagValues, env: NodeJS.ProcessEnv): string {
+  return stringFlag(flags, 'requested-by') ?? `${env.USER ?? env.USERNAME ?? safeUserName()}@${hostname()}`;
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The caller's ARN as STS reports it; undefined when STS cannot say (the request still goes). */
+export async function callerArn(clients: AwsClients): Promise<string | undefined> {
+  try {
+    return (await clients.sts.send(new GetCallerIdentityCommand({}))).Arn;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Invokes the redrive function and answers what it said; a function failure is a CliError naming it. */
+export async function invokeRedrive(clients: AwsClients, outputs: StackOutputs, request: RedriveRequest): Promise<RedriveAnswer> {
+  const functionName = outputs.require('RedriveFunctionName');
+  const answer = await clients.lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify(request) }));
+  const payload = answer.Payload ? (JSON.parse(Buffer.from(answer.Payload).toString('utf8')) as unknown) : undefined;
+  if (answer.FunctionError) {
+    const { errorType, errorMessage } = (payload ?? {}) as { errorType?: string; errorMessage?: string };
+    throw new CliError(`the redrive function ${functionName} failed: ${errorType ?? answer.FunctionError}: ${errorMessage ?? '(no message)'}`, 'RedriveFunctionError');
+  }
+  const result = payload as RedriveAnswer;
+  if (result.outcome === 'error') throw new CliError(`the redrive function refused the request: ${result.message}`, result.error);
+  return result;
+}
+
+/** The run a status answer reports. */
+export function statusRun(answer: RedriveAnswer): RedriveRun | undefined {
+  return answer.outcome === 'status' ? answer.run : undefined;
+}
