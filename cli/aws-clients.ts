@@ -5,6 +5,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isLoopback } from './errors';
@@ -15,6 +16,7 @@ export interface AwsClients {
   readonly sqs: SQSClient;
   readonly cloudWatch: CloudWatchClient;
   readonly dynamoDb: DynamoDBDocumentClient;
+  readonly lambda: LambdaClient;
   destroy(): void;
 }
 
@@ -43,6 +45,7 @@ export function createAwsClients(target: Target, env: NodeJS.ProcessEnv): AwsCli
   const cloudFormation = lazy(() => new CloudFormationClient(config));
   const sqs = lazy(() => new SQSClient(config));
   const cloudWatch = lazy(() => new CloudWatchClient(config));
+  const lambda = lazy(() => new LambdaClient(config));
   // The document client's destroy() leaves its base client open: the base client is the one tracked.
   const dynamoDbBase = lazy(() => new DynamoDBClient(config));
   let dynamoDb: DynamoDBDocumentClient | undefined;
@@ -55,6 +58,9 @@ export function createAwsClients(target: Target, env: NodeJS.ProcessEnv): AwsCli
     },
     get cloudWatch() {
       return cloudWatch();
+    },
+    get lambda() {
+      return lambda();
     },
     get dynamoDb() {
       return (dynamoDb ??= DynamoDBDocumentClient.from(dynamoDbBase()));

@@ -4,6 +4,7 @@
  */
 import type { Command } from './command';
 import { dlqPeekCommand } from './dlq-peek';
+import { reviewCommand } from './review';
 import { statusCommand } from './status';
 
-export const COMMANDS: readonly Command[] = [statusCommand, dlqPeekCommand];
+export const COMMANDS: readonly Command[] = [statusCommand, dlqPeekCommand, reviewCommand];

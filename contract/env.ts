@@ -33,6 +33,10 @@ export const ENV = {
   maxReceiveCount: 'MAX_RECEIVE_COUNT',
   /** Base of the exponential retry backoff, seconds. */
   retryBackoffBaseSeconds: 'RETRY_BACKOFF_BASE_SECONDS',
+  /** The weekly review: JSON of the names it reads (contract/review.ts `ReviewSources`). */
+  reviewSources: 'REVIEW_SOURCES',
+  /** The weekly review: the reports topic its summary goes to. */
+  reportsTopicArn: 'REPORTS_TOPIC_ARN',
 } as const;
 
 export type EnvKey = keyof typeof ENV;

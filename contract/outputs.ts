@@ -13,6 +13,10 @@ export const STACK_OUTPUT_KEYS = [
   'DashboardName',
   /** The work queues' names, comma-separated: what the per-queue keys below exist for. */
   'WorkQueueNames',
+  /** The weekly review function: `tidewatch review` invokes it. */
+  'ReviewFunctionName',
+  /** The topic each weekly review's summary is published to (not the paging topic). */
+  'ReportsTopicArn',
 ] as const;
 export type StackOutputKey = (typeof STACK_OUTPUT_KEYS)[number];
 

@@ -69,6 +69,12 @@ export interface TidewatchConfig {
   readonly freshnessSloPercent: number;
   /** The freshness SLO's bound, seconds from upload or submission to done. @default 300 */
   readonly freshnessSloSeconds: number;
+  /** When the weekly review runs: an EventBridge schedule expression, in UTC. @default 'cron(0 8 ? * MON *)' (Monday 08:00 UTC) */
+  readonly reviewSchedule: string;
+  /** The team's IANA time zone: the review counts pages by hour of day and at night in it. @default 'UTC' */
+  readonly reviewTimeZone: string;
+  /** Email addresses subscribed to the reports topic (the weekly review's summary). @default [] */
+  readonly reviewEmails: readonly string[];
 }
 
 /** A queue's settings where its entry does not give them. */
@@ -104,6 +110,9 @@ export const DEFAULT_CONFIG: TidewatchConfig = {
   successSloPercent: 99.9,
   freshnessSloPercent: 99,
   freshnessSloSeconds: 300,
+  reviewSchedule: 'cron(0 8 ? * MON *)',
+  reviewTimeZone: 'UTC',
+  reviewEmails: [],
 };
 
 export class ConfigError extends Error {
@@ -154,7 +163,7 @@ export function validateConfig(raw: Record<string, unknown>): TidewatchConfig {
     noncurrentVersionExpirationDays: integer(raw, 'noncurrentVersionExpirationDays', d.noncurrentVersionExpirationDays, 1, 3650),
     logLevel: oneOf(raw, 'logLevel', d.logLevel, ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const),
     workQueues: workQueues(raw.workQueues, d.workQueues),
-    pagingEmails: optionalList(raw, 'pagingEmails', d.pagingEmails, 'email addresses', (item) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(item)),
+    pagingEmails: optionalList(raw, 'pagingEmails', d.pagingEmails, 'email addresses', isEmail),
     pagingHttpsUrls: optionalList(raw, 'pagingHttpsUrls', d.pagingHttpsUrls, 'https:// URLs', (item) => URL.canParse(item) && new URL(item).protocol === 'https:'),
     runbookBaseUrl: stringValue(raw, 'runbookBaseUrl', d.runbookBaseUrl, /^https?:\/\/[^\s]+[^\s/]$/),
     // Up to 99.999: a 100% target leaves no error budget to burn.
@@ -162,6 +171,9 @@ export function validateConfig(raw: Record<string, unknown>): TidewatchConfig {
     // From 94: the fast burn (14.4 × the budget) must stay a share of items below 100%.
     freshnessSloPercent: decimal(raw, 'freshnessSloPercent', d.freshnessSloPercent, 94, 99.99),
     freshnessSloSeconds: integer(raw, 'freshnessSloSeconds', d.freshnessSloSeconds, 1, 86_400),
+    reviewSchedule: stringValue(raw, 'reviewSchedule', d.reviewSchedule, /^(cron\([^()]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/),
+    reviewTimeZone: timeZone(raw, 'reviewTimeZone', d.reviewTimeZone),
+    reviewEmails: optionalList(raw, 'reviewEmails', d.reviewEmails, 'email addresses', isEmail),
   };
   return config;
 }
@@ -258,6 +270,22 @@ function decimal(raw: Record<string, unknown>, key: string, fallback: number, mi
   const value = parseMaybeJson(raw[key]) ?? fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     throw new ConfigError(`${key} must be a number from ${min} to ${max}, got ${JSON.stringify(raw[key])}`);
+  }
+  return value;
+}
+
+function isEmail(item: string): boolean {
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(item);
+}
+
+/** An IANA time zone name the runtime knows (`Europe/Paris`, `UTC`). */
+function timeZone(raw: Record<string, unknown>, key: string, fallback: string): string {
+  const value = raw[key] ?? fallback;
+  try {
+    if (typeof value !== 'string' || value === '') throw new RangeError();
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+  } catch {
+    throw new ConfigError(`${key} must be an IANA time zone such as Europe/Paris or UTC, got ${JSON.stringify(value)}`);
   }
   return value;
 }

@@ -18,6 +18,7 @@ import { JobsApi } from './jobs-api';
 import { Paging } from './paging';
 import { StatusTables } from './status-tables';
 import { UploadApi } from './upload-api';
+import { WeeklyReview } from './review';
 import { UploadBucket } from './upload-bucket';
 import { WorkQueue } from './work-queue';
 import { WORKER_INTEGRATIONS } from './workers';
@@ -42,6 +43,7 @@ export class TidewatchStack extends Stack {
   readonly delivery: Delivery;
   readonly paging: Paging;
   readonly monitoring: TidewatchMonitoring;
+  readonly review: WeeklyReview;
 
   constructor(scope: Construct, id: string, props: TidewatchStackProps) {
     const { config, ...stackProps } = props;
@@ -93,6 +95,7 @@ export class TidewatchStack extends Stack {
       workQueues: Object.values(this.workQueues),
       httpApi: this.httpApi,
     });
+    this.review = new WeeklyReview(this, 'Review', { config, uploads: this.uploads, tables: this.tables, workQueues: Object.values(this.workQueues), httpApi: this.httpApi });
 
     const outputs: Record<StackOutputKey, string> = {
       BucketName: this.uploads.bucket.bucketName,
@@ -102,6 +105,8 @@ export class TidewatchStack extends Stack {
       PagingTopicArn: this.paging.topic.topicArn,
       DashboardName: this.monitoring.dashboard.dashboardName,
       WorkQueueNames: formatWorkQueueNames(Object.keys(this.workQueues)),
+      ReviewFunctionName: this.review.function.functionName,
+      ReportsTopicArn: this.review.topic.topicArn,
     };
     for (const [key, value] of Object.entries(outputs)) new CfnOutput(this, key, { value });
     for (const workQueue of Object.values(this.workQueues)) {

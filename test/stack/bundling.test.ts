@@ -80,8 +80,8 @@ function standIn(key: string, value: unknown): string {
   return `test-${key}`;
 }
 
-it('bundles all five functions', () => {
-  expect(projectFunctions).toHaveLength(5);
+it('bundles all six functions', () => {
+  expect(projectFunctions).toHaveLength(6);
 });
 
 it('bundled synth passes cdk-nag too', () => {

@@ -43,6 +43,7 @@ const functions = {
   'submit-job': stack.jobsApi.submitJob,
   'job-status': stack.jobsApi.jobStatus,
   'job-worker': stack.workQueues.jobs!.instrumentedWorker,
+  review: stack.review.instrumented,
 };
 type FunctionName = keyof typeof functions;
 const fnId = (name: FunctionName) => id(functions[name].function);
@@ -140,8 +141,8 @@ describe('upload bucket', () => {
         TopicConfigurations: Match.absent(),
       },
     });
-    // No fan-out topic: the paging topic is the only one.
-    expect(Object.keys(template.findResources('AWS::SNS::Topic'))).toEqual([id(stack.paging.topic)]);
+    // No fan-out topic: the paging and the reports topics are the only ones.
+    expect(Object.keys(template.findResources('AWS::SNS::Topic')).sort()).toEqual([id(stack.paging.topic), id(stack.review.topic)].sort());
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [ref(stack.workQueues.files!.queue)],
       PolicyDocument: {
@@ -215,7 +216,7 @@ describe('functions', () => {
     ([, r]) => r.Metadata?.['Tidewatch:Entry'] !== undefined,
   );
 
-  it('are the five of the contract, each with its entry, handler metadata and source on disk', () => {
+  it('are the six of the contract, each with its entry, handler metadata and source on disk', () => {
     expect(projectFunctions.map(([logical]) => logical).sort()).toEqual(Object.keys(functions).map((n) => fnId(n as FunctionName)).sort());
     for (const [name] of Object.entries(functions)) {
       const metadata = json.Resources[fnId(name as FunctionName)].Metadata;
@@ -286,6 +287,13 @@ describe('functions', () => {
       [ENV.maxReceiveCount]: '4',
       [ENV.retryBackoffBaseSeconds]: '7',
     }),
+    // The sources' JSON is checked field by field in test/stack/review-stack.test.ts.
+    review: () => ({
+      [ENV.bucket]: ref(bucket),
+      [ENV.statusTable]: statusTable(),
+      [ENV.reportsTopicArn]: ref(stack.review.topic),
+      [ENV.reviewSources]: { 'Fn::Join': expect.any(Array) },
+    }),
   };
 
   it.each(Object.keys(functions) as FunctionName[])('%s has exactly the environment of the contract', (name) => {
@@ -316,6 +324,14 @@ describe('least privilege', () => {
       grant(arn(stack.workQueues.jobs!.queue), ...consume),
       grant(arn(stack.tables.statusTable), ...statusReadWrite),
       grant(arn(stack.tables.idempotencyTable), ...idempotency),
+    ],
+    review: () => [
+      // CloudWatch's reads have no resource-level permissions: they join X-Ray's "*".
+      grant('*', 'cloudwatch:DescribeAlarmHistory', 'cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'),
+      grant({ 'Fn::Join': ['', [arn(stack.tables.statusTable), '/index/byStatusAndTime']] }, 'dynamodb:Query'),
+      grant(objects('reports/'), 's3:GetObject', 's3:PutObject'),
+      grant(arn(bucket), 's3:ListBucket'),
+      grant(ref(stack.review.topic), 'sns:Publish'),
     ],
   };
 
