@@ -76,6 +76,18 @@ function merge(pages: MetricDataResult[][]): Record<string, { values: number[]; 
   return merged;
 }
 
+describe('PutMetricData of a large batch', () => {
+  it('accepts the gzip-compressed body the SDK sends for requests over 10 KB', async () => {
+    const timestamp = new Date(start.getTime() + 4 * 60_000);
+    const MetricData = Array.from({ length: 300 }, (_, i) => ({ MetricName: 'RowsProcessed', Dimensions: dimensions, Timestamp: timestamp, Value: i, Unit: 'Count' as const }));
+    await client.send(new PutMetricDataCommand({ Namespace: 'Tidewatch', MetricData }));
+    const { MetricDataResults = [] } = await client.send(
+      new GetMetricDataCommand({ MetricDataQueries: [{ Id: 'rows', MetricStat: { Metric: metric('RowsProcessed'), Period: 60, Stat: 'SampleCount' } }], StartTime: timestamp, EndTime: new Date(timestamp.getTime() + 60_000) }),
+    );
+    expect(MetricDataResults[0]!.Values).toEqual([300]);
+  });
+});
+
 describe('GetMetricData pagination', () => {
   it('splits the datapoints into pages of MaxDatapoints, marking a result cut by a page PartialData', async () => {
     const window = { StartTime: start, EndTime: new Date(start.getTime() + 4 * 60_000), ScanBy: 'TimestampAscending' as const };
