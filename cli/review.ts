@@ -19,7 +19,7 @@ import { readStackOutputs } from './stack-outputs';
 
 const PATH = 'review';
 
-const RENDER: Record<ReportFormat, (report: ReviewReport) => string> = {
+const RENDER: Record<ReportFormat, (report: ReviewReport) => string | Promise<string>> = {
   html: renderHtml,
   md: renderMarkdown,
   json: (report) => `${JSON.stringify(report, null, 2)}\n`,
@@ -49,7 +49,7 @@ export const reviewCommand: Command = {
     const format = formatOf(flags.format, out);
     const outputs = await readStackOutputs(clients.cloudFormation, target);
     const answer = await invokeReview(clients.lambda, outputs.require('ReviewFunctionName'), period);
-    const document = RENDER[format](answer.report);
+    const document = await RENDER[format](answer.report);
     if (out) await writeFile(out, document);
     const written = out ? { out, format, bytes: Buffer.byteLength(document), period: period.label, source: answer.source } : undefined;
     return {

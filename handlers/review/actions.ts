@@ -48,7 +48,8 @@ export function suggestedActions({ queues, alarms, missingData }: ActionsInput):
   }
   for (const alarm of alarms.notable) {
     if (alarm.stateAtEnd === 'ALARM') {
-      add('never-cleared', 'high', `${alarm.name} has been in ALARM since ${alarm.inAlarmSince} and did not clear: fix the cause or the alarm.`);
+      const since = alarm.inAlarmSince ? `since ${alarm.inAlarmSince}` : 'since before the period began';
+      add('never-cleared', 'high', `${alarm.name} has been in ALARM ${since} and did not clear: fix the cause or the alarm.`);
     }
     if (alarm.flappingDays > 0) {
       add(

@@ -67,7 +67,9 @@ function alarmReview(alarm: StackAlarm, changes: readonly StateChange[], from: n
   // The state the period began in: what the first later change left, else the alarm's state now.
   let state: AlarmState = changes.find((change) => change.time >= from)?.from ?? alarm.state;
   let since = from;
+  // An alarm already in ALARM when the period began counts from the period's start; when it entered ALARM is not known.
   let enteredAlarmAt: number | undefined = state === 'ALARM' ? from : undefined;
+  let entryKnown = false;
   let timeInAlarmMs = 0;
   let fired = 0;
   const recoveries: number[] = [];
@@ -78,6 +80,7 @@ function alarmReview(alarm: StackAlarm, changes: readonly StateChange[], from: n
     if (change.to === 'ALARM') {
       fired += 1;
       enteredAlarmAt = change.time;
+      entryKnown = true;
     }
     if (change.from === 'ALARM' && change.to === 'OK' && enteredAlarmAt !== undefined) recoveries.push(change.time - enteredAlarmAt);
     const day = format(change.time, 'yyyy-MM-dd', zone);
@@ -101,6 +104,6 @@ function alarmReview(alarm: StackAlarm, changes: readonly StateChange[], from: n
     flappingDays: dayCounts.filter((count) => count >= FLAPPING_CHANGES_PER_DAY).length,
     mostTransitionsInADay: Math.max(0, ...dayCounts),
     stateAtEnd: state,
-    inAlarmSince: state === 'ALARM' ? new Date(enteredAlarmAt ?? since).toISOString() : null,
+    inAlarmSince: state === 'ALARM' && entryKnown ? new Date(enteredAlarmAt!).toISOString() : null,
   };
 }

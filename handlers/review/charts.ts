@@ -17,11 +17,21 @@ const HEIGHT = 260;
 const COLORS = { good: '#2e7d32', bad: '#c62828', warn: '#ef6c00', neutral: '#1565c0', night: '#4527a0', muted: '#90a4ae' };
 const FONT = { fontFamily: 'system-ui, sans-serif' };
 
-function render(option: echarts.EChartsCoreOption): string {
+/**
+ * One chart's SVG. ECharts names the CSS classes and element ids of its SVG (`zr3-cls-61`, clip path
+ * `zr3-c0`) after per-process counters: they are renamed after the chart, in order of appearance, so
+ * that a report renders the same in any process (the CLI re-renders a stored report) and two charts of
+ * one page never share a class or an id.
+ */
+function render(id: string, option: echarts.EChartsCoreOption): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height: HEIGHT });
   try {
     chart.setOption({ animation: false, textStyle: FONT, ...option });
-    return chart.renderToSVGString();
+    const classes = new Map<string, string>();
+    return chart.renderToSVGString().replace(/\bzr\d+-[a-z]+-?\d+\b/g, (name) => {
+      if (!classes.has(name)) classes.set(name, `${id}-${classes.size}`);
+      return classes.get(name)!;
+    });
   } finally {
     chart.dispose();
   }
@@ -32,7 +42,7 @@ const dayLabel = (day: string) => day.slice(5);
 /** Budget left at the end of each day, with the zero line: below it, the SLO is missed. */
 export function burnDownChart(queue: QueueReview): string {
   const points = queue.success.burnDown.map((point) => (point.remainingPercent === null ? null : Number(point.remainingPercent.toFixed(2))));
-  return render({
+  return render(`burn-down-${queue.name}`, {
     title: { text: `${queue.name}: error budget left (%)`, left: 'center', textStyle: { fontSize: 14 } },
     grid: { left: 56, right: 24, top: 40, bottom: 32 },
     xAxis: { type: 'category', data: queue.success.burnDown.map((point) => dayLabel(point.day)) },
@@ -53,7 +63,7 @@ export function burnDownChart(queue: QueueReview): string {
 /** Items processed, refused and dead-lettered per day. */
 export function dailyItemsChart(queue: QueueReview): string {
   const bar = (name: string, color: string, values: number[]) => ({ type: 'bar', name, stack: 'items', color, data: values });
-  return render({
+  return render(`daily-items-${queue.name}`, {
     title: { text: `${queue.name}: items per day`, left: 'center', textStyle: { fontSize: 14 } },
     legend: { bottom: 0 },
     grid: { left: 56, right: 24, top: 40, bottom: 56 },
@@ -69,7 +79,7 @@ export function dailyItemsChart(queue: QueueReview): string {
 
 /** Pages by hour of day in the team's time zone; night hours (22–07) in their own colour. */
 export function pagesByHourChart(alarms: AlarmsReview, timeZone: string, isNight: (hour: number) => boolean): string {
-  return render({
+  return render('pages-by-hour', {
     title: { text: `Pages by hour of day (${timeZone})`, left: 'center', textStyle: { fontSize: 14 } },
     grid: { left: 56, right: 24, top: 40, bottom: 32 },
     xAxis: { type: 'category', data: alarms.pagesByHour.map((_, hour) => String(hour).padStart(2, '0')) },

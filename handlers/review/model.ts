@@ -132,7 +132,7 @@ export interface AlarmReview {
   readonly flappingDays: number;
   readonly mostTransitionsInADay: number;
   readonly stateAtEnd: AlarmState;
-  /** In ALARM at the end of the period, since this time (ISO). */
+  /** In ALARM at the end of the period since this time (ISO); null when it entered ALARM before the period (or is not in ALARM). */
   readonly inAlarmSince: string | null;
 }
 

@@ -5,7 +5,6 @@
  * taken from outside (alarm names, failure messages, who redrove) is escaped.
  */
 import { isNightHour } from './alarm-facts';
-import { burnDownChart, dailyItemsChart, pagesByHourChart } from './charts';
 import { direction } from './format';
 import type { ReviewReport } from './model';
 import { headlineRows, reportSections, type Chart, type Section, type Table } from './report-sections';
@@ -34,7 +33,12 @@ li{margin:4px 0}
 footer{color:#55606b;font-size:.8rem;margin:16px 0}
 `;
 
-export function renderHtml(report: ReviewReport): string {
+/**
+ * The page. The charting library is loaded on first use, not with the function: its size would
+ * otherwise count against every cold start's init, on-demand answers from a stored report included.
+ */
+export async function renderHtml(report: ReviewReport): Promise<string> {
+  const charts = await import('./charts');
   const title = `Weekly reliability review ${report.period.label}`;
   const range = `${report.period.from.slice(0, 10)} → ${report.period.to.slice(0, 10)} (UTC)${report.period.partialUntil ? `, partial: up to ${report.period.partialUntil}` : ''}`;
   return `<!doctype html>
@@ -49,7 +53,7 @@ export function renderHtml(report: ReviewReport): string {
 <main>
 <header><h1>${escapeHtml(title)}</h1><p>${escapeHtml(`${report.stack.name} (stage ${report.stack.stage}) · ${range} · built ${report.generatedAt}`)}</p></header>
 ${headline(report)}
-${reportSections(report).map((section) => renderSection(report, section)).join('\n')}
+${reportSections(report).map((section) => renderSection(report, section, charts)).join('\n')}
 <footer>Tidewatch weekly review, report format ${report.version}. Same figures in report.md and report.json.</footer>
 </main>
 </body>
@@ -69,12 +73,14 @@ function headline(report: ReviewReport): string {
   return `<section id="headline"><h2>Headline</h2><div class="cards">${cards.join('')}</div></section>`;
 }
 
-function renderSection(report: ReviewReport, section: Section): string {
+type Charts = typeof import('./charts');
+
+function renderSection(report: ReviewReport, section: Section, charts: Charts): string {
   const parts = [
     `<h2>${escapeHtml(section.title)}</h2>`,
     ...(section.paragraphs ?? []).map((text) => `<p>${escapeHtml(text)}</p>`),
     ...(section.list ? [`<ol>${section.list.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ol>`] : []),
-    ...(section.charts ? [`<div class="charts">${section.charts.map((chart) => renderChart(report, chart)).join('')}</div>`] : []),
+    ...(section.charts ? [`<div class="charts">${section.charts.map((chart) => renderChart(report, chart, charts)).join('')}</div>`] : []),
     ...(section.tables ?? []).map(renderTable),
   ];
   return `<section id="${escapeHtml(section.id)}">${parts.join('\n')}</section>`;
@@ -87,7 +93,7 @@ function renderTable(table: Table): string {
   return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
-function renderChart(report: ReviewReport, chart: Chart): string {
+function renderChart(report: ReviewReport, chart: Chart, { burnDownChart, dailyItemsChart, pagesByHourChart }: Charts): string {
   if (chart.kind === 'pages-by-hour') {
     return figure('pages-by-hour', 'Pages by hour of day', pagesByHourChart(report.alarms, report.timeZone, isNightHour));
   }

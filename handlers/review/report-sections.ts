@@ -131,7 +131,7 @@ function alarmsSection({ alarms, timeZone }: ReviewReport): Section {
           count(alarm.recoveries),
           duration(alarm.meanTimeToRecoverSeconds),
           alarm.flappingDays > 0 ? `${alarm.flappingDays} (up to ${alarm.mostTransitionsInADay} a day)` : '0',
-          alarm.stateAtEnd === 'ALARM' ? `ALARM since ${alarm.inAlarmSince}` : alarm.stateAtEnd,
+          alarm.stateAtEnd === 'ALARM' ? `ALARM since ${alarm.inAlarmSince ?? 'before the period'}` : alarm.stateAtEnd,
         ]),
       },
     ],

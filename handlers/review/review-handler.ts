@@ -29,7 +29,7 @@ export async function handleReview(event: unknown, deps: ReviewHandlerDependenci
     }
     const report = await buildReport(deps, request.period, request.at);
     const keys = await storeReport(deps.s3, deps.bucket, report.period.label, {
-      html: renderHtml(report),
+      html: await renderHtml(report),
       md: renderMarkdown(report),
       json: `${JSON.stringify(report, null, 2)}\n`,
     });
