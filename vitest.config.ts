@@ -23,7 +23,8 @@ export default defineConfig({
         test: { name: 'isolated', include: ['test/**/*.test.ts', 'handlers/**/*.test.ts', 'lib/**/*.test.ts', 'local/**/*.test.ts'], exclude: LOCAL_CLOUD },
       },
       { extends: true, test: { name: 'isolated-stubbing', include: STUBBING } },
-      { extends: true, test: { name: 'local-cloud', include: LOCAL_CLOUD, exclude: STUBBING, isolate: false } },
+      // Their browser tests drive Debian's Chromium: the global setup installs it where it is missing.
+      { extends: true, test: { name: 'local-cloud', include: LOCAL_CLOUD, exclude: STUBBING, isolate: false, globalSetup: ['test/support/ensure-chromium.ts'] } },
     ],
   },
 });

@@ -8,6 +8,16 @@ import { dlqPeekCommand } from './dlq-peek';
 import { redriveCommand } from './redrive';
 import { redriveHistoryCommand } from './redrive-history';
 import { redriveCancelCommand, redriveStatusCommand } from './redrive-status';
+import { reviewCommand } from './review';
 import { statusCommand } from './status';
 
-export const COMMANDS: readonly Command[] = [statusCommand, dlqPeekCommand, dlqArchiveCommand, redriveCommand, redriveStatusCommand, redriveCancelCommand, redriveHistoryCommand];
+export const COMMANDS: readonly Command[] = [
+  statusCommand,
+  dlqPeekCommand,
+  dlqArchiveCommand,
+  redriveCommand,
+  redriveStatusCommand,
+  redriveCancelCommand,
+  redriveHistoryCommand,
+  reviewCommand,
+];

@@ -6,11 +6,11 @@
  * is the authoritative identity).
  */
 import { userInfo, hostname } from 'node:os';
-import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { RedriveAnswer, RedriveRequest, RedriveRun } from '../contract/redrive';
 import type { AwsClients } from './aws-clients';
 import { CliError } from './errors';
+import { invokeForJson } from './invoke-function';
 import { stringFlag, type FlagValues } from './options';
 import type { StackOutputs } from './stack-outputs';
 
@@ -43,13 +43,7 @@ export async function callerArn(clients: AwsClients): Promise<string | undefined
 /** Invokes the redrive function and answers what it said; a function failure is a CliError naming it. */
 export async function invokeRedrive(clients: AwsClients, outputs: StackOutputs, request: RedriveRequest): Promise<RedriveAnswer> {
   const functionName = outputs.require('RedriveFunctionName');
-  const answer = await clients.lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify(request) }));
-  const payload = answer.Payload ? (JSON.parse(Buffer.from(answer.Payload).toString('utf8')) as unknown) : undefined;
-  if (answer.FunctionError) {
-    const { errorType, errorMessage } = (payload ?? {}) as { errorType?: string; errorMessage?: string };
-    throw new CliError(`the redrive function ${functionName} failed: ${errorType ?? answer.FunctionError}: ${errorMessage ?? '(no message)'}`, 'RedriveFunctionError');
-  }
-  const result = payload as RedriveAnswer;
+  const result = (await invokeForJson(clients.lambda, functionName, request, 'RedriveFunctionError')) as RedriveAnswer;
   if (result.outcome === 'error') throw new CliError(`the redrive function refused the request: ${result.message}`, result.error);
   return result;
 }

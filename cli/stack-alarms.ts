@@ -11,6 +11,7 @@ import {
   type MetricAlarm,
 } from '@aws-sdk/client-cloudwatch';
 import { parseAlarmDescription, SEVERITIES, type Severity } from '../contract/alarm-description';
+import { stateChangeOf } from '../contract/alarm-history';
 
 
 export interface StackAlarm {
@@ -115,7 +116,7 @@ export async function recentPages(cloudWatch: CloudWatchClient, alarms: readonly
   for await (const page of history) {
     for (const item of page.AlarmHistoryItems ?? []) {
       if (!item.AlarmName || !paging.has(item.AlarmName) || !item.Timestamp) continue;
-      const change = stateChange(item.HistoryData, item.HistorySummary);
+      const change = stateChangeOf(item.HistoryData, item.HistorySummary);
       if (change.from !== 'ALARM' && change.to !== 'ALARM') continue;
       changes.push({ time: item.Timestamp, alarmName: item.AlarmName, ...change });
       if (changes.length >= max) return changes;
@@ -123,15 +124,4 @@ export async function recentPages(cloudWatch: CloudWatchClient, alarms: readonly
     if (++pages >= MAX_HISTORY_PAGES) break;
   }
   return changes;
-}
-
-/** From and to states from the item's HistoryData JSON, else from its summary ("Alarm updated from OK to ALARM"). */
-function stateChange(historyData: string | undefined, summary: string | undefined): Pick<AlarmStateChange, 'from' | 'to' | 'reason'> {
-  try {
-    const data = JSON.parse(historyData ?? '') as { oldState?: { stateValue?: string }; newState?: { stateValue?: string; stateReason?: string } };
-    return { from: data.oldState?.stateValue, to: data.newState?.stateValue, reason: data.newState?.stateReason };
-  } catch {
-    const match = /from (\w+) to (\w+)/.exec(summary ?? '');
-    return { from: match?.[1], to: match?.[2], reason: summary };
-  }
 }

@@ -37,6 +37,10 @@ export const ENV = {
   redriveQueues: 'REDRIVE_QUEUES',
   /** Redrive: its audit ledger table (runs, moved messages, the per-queue lease). */
   redriveLedgerTable: 'REDRIVE_LEDGER_TABLE_NAME',
+  /** The weekly review: JSON of the names it reads (contract/review.ts `ReviewSources`). */
+  reviewSources: 'REVIEW_SOURCES',
+  /** The weekly review: the reports topic its summary goes to. */
+  reportsTopicArn: 'REPORTS_TOPIC_ARN',
 } as const;
 
 export type EnvKey = keyof typeof ENV;

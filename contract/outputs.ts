@@ -17,6 +17,10 @@ export const STACK_OUTPUT_KEYS = [
   'RedriveFunctionName',
   /** Its audit ledger: `tidewatch redrive history` reads it. */
   'RedriveLedgerTableName',
+  /** The weekly review function: `tidewatch review` invokes it. */
+  'ReviewFunctionName',
+  /** The topic each weekly review's summary is published to (not the paging topic). */
+  'ReportsTopicArn',
 ] as const;
 export type StackOutputKey = (typeof STACK_OUTPUT_KEYS)[number];
 

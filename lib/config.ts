@@ -78,6 +78,12 @@ export interface TidewatchConfig {
   readonly preview: boolean;
   /** The success and freshness SLO burn-rate alarms of every work queue (a preview may do without them). @default true */
   readonly sloBurnRateAlarms: boolean;
+  /** When the weekly review runs: an EventBridge schedule expression, in UTC. @default 'cron(0 8 ? * MON *)' (Monday 08:00 UTC) */
+  readonly reviewSchedule: string;
+  /** The team's IANA time zone: the review counts pages by hour of day and at night in it. @default 'UTC' */
+  readonly reviewTimeZone: string;
+  /** Email addresses subscribed to the reports topic (the weekly review's summary). @default [] */
+  readonly reviewEmails: readonly string[];
 }
 
 /** A queue's settings where its entry does not give them. */
@@ -115,6 +121,9 @@ export const DEFAULT_CONFIG: TidewatchConfig = {
   freshnessSloSeconds: 300,
   preview: false,
   sloBurnRateAlarms: true,
+  reviewSchedule: 'cron(0 8 ? * MON *)',
+  reviewTimeZone: 'UTC',
+  reviewEmails: [],
 };
 
 export class ConfigError extends Error {
@@ -221,7 +230,7 @@ export function validateConfig(raw: Record<string, unknown>): TidewatchConfig {
     noncurrentVersionExpirationDays: integer(raw, 'noncurrentVersionExpirationDays', d.noncurrentVersionExpirationDays, 1, 3650),
     logLevel: oneOf(raw, 'logLevel', d.logLevel, ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const),
     workQueues: workQueues(raw.workQueues, d.workQueues),
-    pagingEmails: optionalList(raw, 'pagingEmails', d.pagingEmails, 'email addresses', (item) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(item)),
+    pagingEmails: optionalList(raw, 'pagingEmails', d.pagingEmails, 'email addresses', isEmail),
     pagingHttpsUrls: optionalList(raw, 'pagingHttpsUrls', d.pagingHttpsUrls, 'https:// URLs', (item) => URL.canParse(item) && new URL(item).protocol === 'https:'),
     runbookBaseUrl: stringValue(raw, 'runbookBaseUrl', d.runbookBaseUrl, /^https?:\/\/[^\s]+[^\s/]$/),
     // Up to 99.999: a 100% target leaves no error budget to burn.
@@ -231,6 +240,9 @@ export function validateConfig(raw: Record<string, unknown>): TidewatchConfig {
     freshnessSloSeconds: integer(raw, 'freshnessSloSeconds', d.freshnessSloSeconds, 1, 86_400),
     preview: boolean(raw, 'preview', d.preview),
     sloBurnRateAlarms: boolean(raw, 'sloBurnRateAlarms', d.sloBurnRateAlarms),
+    reviewSchedule: stringValue(raw, 'reviewSchedule', d.reviewSchedule, /^(cron\([^()]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/),
+    reviewTimeZone: timeZone(raw, 'reviewTimeZone', d.reviewTimeZone),
+    reviewEmails: optionalList(raw, 'reviewEmails', d.reviewEmails, 'email addresses', isEmail),
   };
   return config;
 }
@@ -327,6 +339,22 @@ function decimal(raw: Record<string, unknown>, key: string, fallback: number, mi
   const value = parseMaybeJson(raw[key]) ?? fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     throw new ConfigError(`${key} must be a number from ${min} to ${max}, got ${JSON.stringify(raw[key])}`);
+  }
+  return value;
+}
+
+function isEmail(item: string): boolean {
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(item);
+}
+
+/** An IANA time zone name the runtime knows (`Europe/Paris`, `UTC`). */
+function timeZone(raw: Record<string, unknown>, key: string, fallback: string): string {
+  const value = raw[key] ?? fallback;
+  try {
+    if (typeof value !== 'string' || value === '') throw new RangeError();
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+  } catch {
+    throw new ConfigError(`${key} must be an IANA time zone such as Europe/Paris or UTC, got ${JSON.stringify(value)}`);
   }
   return value;
 }

@@ -20,6 +20,7 @@ import { Redrive } from './redrive';
 import { applyStageLifecycle } from './stage-lifecycle';
 import { StatusTables } from './status-tables';
 import { UploadApi } from './upload-api';
+import { WeeklyReview } from './review';
 import { UploadBucket } from './upload-bucket';
 import { WorkQueue } from './work-queue';
 import { WORKER_INTEGRATIONS } from './workers';
@@ -45,6 +46,7 @@ export class TidewatchStack extends Stack {
   readonly paging: Paging;
   readonly redrive: Redrive;
   readonly monitoring: TidewatchMonitoring;
+  readonly review: WeeklyReview;
 
   constructor(scope: Construct, id: string, props: TidewatchStackProps) {
     const { config, ...stackProps } = props;
@@ -99,6 +101,7 @@ export class TidewatchStack extends Stack {
       httpApi: this.httpApi,
       redriveFunctionArn: this.redrive.function.function.functionArn,
     });
+    this.review = new WeeklyReview(this, 'Review', { config, uploads: this.uploads, tables: this.tables, workQueues: Object.values(this.workQueues), httpApi: this.httpApi, redriveLedger: this.redrive.ledger });
 
     const outputs: Record<StackOutputKey, string> = {
       BucketName: this.uploads.bucket.bucketName,
@@ -110,6 +113,8 @@ export class TidewatchStack extends Stack {
       WorkQueueNames: formatWorkQueueNames(Object.keys(this.workQueues)),
       RedriveFunctionName: this.redrive.function.function.functionName,
       RedriveLedgerTableName: this.redrive.ledger.tableName,
+      ReviewFunctionName: this.review.function.functionName,
+      ReportsTopicArn: this.review.topic.topicArn,
     };
     for (const [key, value] of Object.entries(outputs)) new CfnOutput(this, key, { value });
     for (const workQueue of Object.values(this.workQueues)) {

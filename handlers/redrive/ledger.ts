@@ -90,6 +90,27 @@ export class Ledger {
     return this.query<StoredRun>(queue, RUN_KEY_PREFIX, limit);
   }
 
+  /** The queue's runs started in [from, to), oldest first. */
+  async runsStartedBetween(queue: string, from: Date, to: Date): Promise<StoredRun[]> {
+    const runs: StoredRun[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          // `run#<to>` sorts before every key of a run started at `to`: the range ends just before them.
+          KeyConditionExpression: '#pk = :queue AND #sk BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#pk': LEDGER_KEYS.partition, '#sk': LEDGER_KEYS.sort },
+          ExpressionAttributeValues: { ':queue': queue, ':from': `${RUN_KEY_PREFIX}${from.toISOString()}`, ':to': `${RUN_KEY_PREFIX}${to.toISOString()}` },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      runs.push(...(page.Items ?? []).map((item) => fieldsOf<StoredRun>(item)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return runs;
+  }
+
   /** The messages a run moved or archived (at most `limit`). */
   async entries(queue: string, runId: string, limit = 1000): Promise<LedgerEntry[]> {
     const batches = await this.query<{ entries: LedgerEntry[] }>(queue, entryKeyPrefix(runId), limit);

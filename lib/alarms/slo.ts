@@ -7,6 +7,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { errorBudget } from '../../contract/slo';
 import type { AlarmCondition, BurnRateWindowPair, MathSpec, MetricSpec } from './model';
 
 export interface BurnRateWindows {
@@ -20,10 +21,7 @@ export const BURN_RATE_WINDOWS: readonly BurnRateWindows[] = [
   { factor: 6, long: Duration.hours(6), short: Duration.minutes(30) },
 ];
 
-/** The share of items an SLO may fail: 99.9 → 0.001 (rounded: 1 − 0.999 is not exactly 0.001 in floating point). */
-export function errorBudget(targetPercent: number): number {
-  return Number(((100 - targetPercent) / 100).toFixed(8));
-}
+export { errorBudget };
 
 /**
  * Both window pairs, each window one alarm with a single datapoint of the window's length; `breach`

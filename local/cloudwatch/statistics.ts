@@ -1,7 +1,7 @@
 /**
  * Statistics over one period's datapoints, as CloudWatch defines them: SampleCount, Sum, Average,
- * Minimum, Maximum and percentiles `pNN` / `pNN.NN`. Other extended statistics (trimmed means, IQM,
- * ...) are answered with a clear error.
+ * Minimum, Maximum, percentiles `pNN` / `pNN.NN` and percentile ranks `PR(low:high)`. Other extended
+ * statistics (trimmed means, IQM, ...) are answered with a clear error.
  */
 import { invalidParameterValue, unsupported } from './errors';
 import type { PeriodAggregate, StoredDatapoint } from './model';
@@ -11,17 +11,31 @@ export type BasicStatistic = (typeof BASIC_STATISTICS)[number];
 
 export type Statistic =
   | { readonly kind: 'basic'; readonly name: BasicStatistic }
-  | { readonly kind: 'percentile'; readonly name: string; readonly percentile: number };
+  | { readonly kind: 'percentile'; readonly name: string; readonly percentile: number }
+  /** The share (in percent) of values above `low` and at most `high`; an absent bound is open. */
+  | { readonly kind: 'percentileRank'; readonly name: string; readonly low?: number; readonly high?: number };
 
 const PERCENTILE = /^p(\d{1,2}(?:\.\d{1,10})?|100)$/i;
+const NUMBER = '-?\\d+(?:\\.\\d+)?';
+const PERCENTILE_RANK = new RegExp(`^PR\\((${NUMBER})?:(${NUMBER})?\\)$`, 'i');
 
-/** Parses `Sum`, `p99`, `p99.9`; throws a CloudWatch error naming anything else. */
+/** Parses `Sum`, `p99`, `p99.9`, `PR(:300)`; throws a CloudWatch error naming anything else. */
 export function parseStatistic(name: string): Statistic {
   if ((BASIC_STATISTICS as readonly string[]).includes(name)) return { kind: 'basic', name: name as BasicStatistic };
   const percentile = PERCENTILE.exec(name);
   if (percentile) return { kind: 'percentile', name: name.toLowerCase(), percentile: Number(percentile[1]) };
+  const rank = PERCENTILE_RANK.exec(name);
+  if (rank) return percentileRank(name, rank[1], rank[2]);
   if (/^(tm|wm|tc|ts|pr|iqm)/i.test(name)) unsupportedStatistic(name);
   throw invalidParameterValue(`The statistic ${name} is not a valid statistic.`);
+}
+
+function percentileRank(name: string, lowText: string | undefined, highText: string | undefined): Statistic {
+  const low = lowText === undefined ? undefined : Number(lowText);
+  const high = highText === undefined ? undefined : Number(highText);
+  if (low === undefined && high === undefined) throw invalidParameterValue(`The statistic ${name} needs a lower or an upper bound.`);
+  if (low !== undefined && high !== undefined && low >= high) throw invalidParameterValue(`The statistic ${name} must have its lower bound below its upper bound.`);
+  return { kind: 'percentileRank', name: name.toUpperCase(), low, high };
 }
 
 function unsupportedStatistic(name: string): never {
@@ -64,6 +78,7 @@ export function aggregatePeriod(timestamp: number, points: readonly StoredDatapo
 /** The statistic's value for one period; `undefined` when it cannot be computed (no raw values). */
 export function statisticValue(aggregate: PeriodAggregate, statistic: Statistic): number | undefined {
   if (statistic.kind === 'percentile') return percentile(aggregate, statistic.percentile);
+  if (statistic.kind === 'percentileRank') return percentileRankValue(aggregate, statistic.low, statistic.high);
   switch (statistic.name) {
     case 'SampleCount':
       return aggregate.sampleCount;
@@ -95,6 +110,20 @@ function percentile(aggregate: PeriodAggregate, p: number): number | undefined {
     if (cumulative >= rank) return values[index];
   }
   return values[values.length - 1];
+}
+
+/** CloudWatch's PR(low:high): the weighted share of raw values with low < value <= high, in percent. */
+function percentileRankValue(aggregate: PeriodAggregate, low: number | undefined, high: number | undefined): number | undefined {
+  const values = aggregate.sortedValues;
+  const counts = aggregate.sortedCounts;
+  if (!values || !counts || values.length === 0) return undefined;
+  let total = 0;
+  let within = 0;
+  values.forEach((value, index) => {
+    total += counts[index];
+    if ((low === undefined || value > low) && (high === undefined || value <= high)) within += counts[index];
+  });
+  return (within / total) * 100;
 }
 
 const HIGH_RESOLUTION_PERIODS = [1, 5, 10, 20, 30];

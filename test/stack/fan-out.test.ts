@@ -20,8 +20,8 @@ describe('fan-out ingest', () => {
   it('exposes the topic and its key', () => {
     expect(topic).toBeDefined();
     expect(key).toBeDefined();
-    // The fan-out topic and the paging topic, nothing else.
-    expect(Object.keys(template.findResources('AWS::SNS::Topic')).sort()).toEqual([id(topic), id(stack.paging.topic)].sort());
+    // The fan-out topic, the paging topic and the reports topic, nothing else.
+    expect(Object.keys(template.findResources('AWS::SNS::Topic')).sort()).toEqual([id(topic), id(stack.paging.topic), id(stack.review.topic)].sort());
   });
 
   it('sends ObjectCreated under uploads/ to the topic, not to the queue', () => {

@@ -44,6 +44,7 @@ const functions = {
   'job-status': stack.jobsApi.jobStatus,
   'job-worker': stack.workQueues.jobs!.instrumentedWorker,
   redrive: stack.redrive.function,
+  review: stack.review.instrumented,
 };
 type FunctionName = keyof typeof functions;
 const fnId = (name: FunctionName) => id(functions[name].function);
@@ -141,8 +142,8 @@ describe('upload bucket', () => {
         TopicConfigurations: Match.absent(),
       },
     });
-    // No fan-out topic: the paging topic is the only one.
-    expect(Object.keys(template.findResources('AWS::SNS::Topic'))).toEqual([id(stack.paging.topic)]);
+    // No fan-out topic: the paging and the reports topics are the only ones.
+    expect(Object.keys(template.findResources('AWS::SNS::Topic')).sort()).toEqual([id(stack.paging.topic), id(stack.review.topic)].sort());
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [ref(stack.workQueues.files!.queue)],
       PolicyDocument: {
@@ -293,6 +294,14 @@ describe('functions', () => {
       [ENV.statusTable]: statusTable(),
       [ENV.bucket]: ref(bucket),
     }),
+    // The sources' JSON is checked field by field in test/stack/review-stack.test.ts.
+    review: () => ({
+      [ENV.bucket]: ref(bucket),
+      [ENV.statusTable]: statusTable(),
+      [ENV.reportsTopicArn]: ref(stack.review.topic),
+      [ENV.reviewSources]: { 'Fn::Join': expect.any(Array) },
+      [ENV.redriveLedgerTable]: ref(stack.redrive.ledger),
+    }),
   };
 
   it.each(Object.keys(functions) as FunctionName[])('%s has exactly the environment of the contract', (name) => {
@@ -335,6 +344,16 @@ describe('least privilege', () => {
       grant({ 'Fn::Join': ['', [arn(stack.tables.statusTable), '/index/byStatusAndTime']] }, 'dynamodb:Query'),
       grant(objects('dead-letters/'), 's3:PutObject'),
       grant(arn(stack.redrive.function.function), 'lambda:InvokeFunction'),
+    ],
+    review: () => [
+      // CloudWatch's reads have no resource-level permissions: they join X-Ray's "*".
+      grant('*', 'cloudwatch:DescribeAlarmHistory', 'cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'),
+      grant({ 'Fn::Join': ['', [arn(stack.tables.statusTable), '/index/byStatusAndTime']] }, 'dynamodb:Query'),
+      grant(objects('reports/'), 's3:GetObject', 's3:PutObject'),
+      grant(arn(stack.redrive.ledger), 'dynamodb:Query'),
+      grant(arn(stack.tables.statusTable), 'dynamodb:BatchGetItem'),
+      grant(arn(bucket), 's3:ListBucket'),
+      grant(ref(stack.review.topic), 'sns:Publish'),
     ],
   };
 

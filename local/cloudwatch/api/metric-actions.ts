@@ -10,9 +10,11 @@ import { requestPeriod, runMetricQueries, toMetricIdentity, type ApiMetric, type
 import { alignStart, parseStatistic, statisticValue, validatePeriod, type Statistic } from '../statistics';
 import {
   oneOfParameter,
+  optionalInteger,
   optionalList,
   optionalString,
   paginate,
+  paginateDatapoints,
   requiredString,
   requiredTimestamp,
   timestampParameter,
@@ -36,6 +38,8 @@ const PAST_LIMIT_MS = 14 * 24 * 3600 * 1000;
 const FUTURE_LIMIT_MS = 2 * 3600 * 1000;
 const MAX_STATISTICS_DATAPOINTS = 1440;
 const MAX_GRID_PERIODS = 100_800;
+/** GetMetricData's page size when the request gives no MaxDatapoints, as in AWS. */
+const DEFAULT_MAX_DATAPOINTS = 100_800;
 
 export function metricActions({ store, clock }: MetricActionsDeps) {
   return {
@@ -58,23 +62,29 @@ export function metricActions({ store, clock }: MetricActionsDeps) {
       if (queries.length > 500) throw invalidParameterValue('MetricDataQueries can hold at most 500 queries.');
       const grid = queryGrid(input, requestPeriod(queries));
       const ascending = oneOfParameter(input, 'ScanBy', ['TimestampDescending', 'TimestampAscending']) === 'TimestampAscending';
+      const maxDatapoints = optionalInteger(input, 'MaxDatapoints', 1, DEFAULT_MAX_DATAPOINTS) ?? DEFAULT_MAX_DATAPOINTS;
       const timestamps = gridTimestamps(grid);
-      const results = runMetricQueries(store, queries, grid).flatMap((result) =>
-        result.series.map((series) => {
+      const series = runMetricQueries(store, queries, grid).flatMap((result) =>
+        result.series.map((one) => {
           const points = timestamps
-            .map((timestamp, i) => ({ timestamp, value: series.values[i] }))
+            .map((timestamp, i) => ({ timestamp, value: one.values[i] }))
             .filter((p): p is { timestamp: number; value: number } => p.value !== undefined);
           if (!ascending) points.reverse();
-          return {
-            Id: result.id,
-            Label: series.label,
-            Timestamps: points.map((p) => toWireTimestamp(p.timestamp)),
-            Values: points.map((p) => p.value),
-            StatusCode: 'Complete',
-          };
+          return { id: result.id, label: one.label, points };
         }),
       );
-      return { MetricDataResults: results, Messages: [] };
+      const { page, nextToken } = paginateDatapoints(series, optionalString(input, 'NextToken'), maxDatapoints);
+      return {
+        MetricDataResults: page.map(({ id, label, points, complete }) => ({
+          Id: id,
+          Label: label,
+          Timestamps: points.map((p) => toWireTimestamp(p.timestamp)),
+          Values: points.map((p) => p.value),
+          StatusCode: complete ? 'Complete' : 'PartialData',
+        })),
+        Messages: [],
+        ...(nextToken ? { NextToken: nextToken } : {}),
+      };
     },
 
     GetMetricStatistics(input: Input) {

@@ -5,6 +5,7 @@
  * Requests in the older query protocol (form-encoded `Action=...`) get an XML error that says so.
  */
 import { randomUUID } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { header, type InboundRequest, type ServiceResponse } from '../../services/local-service';
 import { CloudWatchError } from '../errors';
 import type { Input } from './wire';
@@ -35,13 +36,23 @@ export function jsonProtocolHandler(actions: Record<string, ActionHandler>): Api
           `The local CloudWatch does not support the action ${action} (supported: ${Object.keys(actions).join(', ')}).`,
         );
       }
-      const output = await handler(parseBody(request.body));
+      const output = await handler(parseBody(decodedBody(request)));
       return json(200, output ?? {}, requestId);
     } catch (error) {
       if (error instanceof CloudWatchError) return errorResponse(error, requestId);
       return errorResponse(new CloudWatchError('InternalServiceFault', (error as Error).message, 'InternalServiceError', 500), requestId);
     }
   };
+}
+
+/** The SDK gzips PutMetricData bodies over 10 KB (CloudWatch's request compression): undo it. */
+function decodedBody(request: ApiRequest): Buffer {
+  if (!/\bgzip\b/i.test(header(request.headers, 'content-encoding') ?? '')) return request.body;
+  try {
+    return gunzipSync(request.body);
+  } catch {
+    throw new CloudWatchError('SerializationException', 'The request body is not valid gzip.');
+  }
 }
 
 function parseBody(body: Buffer): Input {

@@ -65,12 +65,53 @@ export function oneOfParameter<T extends string>(input: Input, name: string, all
 
 /** One page of `items` from the offset `NextToken` carries; `nextToken` when more remain. */
 export function paginate<T>(items: readonly T[], nextToken: string | undefined, pageSize: number): { page: T[]; nextToken?: string } {
-  let offset = 0;
-  if (nextToken !== undefined) {
-    offset = Number(Buffer.from(nextToken, 'base64url').toString('utf8'));
-    if (!Number.isInteger(offset) || offset < 0) throw new CloudWatchError('InvalidNextToken', 'The NextToken is not valid.', 'InvalidNextToken');
-  }
+  const offset = tokenOffset(nextToken);
   const page = items.slice(offset, offset + pageSize);
   const next = offset + pageSize;
-  return { page, ...(next < items.length ? { nextToken: Buffer.from(String(next)).toString('base64url') } : {}) };
+  return { page, ...(next < items.length ? { nextToken: offsetToken(next) } : {}) };
+}
+
+/** A series of datapoints of one query's result, as GetMetricData pages them. */
+export interface PagedSeries<P> {
+  readonly points: readonly P[];
+}
+
+/**
+ * One page of at most `maxDatapoints` datapoints over every series in order, as GetMetricData pages:
+ * a series cut by the page's end continues on the next page (`complete: false`, AWS's PartialData),
+ * and a series without datapoints is answered once, on the page where its turn comes.
+ */
+export function paginateDatapoints<S extends PagedSeries<unknown>>(
+  series: readonly S[],
+  nextToken: string | undefined,
+  maxDatapoints: number,
+): { page: Array<S & { complete: boolean }>; nextToken?: string } {
+  const total = series.reduce((sum, one) => sum + one.points.length, 0);
+  const from = tokenOffset(nextToken);
+  const to = Math.min(total, from + maxDatapoints);
+  const page: Array<S & { complete: boolean }> = [];
+  let start = 0;
+  for (const one of series) {
+    const end = start + one.points.length;
+    const overlaps = start < to && end > from;
+    const emptyHere = start === end && from <= start && (start < to || to === total);
+    if (overlaps || emptyHere) {
+      page.push({ ...one, points: one.points.slice(Math.max(0, from - start), Math.max(0, to - start)), complete: end <= to });
+    }
+    start = end;
+  }
+  return { page, ...(to < total ? { nextToken: offsetToken(to) } : {}) };
+}
+
+function tokenOffset(nextToken: string | undefined): number {
+  if (nextToken === undefined) return 0;
+  const offset = Number(Buffer.from(nextToken, 'base64url').toString('utf8'));
+  if (!/^[A-Za-z0-9_-]+$/.test(nextToken) || !Number.isInteger(offset) || offset < 0) {
+    throw new CloudWatchError('InvalidNextToken', 'The NextToken is not valid.', 'InvalidNextToken');
+  }
+  return offset;
+}
+
+function offsetToken(offset: number): string {
+  return Buffer.from(String(offset)).toString('base64url');
 }
