@@ -19,6 +19,7 @@ import { MonitoringFacade } from 'cdk-monitoring-constructs';
 import { startLocalCloud, type LocalCloud } from '../local/cloud';
 import { PagingInbox, realPages, type AlarmStateValue, type ReceivedPage } from '../local/paging-inbox';
 import { synthesizeTemplate } from '../local/template/synthesize';
+import { LOCAL_CREDENTIALS } from '../contract/local-cloud';
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 const TARGET_SECONDS = 30;
@@ -154,7 +155,7 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   cloud.runtime.onLine((_functionName, line) => lines.push(line));
   const inbox = await PagingInbox.subscribe({ endpoint: cloud.endpoints.aws, region: cloud.services.region, topicArn: cloud.outputs.PagingTopicArn! });
-  const queues = new SQSClient({ endpoint: cloud.endpoints.aws, region: cloud.services.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const queues = new SQSClient({ endpoint: cloud.endpoints.aws, region: cloud.services.region, credentials: LOCAL_CREDENTIALS });
   const results: Trial[] = [];
   try {
     for (let trial = 1; trial <= trials; trial++) {

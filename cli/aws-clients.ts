@@ -9,6 +9,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LOCAL_CREDENTIALS } from '../contract/local-cloud';
 import { isLoopback } from './errors';
 import type { Target } from './options';
 
@@ -30,9 +31,8 @@ const REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 30_000 };
  */
 const INVOKE_CONFIG = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 90_000 }, maxAttempts: 1 };
 
-// The local cloud ignores signatures but the SDK refuses to send unsigned requests; like `awslocal`,
-// a loopback endpoint gets placeholder credentials when the environment names none.
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+// The SDK refuses to send unsigned requests; like `awslocal`, a loopback endpoint gets the local
+// cloud's credentials when the environment names none.
 
 export function createAwsClients(target: Target, env: NodeJS.ProcessEnv): AwsClients {
   const config = {

@@ -13,6 +13,7 @@ import { createLocalCloudWatch, fauxqsOldestMessage, type Clock, type LocalCloud
 import { LocalRuntime, type LineFormat } from './runtime';
 import { startLocalServices } from './services';
 import type { LocalServices, SynthesizedStack } from './template/model';
+import { LOCAL_CREDENTIALS } from '../contract/local-cloud';
 
 export interface LocalCloudOptions {
   /** Port of the AWS-compatible endpoint; 0 picks a free one. @default 4566 */
@@ -204,7 +205,7 @@ function plugCloudWatch(
   const queueUrls = Object.entries(services.template.Resources)
     .filter(([, resource]) => resource.Type === 'AWS::SQS::Queue')
     .map(([logicalId]) => String(services.resolve({ Ref: logicalId })));
-  const sqs = new SQSClient({ endpoint: services.endpoint, region: services.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const sqs = new SQSClient({ endpoint: services.endpoint, region: services.region, credentials: LOCAL_CREDENTIALS });
   return {
     cloudWatch,
     start() {

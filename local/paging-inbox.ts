@@ -6,6 +6,7 @@
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { isFirstEvaluationOk } from './pages';
+import { LOCAL_CREDENTIALS } from '../contract/local-cloud';
 
 export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 
@@ -40,7 +41,7 @@ export class PagingInbox {
 
   /** Creates the queue and subscribes it to the topic. */
   static async subscribe(options: PagingInboxOptions): Promise<PagingInbox> {
-    const common = { endpoint: options.endpoint, region: options.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+    const common = { endpoint: options.endpoint, region: options.region, credentials: LOCAL_CREDENTIALS };
     const sqs = new SQSClient(common);
     const sns = new SNSClient(common);
     try {

@@ -8,7 +8,7 @@
 #
 # Outputs come from .tidewatch/outputs.json when the local cloud wrote it for this stack (needs jq),
 # else from `aws cloudformation describe-stacks`. For the local cloud, first:
-#   export AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local
+#   export AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
 # (`npx tidewatch` and the aws CLI v2 honour AWS_ENDPOINT_URL; for the CLI v1, see `aws` below).
 #
 # Sets: STAGE STACK BUCKET_NAME API_URL STATUS_TABLE_NAME PAGING_TOPIC_ARN DASHBOARD_NAME API_ID

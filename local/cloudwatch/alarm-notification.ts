@@ -6,6 +6,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { AlarmDefinition, AlarmState, AlarmStatus, MetricAlarmDefinition } from './alarm-model';
 import { awsTimestamp } from './alarm-reason';
+import { LOCAL_CREDENTIALS } from '../../contract/local-cloud';
 
 /** Publishes one message to one topic; resolves to the SNS MessageId. */
 export type Publisher = (topicArn: string, subject: string, message: string) => Promise<string | undefined>;
@@ -21,7 +22,7 @@ export function snsPublisher(options: SnsPublisherOptions): Publisher {
   const sns = new SNSClient({
     endpoint: options.endpoint,
     region: options.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: LOCAL_CREDENTIALS,
   });
   return async (topicArn, subject, message) =>
     (await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: subject, Message: message }))).MessageId;

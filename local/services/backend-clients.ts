@@ -6,6 +6,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { LOCAL_CREDENTIALS } from '../../contract/local-cloud';
 import { LOCAL_REGION } from '../template/resource-identity';
 import type { Backend } from './backend';
 
@@ -16,9 +17,6 @@ export interface BackendClients {
   readonly dynamodb: DynamoDBClient;
   destroy(): void;
 }
-
-/** The local cloud's one credential pair: presigned URLs must be signed with it, requests signed in headers may use any. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 export async function createBackendClients(fauxqs: Backend, dynalite: Backend): Promise<BackendClients> {
   const [{ SQSClient }, { SNSClient }, { S3Client }, { DynamoDBClient }] = await Promise.all([

@@ -11,7 +11,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { AwsServiceError } from './aws-errors';
-import { LOCAL_CREDENTIALS } from './backend-clients';
+import { LOCAL_CREDENTIALS } from '../../contract/local-cloud';
 import { header, type InboundRequest } from './local-service';
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
