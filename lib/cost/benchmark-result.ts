@@ -12,8 +12,12 @@ export const BENCHMARK_RESULT_FILE = path.join(PROJECT_ROOT, 'bench', 'results',
 export interface PipelineCost {
   /** Dollars per million items (files and jobs half and half), every service together. */
   readonly usdPerMillionItems: number;
-  /** The same, by service (`Lambda`, `SQS`, `DynamoDB`, `S3`, `API Gateway`, `CloudWatch Logs`, `X-Ray`). */
+  /** The same, by service (`Lambda requests`, `Lambda duration`, `SQS`, `DynamoDB`, `S3`, `API Gateway`, `CloudWatch Logs`, `X-Ray`). */
   readonly usdPerMillionItemsByService: Readonly<Record<string, number>>;
+  /** AWS requests per item by `<service> <action>`, for files and for jobs. */
+  readonly requestsPerItem: { readonly files: Readonly<Record<string, number>>; readonly jobs: Readonly<Record<string, number>> };
+  /** Per function, per item of the phase that runs it: invocations, GB-seconds (init included) and log bytes. */
+  readonly functionsPerItem: Readonly<Record<string, { readonly invocations: number; readonly gbSeconds: number; readonly logBytes: number }>>;
 }
 
 export interface CostBenchmarkResult {
