@@ -46,38 +46,54 @@ interface PipelineRun {
   readonly largestItemBytes: number;
 }
 
-/** Counts finished items per phase from the pipeline's output; remembers the first failure. */
+/** Tells, from the pipeline's output, when a phase's items are all done; fails on the first failure. */
 class Progress {
-  readonly done: Record<Phase, number> = { files: 0, jobs: 0 };
-  failure: string | undefined;
+  private readonly done: Record<Phase, number> = { files: 0, jobs: 0 };
+  private failure: Error | undefined;
+  private waiting: { phase: Phase; resolve: () => void; reject: (error: Error) => void } | undefined;
 
   constructor(cloud: LocalCloud, pipeline: Pipeline) {
     cloud.runtime.onLine((_functionName, line) => {
       const verdict = pipeline.readLine(line);
       if (verdict.done) this.done[verdict.done.phase] += verdict.done.count;
-      this.failure ??= verdict.failure;
+      if (verdict.failure) this.failure ??= new Error(`${pipeline.name}: ${verdict.failure}`);
+      if (this.failure) this.waiting?.reject(this.failure);
+      else if (this.waiting && this.done[this.waiting.phase] >= ITEMS) this.waiting.resolve();
     });
   }
-}
 
-async function until(done: () => boolean, failed: () => string | undefined, what: string): Promise<void> {
-  const deadline = Date.now() + PHASE_DEADLINE_MS;
-  while (!done()) {
-    const failure = failed();
-    if (failure) throw new Error(`${what}: ${failure}`);
-    if (Date.now() > deadline) throw new Error(`${what}: not done after ${PHASE_DEADLINE_MS / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  /** Resolves once every item of `phase` is done; rejects on a failure or after PHASE_DEADLINE_MS. */
+  async allDone(phase: Phase): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.done[phase] >= ITEMS) return;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.waiting = { phase, resolve, reject };
+        timer = setTimeout(() => reject(new Error(`${phase}: ${this.done[phase]} of ${ITEMS} done after ${PHASE_DEADLINE_MS / 1000} s`)), PHASE_DEADLINE_MS);
+      });
+    } finally {
+      clearTimeout(timer);
+      this.waiting = undefined;
+    }
   }
 }
 
-/** Waits until the endpoint served nothing but long polls for `QUIET_MS`. */
+/** Resolves once the endpoint has served nothing but long polls for QUIET_MS. */
 async function quiet(cloud: LocalCloud): Promise<void> {
-  let last = Date.now();
-  const stop = cloud.services.onServed(({ action }) => {
-    if (action !== 'ReceiveMessage') last = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  let stop: (() => void) | undefined;
+  await new Promise<void>((resolve) => {
+    const restart = () => {
+      clearTimeout(timer);
+      timer = setTimeout(resolve, QUIET_MS);
+    };
+    stop = cloud.services.onServed(({ action }) => {
+      if (action !== 'ReceiveMessage') restart();
+    });
+    restart();
   });
-  await until(() => Date.now() - last >= QUIET_MS, () => undefined, 'settling');
-  stop();
+  stop?.();
 }
 
 async function sendFiles(cloud: LocalCloud): Promise<void> {
@@ -111,7 +127,7 @@ async function runPipeline(pipeline: Pipeline): Promise<PipelineRun> {
     for (const [phase, send] of [['files', sendFiles], ['jobs', sendJobs]] as const) {
       const started = performance.now();
       await send(cloud);
-      await until(() => progress.done[phase] >= ITEMS, () => progress.failure, `${pipeline.name} ${phase}`);
+      await progress.allDone(phase);
       await quiet(cloud);
       usage[phase] = meter.take();
       process.stdout.write(`${pipeline.name}: ${ITEMS} ${phase} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
@@ -131,7 +147,7 @@ function pipelineCost(run: PipelineRun): PipelineCost {
   const perItem = (requests: Map<string, number>) => Object.fromEntries([...requests].sort().map(([name, count]) => [name, count / ITEMS]));
   const functionsPerItem = Object.fromEntries(
     (['files', 'jobs'] as const).flatMap((phase) =>
-      [...run.usage[phase].functions].map(([name, fn]) => [name, { invocations: fn.invocations / ITEMS, gbSeconds: gbSecondsOf(fn) / ITEMS, logBytes: fn.logBytes / ITEMS }]),
+      [...run.usage[phase].functions].map(([name, fn]) => [name, { invocations: fn.invocations / ITEMS, gbSeconds: gbSecondsOf(fn) / ITEMS, initShare: fn.initMs / Math.max(1, fn.billedMs), coldStarts: fn.coldStarts, logBytes: fn.logBytes / ITEMS }]),
     ),
   );
   return {
@@ -168,8 +184,10 @@ function report(result: CostBenchmarkResult, runs: readonly PipelineRun[]): stri
     ...names.map((name) => [name, count(tidewatch.requestsPerItem.files[name]), count(naive.requestsPerItem.files[name]), count(tidewatch.requestsPerItem.jobs[name]), count(naive.requestsPerItem.jobs[name])]),
   ]);
   const functions = table([
-    ['function (per item)', 'invocations', 'GB-s', 'log bytes'],
-    ...[tidewatch, naive].flatMap((cost) => Object.entries(cost.functionsPerItem).map(([name, fn]) => [name, fn.invocations.toFixed(3), fn.gbSeconds.toFixed(5), fn.logBytes.toFixed(0)])),
+    ['function (per item)', 'invocations', 'GB-s', 'of it init', 'cold starts', 'log bytes'],
+    ...[tidewatch, naive].flatMap((cost) =>
+      Object.entries(cost.functionsPerItem).map(([name, fn]) => [name, fn.invocations.toFixed(3), fn.gbSeconds.toFixed(5), `${(fn.initShare * 100).toFixed(0)} %`, String(fn.coldStarts), fn.logBytes.toFixed(0)]),
+    ),
   ]);
   const items = runs.map((run) => `${run.pipeline.name} ${run.largestItemBytes} B`).join(', ');
   return [

@@ -5,10 +5,6 @@
  * `PRICES_AS_OF` when a page changes.
  */
 
-/** When the figures below were last read off their pages. */
-export const PRICES_AS_OF = '2026-12-02';
-export const PRICES_REGION = 'us-east-1';
-
 export interface Price {
   /** Dollars per `per` units of `unit`. */
   readonly usd: number;
@@ -16,6 +12,10 @@ export interface Price {
   readonly unit: string;
   readonly source: string;
 }
+
+/** When the figures below were last read off their pages. */
+export const PRICES_AS_OF = '2026-12-02';
+export const PRICES_REGION = 'us-east-1';
 
 const price = (usd: number, per: number, unit: string, source: string): Price => ({ usd, per, unit, source });
 

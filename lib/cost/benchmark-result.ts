@@ -16,8 +16,11 @@ export interface PipelineCost {
   readonly usdPerMillionItemsByService: Readonly<Record<string, number>>;
   /** AWS requests per item by `<service> <action>`, for files and for jobs. */
   readonly requestsPerItem: { readonly files: Readonly<Record<string, number>>; readonly jobs: Readonly<Record<string, number>> };
-  /** Per function, per item of the phase that runs it: invocations, GB-seconds (init included) and log bytes. */
-  readonly functionsPerItem: Readonly<Record<string, { readonly invocations: number; readonly gbSeconds: number; readonly logBytes: number }>>;
+  /**
+   * Per function, per item of the phase that runs it: invocations, GB-seconds (init included) and log
+   * bytes; with the share of its billed time spent in init and its cold starts over the phase.
+   */
+  readonly functionsPerItem: Readonly<Record<string, { readonly invocations: number; readonly gbSeconds: number; readonly initShare: number; readonly coldStarts: number; readonly logBytes: number }>>;
 }
 
 export interface CostBenchmarkResult {
