@@ -3,6 +3,7 @@
  * `Command`, added here: the dispatcher, help and `--json` handling need nothing else.
  */
 import type { Command } from './command';
+import { costCommand } from './cost';
 import { dlqArchiveCommand } from './dlq-archive';
 import { dlqPeekCommand } from './dlq-peek';
 import { redriveCommand } from './redrive';
@@ -20,4 +21,5 @@ export const COMMANDS: readonly Command[] = [
   redriveCancelCommand,
   redriveHistoryCommand,
   reviewCommand,
+  costCommand,
 ];

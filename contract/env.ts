@@ -41,6 +41,8 @@ export const ENV = {
   reviewSources: 'REVIEW_SOURCES',
   /** The weekly review: the reports topic its summary goes to. */
   reportsTopicArn: 'REPORTS_TOPIC_ARN',
+  /** The weekly review: JSON of the stack's monthly monitoring cost, priced at synthesis (contract/review.ts `MonitoringCostSummary`). */
+  monitoringCost: 'MONITORING_COST',
 } as const;
 
 export type EnvKey = keyof typeof ENV;

@@ -42,7 +42,6 @@ export const METRICS = {
   /** Any worker: upload or submission to done, per item. */
   endToEndLatency: { name: 'EndToEndLatency', unit: 'Milliseconds', resolution: 'standard', dimensions: WORKER } satisfies MetricDefinition,
   filesProcessed: count('FilesProcessed', WORKER),
-  rowsProcessed: count('RowsProcessed', WORKER),
   filesDuplicate: count('FilesDuplicate', WORKER),
   filesRejected: count('FilesRejected', WORKER),
   jobsSucceeded: count('JobsSucceeded', WORKER),

@@ -42,3 +42,10 @@ export interface ReviewSources {
   readonly apiId: string;
   readonly workQueues: readonly ReviewedWorkQueue[];
 }
+
+/** The stack's fixed monthly monitoring cost, priced from its template at synthesis (lib/cost/). */
+export interface MonitoringCostSummary {
+  readonly monthlyUsd: number;
+  /** What it covers and which prices it uses, in words. */
+  readonly basis: string;
+}

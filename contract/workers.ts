@@ -31,7 +31,7 @@ export const WORKERS = {
     succeeded: METRICS.filesProcessed,
     failed: METRICS.filesRejected,
     failedCountsDeadLetters: false,
-    emits: [...SKELETON_METRICS, METRICS.filesProcessed, METRICS.rowsProcessed, METRICS.filesDuplicate, METRICS.filesRejected],
+    emits: [...SKELETON_METRICS, METRICS.filesProcessed, METRICS.filesDuplicate, METRICS.filesRejected],
   },
   'job-worker': {
     itemKind: 'job',

@@ -20,6 +20,7 @@ import { ENV } from '../contract/env';
 import { REPORTS_PREFIX, type ReviewSources } from '../contract/review';
 import { STATUS_INDEXES } from '../contract/status-item';
 import type { TidewatchConfig } from './config';
+import { monitoringCostJson } from './cost/stack-monitoring-cost';
 import type { TidewatchHttpApi } from './http-api';
 import { InstrumentedFunction } from './instrumented-function';
 import { acknowledge, keyPrefixFinding } from './nag';
@@ -89,6 +90,7 @@ export class WeeklyReview extends Construct {
         [ENV.statusTable]: tables.statusTable.tableName,
         [ENV.reportsTopicArn]: this.topic.topicArn,
         [ENV.reviewSources]: Stack.of(this).toJsonString(sources),
+        [ENV.monitoringCost]: monitoringCostJson(Stack.of(this)),
         ...(props.redriveLedger ? { [ENV.redriveLedgerTable]: props.redriveLedger.tableName } : {}),
       },
     }));

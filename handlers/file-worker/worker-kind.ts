@@ -60,7 +60,6 @@ export function fileWorkerKind(deps: FileWorkerDeps): WorkerKind<FileWork, FileO
         emit(metrics, METRICS.filesDuplicate, 1);
         logger.info('duplicate content: recorded DUPLICATE, not ingested again', { duplicateOf: outcome.duplicateOf, contentHash: outcome.contentHash });
       } else {
-        emit(metrics, METRICS.rowsProcessed, outcome.rowCount);
         const latencyMs = endToEndLatencyMs(item, outcome.completedAt);
         logger.info('file processed', { rowCount: outcome.rowCount, processedKey: outcome.processedKey, latencyMs, via: item.input.via });
       }

@@ -5,9 +5,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '../../contract/env';
+import type { MonitoringCostSummary } from '../../contract/review';
 import { requireEnv, requireJsonEnv } from '../shared/env';
 import { instrument, instrumented } from '../shared/powertools';
-import { costNotYetComputed } from './monthly-cost';
+import { pricedAtSynthesis } from './monthly-cost';
 import { Ledger } from '../redrive/ledger';
 import { statusItems } from '../redrive/status-items';
 import { auditLedgerRedrives, noRedriveLedger, type RedriveLedger } from './redrive-ledger';
@@ -36,7 +37,7 @@ const deps: ReviewHandlerDependencies = {
   reportsTopicArn: requireEnv('reportsTopicArn'),
   sources,
   redriveLedger,
-  monthlyCost: costNotYetComputed,
+  monthlyCost: pricedAtSynthesis(requireJsonEnv('monitoringCost') as MonitoringCostSummary),
   now: () => new Date(),
 };
 

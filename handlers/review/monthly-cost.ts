@@ -1,8 +1,8 @@
 /**
- * The stack's monthly monitoring cost, for the review. Computing it (alarms, metrics, dashboards, the
- * key, from the template and a price table) belongs to the cost tooling; until a source is plugged in,
- * the report says it is not yet computed.
+ * The stack's monthly monitoring cost, for the review: priced at synthesis from the template (alarms,
+ * custom metrics, dashboards, the key) and handed to the function in its environment.
  */
+import type { MonitoringCostSummary } from '../../contract/review';
 import type { CostReview } from './model';
 
 export interface MonthlyCostSource {
@@ -14,3 +14,8 @@ export const NOT_YET_COMPUTED_NOTE = 'monthly cost: not yet computed';
 export const costNotYetComputed: MonthlyCostSource = {
   monthlyCost: async () => ({ computed: false, note: NOT_YET_COMPUTED_NOTE }),
 };
+
+/** The cost the stack priced at synthesis. */
+export function pricedAtSynthesis(summary: MonitoringCostSummary): MonthlyCostSource {
+  return { monthlyCost: async () => ({ computed: true, monthlyUsd: summary.monthlyUsd, basis: summary.basis }) };
+}

@@ -13,6 +13,8 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewReport } from '../../../handlers/review/model';
 import { isoWeekOf, isoWeekPeriod } from '../../../handlers/review/period';
+import { monitoringCost } from '../../../lib/cost/monitoring-cost';
+import { monitoringInventory } from '../../../lib/cost/monitoring-inventory';
 import { launchBrowser } from '../../support/browser';
 import { runTidewatch } from '../../support/tidewatch-cli';
 import { PROJECT_ROOT, startReviewCloud, TIME_ZONE, type ReviewCloud } from './review-cloud';
@@ -51,6 +53,7 @@ async function stored(key: string): Promise<string> {
 describe('four weeks of history, one scheduled report each', () => {
   it('reports every figure of each week as the history says, and publishes a summary of it', { timeout: 600_000 }, async () => {
     let deadLetterAlarmSince: number | undefined;
+    const expectedMonthlyCost = monitoringCost(monitoringInventory(Object.values(review.cloud.services.template.Resources)));
     for (const [i, week] of WEEKS.entries()) {
       const weekStart = WEEK_STARTS[i]!;
       await review.liveThrough(weekStart, week);
@@ -92,7 +95,8 @@ describe('four weeks of history, one scheduled report each', () => {
       expect(Object.fromEntries(report.failureReasons.top.map((reason) => [`${reason.queue}|${reason.errorClass}|${reason.message}`, reason.count]))).toEqual(Object.fromEntries(failures));
       // The stack has the redrive ledger; nobody redrove in these weeks.
       expect(report.redrives).toEqual({ available: true, runs: [] });
-      expect(report.cost).toEqual({ computed: false, note: 'monthly cost: not yet computed' });
+      // Priced at synthesis from the stack's own constructs: the same figure `tidewatch cost` prices from the template.
+      expect(report.cost).toEqual({ computed: true, monthlyUsd: expectedMonthlyCost.monthlyUsd, basis: expectedMonthlyCost.basis });
       expect(report.gathering.getMetricDataCalls).toBeLessThanOrEqual(10);
 
       // Written to the bucket in three formats, the JSON being the report answered; a summary on the topic.
