@@ -119,6 +119,24 @@ describe('after a poison job', () => {
     expect(await dlqDepth()).toBe(1);
     await page.close();
   });
+
+  it("shows Peek in a popup, whose Archive button, once confirmed, answers into the widget (asked by the dashboard by name)", async () => {
+    const { page } = await openDashboard();
+    const widget = widgetNamed(page, 'custom', 'Jobs dead letters');
+    const popup = page.locator('#popup-dialog');
+    await widget.locator('a.btn', { hasText: 'Peek' }).click();
+    await popup.waitFor({ state: 'visible', timeout: 30_000 });
+    const archive = popup.locator('a.btn', { hasText: 'Archive' });
+    expect(await archive.count()).toBe(1);
+    await archive.click();
+    const confirmDialog = page.locator('#confirm-dialog');
+    expect(await confirmDialog.locator('.message').textContent()).toMatch(/^Archive dead letter \S+ to s3:\/\//);
+    await confirmDialog.getByRole('button', { name: 'Confirm' }).click();
+    await popup.waitFor({ state: 'hidden', timeout: 30_000 });
+    await expect.poll(() => widget.textContent(), { timeout: 30_000 }).toMatch(new RegExp(`Started archive run \\S+ \\(asked by dashboard ${dashboard.cloud.stackName}-on-call\\)`));
+    await eventually(async () => ((await dlqDepth()) === 0 ? true : undefined), 'the archived dead letter gone from the DLQ', 60_000, 250);
+    await page.close();
+  });
 });
 
 describe('widgets', () => {

@@ -53,6 +53,7 @@ async function open(): Promise<void> {
       reason,
       confirm,
       popup,
+      closePopup: () => element<HTMLDialogElement>('popup-dialog').close(),
     };
     grid.setAttribute('aria-busy', 'true');
     await Promise.all(

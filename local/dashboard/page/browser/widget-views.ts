@@ -6,7 +6,7 @@
 import type * as ECharts from 'echarts';
 import { alarmNames, alarmStatusHtml } from '../alarm-status';
 import type { AlarmWidgetProperties, CustomWidgetProperties, MetricWidgetProperties, TextWidgetProperties, Widget } from '../body';
-import { sanitizeWidgetHtml, wireActions } from './custom-actions';
+import { sanitizeWidgetHtml, wireActions, type ActionHost } from './custom-actions';
 import { customAnswerHtml, customWidgetEvent, customWidgetTarget, type CustomCall } from '../custom-widget';
 import { calls } from './dashboard-calls';
 import { formatNumber, metricChartOption, pointsOf } from '../metric-chart';
@@ -26,6 +26,7 @@ export interface DrawContext extends Omit<CustomCall, 'place'> {
   readonly reason: 'open' | 'refresh' | 'timeRange';
   confirm(message: string): Promise<boolean>;
   popup(html: string, wire: (root: Element) => void): void;
+  closePopup(): void;
 }
 
 export function unsupportedNotice(what: string): string {
@@ -96,10 +97,20 @@ async function drawCustom(widget: Widget, index: number, content: HTMLElement, c
     content.dataset.drawn = 'true';
     wireActions(content, host);
   };
-  const host = {
+  const host: ActionHost = {
     call,
     confirm: context.confirm,
-    popup: (html: string) => context.popup(sanitizeWidgetHtml(html), (root) => wireActions(root, host)),
+    // An action in the popup that answers into the widget closes the popup: the answer is in the widget.
+    popup: (html: string) =>
+      context.popup(sanitizeWidgetHtml(html), (root) =>
+        wireActions(root, {
+          ...host,
+          replaceWidget: (answer) => {
+            context.closePopup();
+            show(answer);
+          },
+        }),
+      ),
     replaceWidget: show,
     fail: (message: string) => {
       content.insertAdjacentHTML('afterbegin', `<p class="widget-error">${escapeText(message)}</p>`);
