@@ -9,10 +9,11 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../support/eventually';
+import { driveUntil } from '../alarms/alarm-cloud';
 import { ARTIFACTS, UNSUPPORTED_WIDGET, chartOption, startDashboardCloud, type DashboardCloud } from './dashboard-cloud';
 
 let dashboard: DashboardCloud;
-const deadLettered = () => `${dashboard.cloud.stackName}-jobs-dead-lettered`;
+const deadLettered = () => dashboard.alarmName('jobs-dead-lettered');
 
 beforeAll(async () => {
   dashboard = await startDashboardCloud();
@@ -69,11 +70,7 @@ describe('after a poison job', () => {
     // Three attempts 1 s and 2 s apart, then the DLQ on the next receive.
     await eventually(async () => ((await dlqDepth()) === 1 ? true : undefined), 'the poison job in the jobs DLQ', 90_000, 250);
     // The paused clock evaluates nothing until moved: 10 s at a time until the alarm fires, then it holds.
-    const start = dashboard.clock.now();
-    while ((await dashboard.alarmState(deadLettered())) !== 'ALARM') {
-      if (dashboard.clock.now() - start > 5 * 60_000) throw new Error(`${deadLettered()} did not fire within 5 min of local CloudWatch time`);
-      await dashboard.clock.advance(10_000);
-    }
+    await driveUntil(dashboard, `${deadLettered()} in ALARM`, async () => ((await dashboard.alarmStates())[deadLettered()] === 'ALARM' ? true : undefined), 5 * 60_000);
 
     const { page, requested } = await openDashboard();
     const alarm = page.locator(`[data-alarm="${deadLettered()}"]`);
