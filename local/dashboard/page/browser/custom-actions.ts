@@ -26,7 +26,9 @@ export function sanitizeWidgetHtml(html: string): string {
 
 /** Wires every `<cwdb-action>` under `root` to the element before it. */
 export function wireActions(root: Element, host: ActionHost): void {
-  for (const action of root.querySelectorAll('cwdb-action')) {
+  for (const action of root.querySelectorAll<HTMLElement>('cwdb-action')) {
+    // Its content is parameters or markup for later, never shown in place.
+    action.hidden = true;
     const target = action.previousElementSibling;
     if (!target) continue;
     const kind = action.getAttribute('action') ?? 'html';
