@@ -58,14 +58,14 @@ export class DashboardRoutes {
       if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, { error: 'MethodNotAllowed', message: 'the dashboard takes GET' });
       if (rest === 'body.json') return sendJson(response, 200, await this.document(url.searchParams.get('name')));
       if (rest.startsWith('runbooks/')) {
-        const page = await runbookPage(decodeURIComponent(rest.slice('runbooks/'.length)));
+        const page = await runbookPage(decodedOrEmpty(rest.slice('runbooks/'.length)));
         return page === undefined ? sendJson(response, 404, { error: 'NotFound', message: `no runbook ${rest}` }) : send(response, 200, 'text/html; charset=utf-8', page);
       }
       const asset = await this.assets.asset(rest);
       if (!asset) return sendJson(response, 404, { error: 'NotFound', message: `nothing at ${url.pathname}` });
       return send(response, 200, asset.contentType, asset.body);
     } catch (error) {
-      if (error instanceof DashboardInputError || error instanceof SyntaxError) return sendJson(response, 400, { error: 'InvalidRequest', message: error.message });
+      if (error instanceof DashboardInputError) return sendJson(response, 400, { error: 'InvalidRequest', message: error.message });
       if (error instanceof UnknownDashboardError) return sendJson(response, 404, { error: 'NotFound', message: error.message });
       const { name, message } = error as Error;
       return sendJson(response, 502, { error: name, message });
@@ -108,7 +108,20 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
     if (size > MAX_BODY_BYTES) throw new DashboardInputError(`request body over ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk as Buffer);
   }
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch (error) {
+    throw new DashboardInputError(`the request body is not JSON: ${(error as Error).message}`);
+  }
+}
+
+/** A path segment percent-decoded, or '' (a name nothing has) when it is not decodable. */
+function decodedOrEmpty(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '';
+  }
 }
 
 function send(response: ServerResponse, status: number, contentType: string, body: string | Buffer): void {

@@ -74,6 +74,8 @@ export function metricChartOption(properties: MetricWidgetProperties, graphed: r
   }
   return {
     animation: false,
+    // Times in UTC, as the alarm list and the absolute range picker show them.
+    useUTC: true,
     grid: { left: 8, right: 16, top: 24, bottom: 48, containLabel: true },
     tooltip: { trigger: 'axis' },
     legend: { bottom: 0, type: 'scroll', data: series.filter((entry) => entry.name !== '').map((entry) => entry.name) },

@@ -51,11 +51,12 @@ describe('the dashboard route', () => {
     const runbook = await fetch(`${base}/runbooks/dead-lettered.md`);
     expect([runbook.status, await runbook.text()]).toEqual([200, expect.stringMatching(/<h1[^>]*>/)]);
     expect((await fetch(`${base}/runbooks/..%2Fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${base}/runbooks/%E0%A4%A.md`)).status).toBe(404);
 
     const bad = await fetch(`${base}/api/metric-data`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ queries: [] }) });
     expect([bad.status, await bad.json()]).toEqual([400, { error: 'InvalidRequest', message: expect.stringContaining('invalid metric data request') }]);
     const notJson = await fetch(`${base}/api/invoke`, { method: 'POST', body: '{' });
-    expect(notJson.status).toBe(400);
+    expect([notJson.status, await notJson.json()]).toEqual([400, { error: 'InvalidRequest', message: expect.stringContaining('not JSON') }]);
     const notAList = await fetch(`${base}/api/alarms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ names: 'x' }) });
     expect(notAList.status).toBe(400);
     expect((await fetch(`${base}/api/describe-everything`, { method: 'POST', body: '{}' })).status).toBe(400);
@@ -91,6 +92,7 @@ describe('after a poison job', () => {
     const origin = new URL(dashboard.dashboardUrl).origin;
     expect(requested.filter((url) => !url.startsWith(origin))).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-poison-job.png'), fullPage: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-poison-job-top.png') });
     await page.close();
   });
 

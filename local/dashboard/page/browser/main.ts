@@ -41,7 +41,11 @@ async function open(): Promise<void> {
   let range = initialRange(document_.body);
   let timer: ReturnType<typeof setInterval> | undefined;
 
+  let drawing = false;
   const draw = async (reason: DrawContext['reason']) => {
+    // An auto-refresh tick while a slow draw is still running waits for the next tick.
+    if (drawing && reason === 'refresh') return;
+    drawing = true;
     const interval = intervalOf(range, Date.now());
     const context: DrawContext = {
       dashboardName: document_.name,
@@ -71,6 +75,7 @@ async function open(): Promise<void> {
     );
     grid.dataset.drawnAt = new Date().toISOString();
     grid.setAttribute('aria-busy', 'false');
+    drawing = false;
   };
 
   renderControls(
