@@ -79,7 +79,7 @@ export function metricChartOption(properties: MetricWidgetProperties, graphed: r
     grid: { left: 8, right: 16, top: 24, bottom: 48, containLabel: true },
     tooltip: { trigger: 'axis' },
     legend: { bottom: 0, type: 'scroll', data: series.filter((entry) => entry.name !== '').map((entry) => entry.name) },
-    xAxis: { type: 'time', min: interval.start.getTime(), max: interval.end.getTime() },
+    xAxis: { type: 'time', min: interval.start.getTime(), max: interval.end.getTime(), axisLabel: { hideOverlap: true } },
     yAxis: [yAxisOf(properties.yAxis?.left, annotations, 'left'), yAxisOf(properties.yAxis?.right, annotations, 'right')],
     series,
   };

@@ -74,6 +74,7 @@ describe('after a poison job', () => {
     await driveUntil(dashboard, `${deadLettered()} in ALARM`, async () => ((await dashboard.alarmStates())[deadLettered()] === 'ALARM' ? true : undefined), 5 * 60_000);
 
     const { page, requested } = await openDashboard();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-poison-job-top.png') });
     const alarm = page.locator(`[data-alarm="${deadLettered()}"]`);
     expect(await alarm.getAttribute('data-state')).toBe('ALARM');
     expect(await alarm.textContent()).toMatch(/^ALARM .+-jobs-dead-lettered ?since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
@@ -92,7 +93,6 @@ describe('after a poison job', () => {
     const origin = new URL(dashboard.dashboardUrl).origin;
     expect(requested.filter((url) => !url.startsWith(origin))).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-poison-job.png'), fullPage: true });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-poison-job-top.png') });
     await page.close();
   });
 
