@@ -4,10 +4,12 @@
  * node_modules. Nothing is loaded from the internet.
  */
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 
-const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
+/** ECharts' self-contained browser build, wherever npm installed the package. */
+const ECHARTS = createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js');
 
 export interface Asset {
   readonly contentType: string;
@@ -50,7 +52,7 @@ export class PageAssets {
         });
         return { contentType: 'text/javascript; charset=utf-8', body: await this.script };
       case 'vendor/echarts.min.js':
-        return { contentType: 'text/javascript; charset=utf-8', body: await readFile(path.join(PROJECT_ROOT, 'node_modules', 'echarts', 'dist', 'echarts.min.js')) };
+        return { contentType: 'text/javascript; charset=utf-8', body: await readFile(ECHARTS) };
       default:
         return undefined;
     }
