@@ -139,6 +139,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       `AWS endpoint   ${endpoints.aws}   (${running.serviceNames.join(', ')}: --endpoint-url)`,
       `HTTP API       ${endpoints.api}`,
       `Downloads      ${endpoints.downloads}processed/...`,
+      `Dashboard      ${endpoints.downloads}dashboard`,
       `Outputs        ${outputsFile}`,
       `Function logs  ${logDirectory}`,
       '',

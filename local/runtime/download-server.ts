@@ -8,6 +8,7 @@
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
+import { DashboardRoutes } from '../dashboard/dashboard-routes';
 import { listen, serviceUnavailable, type ListenOptions, type ListeningServer } from '../listen';
 
 export interface DownloadConfig {
@@ -30,6 +31,7 @@ const ACCESS_DENIED = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>Acce
 
 export class DownloadServer {
   private config: DownloadConfig | undefined;
+  private dashboard: DashboardRoutes | undefined;
 
   private constructor(private readonly bound: ListeningServer) {}
 
@@ -56,6 +58,11 @@ export class DownloadServer {
     this.config = config;
   }
 
+  /** Serves the on-call dashboard under `/dashboard`, beside the distribution's objects. */
+  serveDashboard(dashboard: DashboardRoutes): void {
+    this.dashboard = dashboard;
+  }
+
   close(): Promise<void> {
     return this.bound.close();
   }
@@ -65,6 +72,7 @@ export class DownloadServer {
       response.writeHead(status, { ...SECURITY_HEADERS, 'x-cache': 'Error from cloudfront', ...headers, 'content-length': String(Buffer.byteLength(body)) });
       response.end(request.method === 'HEAD' ? undefined : body);
     };
+    if (this.dashboard && DashboardRoutes.owns(request.url ?? '/')) return this.dashboard.handle(request, response);
     const config = this.config;
     if (!config) return serviceUnavailable(response);
     if (request.method !== 'GET' && request.method !== 'HEAD') {

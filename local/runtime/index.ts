@@ -12,6 +12,8 @@ import { basename, dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { LocalFunction, LocalServices } from '../template/model';
 import { readDistribution } from './distribution';
+import { DashboardRoutes } from '../dashboard/dashboard-routes';
+import { readDashboards } from '../dashboard/template-dashboards';
 import { DownloadServer } from './download-server';
 import { FunctionHost, type InvocationRecord } from './function-host';
 import { HttpApiServer, type ApiRequestRecord } from './http-api-server';
@@ -181,6 +183,9 @@ export class LocalRuntime {
     if (distribution) {
       this.downloads.serve({ s3, bucket: String(services.resolve({ Ref: distribution.bucketLogicalId })), prefixes: distribution.servedPrefixes });
     }
+    const dashboard = new DashboardRoutes({ dashboards: readDashboards(services.template, (value) => services.resolve(value)), endpoint: services.endpoint, region, accountId: services.accountId });
+    this.downloads.serveDashboard(dashboard);
+    this.clients.push(dashboard);
 
     this.pollers = services.eventSourceMappings
       .filter((mapping) => mapping.enabled)

@@ -5,7 +5,7 @@
  */
 import type { CfnResource, UnsupportedResource } from './model';
 
-/** Types the storage and compute plans turn into local resources. */
+/** Types the storage and compute plans turn into local resources (dashboards: the runtime's /dashboard). */
 const EMULATED = new Set([
   'AWS::SQS::Queue',
   'AWS::SNS::Topic',
@@ -19,6 +19,7 @@ const EMULATED = new Set([
   'AWS::ApiGatewayV2::Route',
   'AWS::ApiGatewayV2::Stage',
   'AWS::CloudFront::Distribution',
+  'AWS::CloudWatch::Dashboard',
   'AWS::Events::Rule',
   'AWS::Scheduler::Schedule',
   'Custom::S3BucketNotifications',
@@ -35,7 +36,6 @@ const IGNORED_PREFIXES: readonly [string, string][] = [
   ['AWS::S3::BucketPolicy', 'resource policies are not enforced locally'],
   ['AWS::Lambda::Permission', 'invoke permissions are not enforced locally'],
   ['AWS::CloudFront::', 'the local CloudFront serves the distribution'],
-  ['AWS::CloudWatch::Dashboard', 'dashboards are AWS console views'],
   ['Custom::S3AutoDeleteObjects', 'local buckets vanish with the local cloud'],
   ['Custom::LogRetention', 'log retention is an AWS setting'],
 ];

@@ -40,13 +40,15 @@ export interface AlarmCloudOptions {
   readonly context?: Record<string, unknown>;
   /** Changes the synthesized template before the cloud starts. @default none */
   readonly patchTemplate?: (stack: SynthesizedStack) => SynthesizedStack;
+  /** The local CloudWatch's clock stands still until the test advances it (see DrivenClock). @default false */
+  readonly pausedClock?: boolean;
 }
 
 export async function startAlarmCloud(options: AlarmCloudOptions = {}): Promise<AlarmCloud> {
   const synthesized = await synthesizeTemplate({ context: options.context, projectRoot: PROJECT_ROOT });
   const template = options.patchTemplate ? options.patchTemplate(structuredClone(synthesized)) : synthesized;
   const stateDirectory = await mkdtemp(path.join(tmpdir(), 'tidewatch-alarms-'));
-  const clock = new DrivenClock();
+  const clock = new DrivenClock({ paused: options.pausedClock });
   const cloud = await startLocalCloud({
     template,
     projectRoot: PROJECT_ROOT,
