@@ -92,7 +92,7 @@ async function submitJob(event) {
   try {
     const answer = await callApi('POST', 'jobs', job);
     remember('job', answer.jobId);
-    say(`Job ${answer.jobId} accepted on queue ${answer.queue ?? queue ?? 'jobs'}.`);
+    say(`Job ${answer.jobId} accepted on queue ${answer.queue}.`);
     refresh();
   } catch (error) {
     say(`Job refused: ${error.message}`, true);
