@@ -77,22 +77,20 @@ async function readQueue(queue: string, startAfter: IndexKey | undefined, limit:
 
 /**
  * The newest `limit` items of all pages, and where each queue goes on: after the last item taken from
- * it, or after its whole page (its LastEvaluatedKey, none when it is exhausted).
+ * it, or after its whole page (its LastEvaluatedKey; null when it is exhausted); a queue none was taken
+ * from stays where it was (absent: from its newest item).
  */
 function mergePages(pages: readonly QueuePage[], positions: QueuePositions, limit: number): ItemsPage {
   const newestFirst = (a: ListedItem, b: ListedItem) => b.updatedAt.localeCompare(a.updatedAt) || b.id.localeCompare(a.id);
   const items = pages.flatMap((page) => page.items).sort(newestFirst).slice(0, limit);
-  const next: Record<string, IndexKey | null> = {};
-  for (const [queue, position] of Object.entries(positions)) if (position === null) next[queue] = null;
+  const next: Record<string, IndexKey | null | undefined> = { ...positions };
   for (const page of pages) {
     const taken = items.filter((item) => item.queue === page.queue);
+    const last = taken.at(-1);
     if (taken.length === page.items.length) next[page.queue] = page.lastEvaluatedKey ?? null;
-    else {
-      const last = taken.at(-1);
-      next[page.queue] = last ? { id: last.id, queue: last.queue, updatedAt: last.updatedAt } : (positions[page.queue] ?? null);
-    }
+    else if (last) next[page.queue] = { id: last.id, queue: last.queue, updatedAt: last.updatedAt };
   }
-  const more = Object.values(next).some((position) => position !== null);
+  const more = pages.some((page) => next[page.queue] !== null);
   return { items: items.map(listed), ...(more ? { nextCursor: encodeCursor(next) } : {}) };
 }
 
