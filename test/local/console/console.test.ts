@@ -13,6 +13,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ItemsPage } from '../../../contract/api-routes';
+import { renderConsoleConfig } from '../../../contract/console-config';
 import { launchBrowser, type HeadlessBrowser } from '../../support/browser';
 import { eventually } from '../../support/eventually';
 import { callApi, PROJECT_ROOT, startScenarioCloud, upload, waitForStatus, type ScenarioCloud } from '../scenarios/scenario-cloud';
@@ -135,6 +136,27 @@ describe('in Chromium', () => {
     await itemCell(page, 'keyboard.csv', 'status', (status) => status === 'PROCESSED', FILE_DEADLINE_MS, 'keyboard.csv PROCESSED in the list');
     expect(await itemCell(page, 'keyboard.csv', 'rows', (rows) => rows !== '', 1000, 'its row count')).toBe('2');
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-keyboard-upload.png'), fullPage: true });
+    await page.close();
+  });
+});
+
+describe('in Chromium, on a stage without GET /items', () => {
+  it('lists only the items this browser created, each read by id', { timeout: FILE_DEADLINE_MS + 60_000 }, async () => {
+    const page = await browser.context.newPage();
+    // config.js as the stack writes it where GET /items does not exist (an anonymous API outside the local stage).
+    await page.route('**/site/config.js', (route) => route.fulfill({ contentType: 'text/javascript', body: renderConsoleConfig({ apiUrl: scenario.outputs.ApiUrl!, apiAuth: 'none', listsItems: false }) }));
+    const elsewhere = await callApi(scenario, 'POST', 'jobs', { task: 'echo', payload: { from: 'another client' } });
+    await page.goto(consoleUrl);
+    expect(await page.locator('#items-source').textContent()).toBe('The items this browser created (their ids are kept in this browser).');
+    await page.getByLabel('Task').fill('sum');
+    await page.getByLabel('Payload (a JSON object)').fill('{"numbers": [20, 22]}');
+    await page.getByRole('button', { name: 'Submit job' }).click();
+    const jobId = await eventually(async () => (await page.locator('#message').textContent())?.match(/^Job (\S+) accepted/)?.[1], 'the job to be accepted', 30_000);
+    await itemCell(page, jobId, 'status', (status) => status === 'PROCESSED', FILE_DEADLINE_MS, 'the sum job PROCESSED in the list');
+    const listed = await page.locator('#items tbody tr').evaluateAll((rows) => rows.map((row) => (row as unknown as { dataset: { id: string } }).dataset.id));
+    expect(listed).toContain(jobId);
+    expect(listed).not.toContain(elsewhere.body.jobId);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console-created-here.png'), fullPage: true });
     await page.close();
   });
 });
