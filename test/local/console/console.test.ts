@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { Page } from 'playwright-core';
+import type { FileChooser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ItemsPage } from '../../../contract/api-routes';
 import { renderConsoleConfig } from '../../../contract/console-config';
@@ -123,11 +123,14 @@ describe('in Chromium', () => {
   });
 
   it('uploads with the keyboard alone: Tab to the file field, Space to choose, Tab, Enter', { timeout: FILE_DEADLINE_MS + 60_000 }, async () => {
-    const page = await openConsole();
+    const page = await browser.context.newPage();
+    // Listening before the page loads turns Chromium's file-chooser interception on before the key press.
+    const chooser = new Promise<FileChooser>((resolve) => page.once('filechooser', resolve));
+    await page.goto(consoleUrl);
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement.id')).toBe('file');
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
-    await chooser.setFiles({ name: 'keyboard.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n3,4\n') });
+    await page.keyboard.press('Space');
+    await (await chooser).setFiles({ name: 'keyboard.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n3,4\n') });
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement.textContent')).toBe('Upload');
     // The focused control is visibly marked (the :focus-visible outline).
@@ -136,6 +139,43 @@ describe('in Chromium', () => {
     await itemCell(page, 'keyboard.csv', 'status', (status) => status === 'PROCESSED', FILE_DEADLINE_MS, 'keyboard.csv PROCESSED in the list');
     expect(await itemCell(page, 'keyboard.csv', 'rows', (rows) => rows !== '', 1000, 'its row count')).toBe('2');
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-keyboard-upload.png'), fullPage: true });
+    await page.close();
+  });
+});
+
+/** In the page: every form field's labels, and the contrast ratio (WCAG 2) of each kind of text against its background. */
+const ACCESSIBILITY_PROBE = `(() => {
+  const luminance = (rgb) => {
+    const [r, g, b] = rgb.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map((c) => { const s = Number(c) / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const background = (element) => {
+    for (let e = element; e; e = e.parentElement) {
+      const colour = getComputedStyle(e).backgroundColor;
+      if (colour !== 'rgba(0, 0, 0, 0)' && colour !== 'transparent') return colour;
+    }
+    return 'rgb(255, 255, 255)';
+  };
+  const ratio = (element) => {
+    const [a, b] = [luminance(getComputedStyle(element).color), luminance(background(element))].sort((x, y) => y - x);
+    return (a + 0.05) / (b + 0.05);
+  };
+  const unlabelled = [...document.querySelectorAll('input, textarea, select, progress')].filter((field) => field.labels.length === 0).map((field) => field.id);
+  const contrast = Object.fromEntries(['h1', 'label', 'button', '.hint', 'th', 'td', '.status-PROCESSED', '.status-FAILED', '#message'].flatMap((selector) => {
+    const element = document.querySelector(selector);
+    return element ? [[selector, Math.round(ratio(element) * 100) / 100]] : [];
+  }));
+  return { unlabelled, contrast };
+})()`;
+
+describe('in Chromium, accessibility', () => {
+  it('labels every field and keeps every kind of text at WCAG AA contrast (4.5:1)', async () => {
+    const page = await openConsole();
+    await eventually(async () => ((await page.locator('#items tbody tr').count()) > 0 ? true : undefined), 'the item list', 30_000);
+    const { unlabelled, contrast } = (await page.evaluate(ACCESSIBILITY_PROBE)) as { unlabelled: string[]; contrast: Record<string, number> };
+    expect(unlabelled).toEqual([]);
+    expect(Object.keys(contrast)).toEqual(expect.arrayContaining(['h1', 'label', 'button', '.hint', 'th', 'td', '.status-PROCESSED', '.status-FAILED']));
+    for (const [selector, ratio] of Object.entries(contrast)) expect({ selector, ratio: ratio >= 4.5 }).toEqual({ selector, ratio: true });
     await page.close();
   });
 });
