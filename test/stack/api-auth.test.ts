@@ -6,6 +6,7 @@
 import { Validations } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, validateConfig } from '../../lib/config';
+import { consoleCalls } from './console-calls';
 import { references, resourcesOfType, synthesize, type Json, type Synthesized } from './synth';
 
 const ISSUER = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example';
@@ -28,9 +29,7 @@ const acknowledgedRules = (synth: Synthesized) =>
     .flatMap((entry) => Object.keys(entry.data as Record<string, string>));
 /** The console's config.js as its PutObject call writes it, the API's URL (a CloudFormation join) as `<url>`. */
 function consoleConfig(synth: Synthesized): Json {
-  const joined = (value: Json | string) => (typeof value === 'string' ? value : (value['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : 'TOKEN')).join(''));
-  const calls = Object.values(resourcesOfType(synth.json, 'Custom::AWS')).map((resource) => JSON.parse(joined(resource.Properties.Create)) as Json);
-  const call = calls.find((create) => create.parameters.Key === 'site/config.js');
+  const call = consoleCalls(synth.json).find((create) => create.parameters.Key === 'site/config.js');
   if (!call) throw new Error('no PutObject of site/config.js');
   return JSON.parse((call.parameters.Body as string).replace(/^window\.TIDEWATCH_CONFIG = /, '').replace(/;\n$/, '')) as Json;
 }

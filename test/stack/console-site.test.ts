@@ -7,6 +7,7 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONSOLE_SOURCE_DIR } from '../../lib/console-site';
+import { consoleCalls } from './console-calls';
 import { asList, references, resourcesOfType, roleStatements, synthesize, type Json } from './synth';
 
 const synth = synthesize();
@@ -24,12 +25,7 @@ function route(uri: string): string {
   return `edge:${edgeHandler({ request: { uri, method: 'GET' } }).statusCode}`;
 }
 
-/** What each custom SDK call of the console does, its deploy-time values as `TOKEN`. */
-const calls = Object.values(resourcesOfType(json, 'Custom::AWS')).map((resource) => {
-  const create = resource.Properties.Create;
-  const text = typeof create === 'string' ? create : (create['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
-  return JSON.parse(text) as Json;
-});
+const calls = consoleCalls(json);
 
 describe('the distribution with the console', () => {
   it('reads the whole bucket through one origin with no origin path, so a behavior’s pattern is the key prefix', () => {
