@@ -23,6 +23,8 @@ export const ENV = {
   maxJobBodyBytes: 'MAX_JOB_BODY_BYTES',
   /** The work queue a worker consumes: its name (the `queue` dimension of its metrics, the `queue` of its status items). */
   workQueue: 'WORK_QUEUE_NAME',
+  /** GET /items: the work queues whose items it lists, comma-separated (as the `WorkQueueNames` output). */
+  workQueueNames: 'WORK_QUEUE_NAMES',
   /** URL of the queue a worker consumes (for ChangeMessageVisibility backoff). */
   queueUrl: 'QUEUE_URL',
   /** JSON object of the job queues POST /jobs may send to: `{ "<queue name>": "<queue URL>" }`. */

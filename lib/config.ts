@@ -5,6 +5,7 @@
  * A single `tidewatch` context object wins over individual keys, which win over the defaults. Work
  * queues merge by name into the default ones, so one entry adds a queue and keeps `files` and `jobs`.
  */
+import { API_AUTH_MODES, LOCAL_STAGE, type ApiAuthMode } from '../contract/api-access';
 import { DEFAULT_STAGE, STAGE_PATTERN, WORK_QUEUE_NAME_PATTERN } from '../contract/naming';
 import { isWorkerName, WORKERS, type WorkerName } from '../contract/workers';
 
@@ -84,6 +85,16 @@ export interface TidewatchConfig {
   readonly reviewTimeZone: string;
   /** Email addresses subscribed to the reports topic (the weekly review's summary). @default [] */
   readonly reviewEmails: readonly string[];
+  /**
+   * Who may call the HTTP API: `none` (anonymous), `iam` (SigV4-signed callers) or `jwt` (a bearer token
+   * from `jwtIssuer` for `jwtAudience`). The local stage runs with `none`: it cannot fetch an issuer's keys offline.
+   * @default 'none'
+   */
+  readonly apiAuth: ApiAuthMode;
+  /** With `apiAuth: jwt`: the token issuer's https URL (its `iss`), e.g. a Cognito user pool's. */
+  readonly jwtIssuer?: string;
+  /** With `apiAuth: jwt`: the audiences a token must carry one of (`aud`, or a Cognito app client id). */
+  readonly jwtAudience?: readonly string[];
 }
 
 /** A queue's settings where its entry does not give them. */
@@ -124,6 +135,7 @@ export const DEFAULT_CONFIG: TidewatchConfig = {
   reviewSchedule: 'cron(0 8 ? * MON *)',
   reviewTimeZone: 'UTC',
   reviewEmails: [],
+  apiAuth: 'none',
 };
 
 export class ConfigError extends Error {
@@ -213,7 +225,7 @@ export function loadGithubDeployRoleSettings(context: Readonly<Record<string, un
 export function validateConfig(raw: Record<string, unknown>): TidewatchConfig {
   const moved = Object.keys(raw).filter((key) => key in MOVED_KEYS);
   if (moved.length > 0) throw new ConfigError(moved.map((key) => `config key ${key} has moved: set ${MOVED_KEYS[key]} instead`).join('; '));
-  const unknownKeys = Object.keys(raw).filter((key) => !(key in DEFAULT_CONFIG));
+  const unknownKeys = Object.keys(raw).filter((key) => !(key in DEFAULT_CONFIG) && !JWT_KEYS.includes(key));
   if (unknownKeys.length > 0) throw new ConfigError(`unknown config key(s): ${unknownKeys.join(', ')} (known: ${Object.keys(DEFAULT_CONFIG).join(', ')})`);
   const d = DEFAULT_CONFIG;
   const config: TidewatchConfig = {
@@ -243,8 +255,30 @@ export function validateConfig(raw: Record<string, unknown>): TidewatchConfig {
     reviewSchedule: stringValue(raw, 'reviewSchedule', d.reviewSchedule, /^(cron\([^()]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/),
     reviewTimeZone: timeZone(raw, 'reviewTimeZone', d.reviewTimeZone),
     reviewEmails: optionalList(raw, 'reviewEmails', d.reviewEmails, 'email addresses', isEmail),
+    ...apiAccess(raw, d.apiAuth),
   };
+  if (config.stage === LOCAL_STAGE && config.apiAuth !== 'none') {
+    throw new ConfigError(`apiAuth must be none on the local stage (the local cloud cannot verify ${config.apiAuth} callers offline), got ${JSON.stringify(config.apiAuth)}`);
+  }
   return config;
+}
+
+/** The keys only `apiAuth: jwt` reads. */
+const JWT_KEYS = ['jwtIssuer', 'jwtAudience'];
+
+function apiAccess(raw: Record<string, unknown>, fallback: ApiAuthMode): Pick<TidewatchConfig, 'apiAuth' | 'jwtIssuer' | 'jwtAudience'> {
+  const apiAuth = oneOf(raw, 'apiAuth', fallback, API_AUTH_MODES);
+  if (apiAuth !== 'jwt') {
+    const stray = JWT_KEYS.filter((key) => raw[key] !== undefined);
+    if (stray.length > 0) throw new ConfigError(`${stray.join(' and ')} apply only with apiAuth jwt, got apiAuth ${apiAuth}`);
+    return { apiAuth };
+  }
+  if (raw.jwtIssuer === undefined || raw.jwtAudience === undefined) throw new ConfigError('apiAuth jwt needs jwtIssuer (the issuer\'s https URL) and jwtAudience');
+  return {
+    apiAuth,
+    jwtIssuer: stringValue(raw, 'jwtIssuer', '', /^https:\/\/[^\s/]+(\/[^\s]*)?$/),
+    jwtAudience: stringList(raw, 'jwtAudience', []),
+  };
 }
 
 /** The default queues with the given entries merged in by name; then the rules that span queues. */

@@ -1,17 +1,20 @@
 /**
  * The public HTTP API (payload format 2.0): CORS from config, a `$default` stage with JSON access logs
- * and throttling. Routes are added by the constructs that own their functions.
+ * and throttling, and one authorizer for every route from `apiAuth`: none, IAM (SigV4) or a JWT
+ * authorizer. Routes are added by the constructs that own their functions.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { TidewatchConfig } from './config';
 import { acknowledge } from './nag';
 
-export interface TidewatchHttpApiProps {
+export interface TidewatchHttpApiProps extends Pick<TidewatchConfig, 'apiAuth' | 'jwtIssuer' | 'jwtAudience'> {
   /** Origins allowed to call the API from a browser. */
   readonly allowedOrigins: readonly string[];
   /** Steady-state requests per second across all routes. @default 50 */
@@ -50,9 +53,11 @@ export class TidewatchHttpApi extends Construct {
       corsPreflight: {
         allowOrigins: [...props.allowedOrigins],
         allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.POST, apigw.CorsHttpMethod.OPTIONS],
-        allowHeaders: ['content-type'],
+        // A browser sends its bearer token in `authorization`; only jwt callers need it.
+        allowHeaders: props.apiAuth === 'jwt' ? ['content-type', 'authorization'] : ['content-type'],
         maxAge: Duration.hours(1),
       },
+      defaultAuthorizer: routeAuthorizer(props),
     });
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
       retention: props.accessLogRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -66,11 +71,13 @@ export class TidewatchHttpApi extends Construct {
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
-    acknowledge(this.api, {
-      id: 'AwsSolutions-APIG4',
-      reason:
-        'The seeds define an anonymous API for browser clients without accounts. Exposure is bounded: stage throttling, presigned URLs that expire in minutes and only allow uploads/ with a declared type and size, and job bodies capped in size.',
-    });
+    if (props.apiAuth === 'none') {
+      acknowledge(this.api, {
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'apiAuth is none: the seeds define an anonymous API for browser clients without accounts. Exposure is bounded: stage throttling, presigned URLs that expire in minutes and only allow uploads/ with a declared type and size, job bodies capped in size, and no listing of all items outside the local stage.',
+      });
+    }
   }
 
   /** Base URL of the API, ending in `/`. */
@@ -82,5 +89,18 @@ export class TidewatchHttpApi extends Construct {
   addLambdaRoute(method: apigw.HttpMethod, path: string, handler: lambda.IFunction): void {
     const integrationId = `${method}${path}`.replace(/[^A-Za-z0-9]/g, '');
     this.api.addRoutes({ path, methods: [method], integration: new HttpLambdaIntegration(integrationId, handler) });
+  }
+}
+
+/** The authorizer of every route, from `apiAuth`; undefined leaves the API anonymous. */
+function routeAuthorizer(props: TidewatchHttpApiProps): apigw.IHttpRouteAuthorizer | undefined {
+  switch (props.apiAuth) {
+    case 'none':
+      return undefined;
+    case 'iam':
+      return new HttpIamAuthorizer();
+    case 'jwt':
+      // loadConfig requires both keys with apiAuth jwt.
+      return new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer!, { jwtAudience: [...props.jwtAudience!] });
   }
 }

@@ -5,15 +5,18 @@
  */
 import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { listsAllItems } from '../contract/api-access';
 import { ENV } from '../contract/env';
 import { titleOf } from '../contract/naming';
 import { deadLetterQueueUrlOutputKey, formatWorkQueueNames, queueUrlOutputKey, type StackOutputKey } from '../contract/outputs';
 import type { WorkerName } from '../contract/workers';
 import { TidewatchMonitoring } from './alarms/monitoring';
 import type { TidewatchConfig } from './config';
+import { ConsoleSite } from './console-site';
 import { Delivery } from './delivery';
 import { TidewatchHttpApi } from './http-api';
 import { Ingest } from './ingest';
+import { ItemsApi } from './items-api';
 import { JobsApi } from './jobs-api';
 import { Paging } from './paging';
 import { Redrive } from './redrive';
@@ -42,7 +45,10 @@ export class TidewatchStack extends Stack {
   readonly httpApi: TidewatchHttpApi;
   readonly uploadApi: UploadApi;
   readonly jobsApi: JobsApi;
+  /** GET /items, where it exists (see contract/api-access.ts). */
+  readonly itemsApi?: ItemsApi;
   readonly delivery: Delivery;
+  readonly consoleSite: ConsoleSite;
   readonly paging: Paging;
   readonly redrive: Redrive;
   readonly monitoring: TidewatchMonitoring;
@@ -82,7 +88,7 @@ export class TidewatchStack extends Stack {
     this.ingest = new Ingest(this, 'Ingest', { bucket: this.uploads.bucket, filesQueue: this.queuesRunBy('file-worker')[0]!.queue, fanOut: config.fanOut });
 
     this.httpApi = new TidewatchHttpApi(this, 'HttpApi', config);
-    this.uploadApi = new UploadApi(this, 'UploadApi', { api: this.httpApi, uploads: this.uploads, config });
+    this.uploadApi = new UploadApi(this, 'UploadApi', { api: this.httpApi, uploads: this.uploads, tables: this.tables, config });
     const jobQueues = this.queuesRunBy('job-worker');
     this.jobsApi = new JobsApi(this, 'JobsApi', {
       api: this.httpApi,
@@ -91,7 +97,11 @@ export class TidewatchStack extends Stack {
       defaultJobQueue: jobQueues.some((queue) => queue.name === DEFAULT_JOB_QUEUE) ? DEFAULT_JOB_QUEUE : jobQueues[0]!.name,
       config,
     });
+    if (listsAllItems(config.stage, config.apiAuth)) {
+      this.itemsApi = new ItemsApi(this, 'ItemsApi', { api: this.httpApi, tables: this.tables, workQueueNames: Object.keys(this.workQueues), config });
+    }
     this.delivery = new Delivery(this, 'Delivery', { bucket: this.uploads.bucket, logBucket: this.uploads.accessLogBucket });
+    this.consoleSite = new ConsoleSite(this, 'Console', { bucket: this.uploads.bucket, distribution: this.delivery.distribution, apiUrl: this.httpApi.url, config });
     this.paging = new Paging(this, 'Paging', config);
     this.redrive = new Redrive(this, 'Redrive', { workQueues: Object.values(this.workQueues), tables: this.tables, uploads: this.uploads, config });
     this.monitoring = new TidewatchMonitoring(this, 'Monitoring', {

@@ -1,18 +1,22 @@
 /**
  * `POST /presign`: the presign function signs short-lived PUT URLs under `uploads/`. It may only put
- * objects there; it never reads the bucket.
+ * objects there; it never reads the bucket. `GET /files/{id}`: the file-status function reads the file's
+ * status item.
  */
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
+import { FILE_STATUS_ROUTE } from '../contract/api-routes';
 import { ENV } from '../contract/env';
 import type { TidewatchConfig } from './config';
 import type { TidewatchHttpApi } from './http-api';
 import { InstrumentedFunction } from './instrumented-function';
+import type { StatusTables } from './status-tables';
 import type { UploadBucket } from './upload-bucket';
 
 export interface UploadApiProps {
   readonly api: TidewatchHttpApi;
   readonly uploads: UploadBucket;
+  readonly tables: StatusTables;
   readonly config: Pick<
     TidewatchConfig,
     'stage' | 'logLevel' | 'presignExpirySeconds' | 'maxUploadBytes' | 'allowedContentTypes'
@@ -21,6 +25,7 @@ export interface UploadApiProps {
 
 export class UploadApi extends Construct {
   readonly presign: InstrumentedFunction;
+  readonly fileStatus: InstrumentedFunction;
 
   constructor(scope: Construct, id: string, props: UploadApiProps) {
     super(scope, id);
@@ -37,5 +42,13 @@ export class UploadApi extends Construct {
     });
     props.uploads.grantUpload(this.presign.role);
     props.api.addLambdaRoute(HttpMethod.POST, '/presign', this.presign.function);
+
+    this.fileStatus = new InstrumentedFunction(this, 'FileStatus', {
+      name: 'file-status',
+      config,
+      environment: { [ENV.statusTable]: props.tables.statusTable.tableName },
+    });
+    props.tables.grantStatus(this.fileStatus.function, 'GetItem');
+    props.api.addLambdaRoute(HttpMethod.GET, FILE_STATUS_ROUTE, this.fileStatus.function);
   }
 }

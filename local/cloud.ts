@@ -8,9 +8,11 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createLocalCloudWatch, fauxqsOldestMessage, type Clock, type LocalCloudWatch, type PageEvent } from './cloudwatch';
 import { LocalRuntime, type LineFormat } from './runtime';
+import { runDeploymentCalls } from './runtime/deployment-calls';
 import { startLocalServices } from './services';
 import type { LocalServices, SynthesizedStack } from './template/model';
 import { LOCAL_CREDENTIALS } from '../contract/local-cloud';
@@ -121,6 +123,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       stopGraceSeconds: options.stopGraceSeconds,
       pollWaitSeconds: options.pollWaitSeconds,
     });
+    await deploy(services);
     await writeFile(outputsFile, `${JSON.stringify({ [services.stackName]: services.outputs }, null, 2)}\n`);
     // Last: every alarm is evaluated at once, on a cloud that is ready.
     cloudWatch.start();
@@ -138,6 +141,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     [
       `AWS endpoint   ${endpoints.aws}   (${running.serviceNames.join(', ')}: --endpoint-url)`,
       `HTTP API       ${endpoints.api}`,
+      `Console        ${endpoints.downloads}`,
       `Downloads      ${endpoints.downloads}processed/...`,
       `Dashboard      ${endpoints.downloads}dashboard`,
       `Outputs        ${outputsFile}`,
@@ -219,4 +223,14 @@ function plugCloudWatch(
       sqs.destroy();
     },
   };
+}
+
+/** Runs the template's deployment calls (the console's files into the bucket), as CloudFormation does on create. */
+async function deploy(services: LocalServices): Promise<void> {
+  const s3 = new S3Client({ endpoint: services.endpoint, region: services.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, forcePathStyle: true });
+  try {
+    await runDeploymentCalls(services, s3);
+  } finally {
+    s3.destroy();
+  }
 }

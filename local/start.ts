@@ -16,7 +16,7 @@ Runs the whole Tidewatch stack on this machine: no AWS account, no network.
 Options:
   --port <n>           AWS-compatible endpoint port (SQS, SNS, S3, DynamoDB, Lambda, ...)     [4566]
   --api-port <n>       HTTP API port                                                          [3000]
-  --download-port <n>  local CloudFront port (processed/ downloads)                           [3001]
+  --download-port <n>  local CloudFront port (the console at /, processed/ downloads)         [3001]
   --keep               keep data from the previous run (under <data-dir>/data); default is a fresh start
   --data-dir <dir>     where data, function logs and outputs.json live                        [.tidewatch]
   --raw                print function output as written (JSON log records, EMF metrics)

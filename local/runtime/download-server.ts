@@ -1,13 +1,15 @@
 /**
- * The local CloudFront distribution: GET and HEAD of objects under the served prefixes (`processed/`),
- * read from the private bucket through the S3 API, as CloudFront reads them through origin access
- * control. Everything else gets CloudFront's answers: 404 from the default behavior's viewer-request
+ * The local CloudFront distribution: GET and HEAD of objects under the served prefixes (`processed/`,
+ * the console's `site/`), read from the private bucket through the S3 API, as CloudFront reads them
+ * through origin access control; the root redirects to the console, as the default behavior's function
+ * does. Everything else gets CloudFront's answers: 404 from the default behavior's viewer-request
  * function, 403 AccessDenied from S3 for a key that does not exist (OAC grants no ListBucket), 403 for
  * a method other than GET and HEAD.
  */
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
+import { CONSOLE_INDEX_PATH } from '../../contract/console-config';
 import { DashboardRoutes } from '../dashboard/dashboard-routes';
 import { listen, serviceUnavailable, type ListenOptions, type ListeningServer } from '../listen';
 
@@ -78,6 +80,8 @@ export class DownloadServer {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return send(403, { 'content-type': 'text/plain' }, 'This distribution is not configured to allow the HTTP request method that was used for this request.');
     }
+    // lib/delivery.ts's viewer-request function, which is not run locally, answers the root so.
+    if ((request.url ?? '/').split('?')[0] === '/') return send(302, { location: CONSOLE_INDEX_PATH });
     const key = objectKey(request.url ?? '/');
     if (key === undefined || !config.prefixes.some((prefix) => key.startsWith(prefix))) return send(404, {});
 

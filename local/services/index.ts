@@ -73,7 +73,7 @@ export async function startLocalServices(options: StartLocalServicesOptions): Pr
       new SqsService(proxy, fauxqs, queueUrls, moveTasks, sqsActivity),
       snsService(proxy, fauxqs),
       stsService(proxy, fauxqs),
-      new S3Service(proxy, fauxqs, clients, notifications, sequencerSource(), onWarning),
+      new S3Service(proxy, fauxqs, clients, notifications, sequencerSource(), onWarning, new Map(local.storage.buckets.map((bucket) => [bucket.name, bucket.corsRules]))),
       dynamodb,
       new CloudFormationService({
         stackName: stack.stackName,

@@ -16,7 +16,9 @@ import type { ObjectCreatedKind } from './s3-event';
 import { randomHostId, randomRequestId } from './s3-ids';
 import { DIRECT_PUT_LIMIT, putLargeObject } from './s3-large-put';
 import type { S3Notifications } from './s3-notifications';
+import { corsHeaders, preflightAnswer } from './s3-cors';
 import { authorizeS3Request } from './s3-request-auth';
+import type { S3CorsRule } from '../template/model';
 import { element } from './xml';
 
 const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
@@ -66,11 +68,21 @@ export class S3Service implements LocalService {
     private readonly notifications: S3Notifications,
     private readonly nextSequencer: () => string,
     private readonly onWarning: (message: string) => void,
+    /** Each bucket's CORS rules, by name. */
+    private readonly corsRules: ReadonlyMap<string, readonly S3CorsRule[]> = new Map(),
   ) {}
 
   async handle(request: InboundRequest): Promise<HandlerResult> {
-    await authorizeS3Request(request);
     const address = s3Address(request);
+    const rules = (address.bucket && this.corsRules.get(address.bucket)) || [];
+    if (request.method === 'OPTIONS') return { status: 200, headers: preflightAnswer(rules, request) };
+    const answer = await this.answer(request, address);
+    const cors = corsHeaders(rules, request);
+    return Object.keys(cors).length === 0 ? answer : { ...answer, headers: { ...answer.headers, ...cors } } as HandlerResult;
+  }
+
+  private async answer(request: InboundRequest, address: S3Address): Promise<HandlerResult> {
+    await authorizeS3Request(request);
     const subresource = [...address.query.keys()].find((name) => SUBRESOURCES.has(name));
     if (subresource && !(subresource === 'uploads' && request.method === 'POST' && address.key)) {
       return this.subresource(request.method, address, subresource);

@@ -220,6 +220,17 @@ export interface NotificationRule {
 export interface BucketPlan {
   readonly logicalId: string;
   readonly name: string;
+  /** Its `CorsConfiguration` rules; empty when it has none. */
+  readonly corsRules: readonly S3CorsRule[];
+}
+
+/** One rule of a bucket's CORS configuration. */
+export interface S3CorsRule {
+  readonly allowedOrigins: readonly string[];
+  readonly allowedMethods: readonly string[];
+  readonly allowedHeaders: readonly string[];
+  readonly exposedHeaders: readonly string[];
+  readonly maxAgeSeconds?: number;
 }
 
 export interface TablePlan {

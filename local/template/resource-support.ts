@@ -23,6 +23,8 @@ const EMULATED = new Set([
   'AWS::Events::Rule',
   'AWS::Scheduler::Schedule',
   'Custom::S3BucketNotifications',
+  // Run when the cloud starts (local/runtime/deployment-calls.ts).
+  'Custom::AWS',
 ]);
 
 /** Types that only matter in AWS, with why ignoring them changes nothing locally. */

@@ -8,6 +8,7 @@ import type {
   CfnResource,
   NotificationRule,
   QueuePlan,
+  S3CorsRule,
   StoragePlan,
   SubscriptionPlan,
   TablePlan,
@@ -76,7 +77,7 @@ export function planStorage(resources: [string, CfnResource][], resolver: Intrin
   for (const [logicalId, resource] of ofType('AWS::S3::Bucket')) {
     const properties = props(logicalId, resource);
     const name = resolver.identity.physicalName(logicalId);
-    buckets.push({ logicalId, name });
+    buckets.push({ logicalId, name, corsRules: corsRulesOf(properties.CorsConfiguration) });
     const versioning = (properties.VersioningConfiguration as { Status?: string } | undefined)?.Status;
     if (versioning === 'Enabled') report(logicalId, resource.Type, 'bucket versioning is not emulated: objects get no versionId');
     const configuration = properties.NotificationConfiguration as Record<string, unknown> | undefined;
@@ -182,4 +183,17 @@ function createTableRequest(name: string, properties: Record<string, unknown>): 
 
 function asList(value: unknown): Record<string, unknown>[] {
   return Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
+}
+
+/** The rules of `AWS::S3::Bucket.CorsConfiguration`. */
+function corsRulesOf(configuration: unknown): S3CorsRule[] {
+  const rules = (configuration as { CorsRules?: Record<string, unknown>[] } | undefined)?.CorsRules ?? [];
+  const list = (value: unknown) => (Array.isArray(value) ? value.map(String) : []);
+  return rules.map((rule) => ({
+    allowedOrigins: list(rule.AllowedOrigins),
+    allowedMethods: list(rule.AllowedMethods),
+    allowedHeaders: list(rule.AllowedHeaders),
+    exposedHeaders: list(rule.ExposedHeaders),
+    maxAgeSeconds: typeof rule.MaxAge === 'number' ? rule.MaxAge : undefined,
+  }));
 }

@@ -86,8 +86,8 @@ function standIn(key: string, value: unknown): string {
   return `test-${key}`;
 }
 
-it('bundles all seven functions', () => {
-  expect(projectFunctions).toHaveLength(7);
+it('bundles all eight functions', () => {
+  expect(projectFunctions).toHaveLength(8);
 });
 
 it('bundled synth passes cdk-nag too', () => {

@@ -42,6 +42,7 @@ const functions = {
   'file-worker': stack.workQueues.files!.instrumentedWorker,
   'submit-job': stack.jobsApi.submitJob,
   'job-status': stack.jobsApi.jobStatus,
+  'file-status': stack.uploadApi.fileStatus,
   'job-worker': stack.workQueues.jobs!.instrumentedWorker,
   redrive: stack.redrive.function,
   review: stack.review.instrumented,
@@ -217,7 +218,7 @@ describe('functions', () => {
     ([, r]) => r.Metadata?.['Tidewatch:Entry'] !== undefined,
   );
 
-  it('are the six of the contract, each with its entry, handler metadata and source on disk', () => {
+  it('are the eight of the contract, each with its entry, handler metadata and source on disk', () => {
     expect(projectFunctions.map(([logical]) => logical).sort()).toEqual(Object.keys(functions).map((n) => fnId(n as FunctionName)).sort());
     for (const [name] of Object.entries(functions)) {
       const metadata = json.Resources[fnId(name as FunctionName)].Metadata;
@@ -279,6 +280,7 @@ describe('functions', () => {
       [ENV.maxJobBodyBytes]: '1024',
     }),
     'job-status': () => ({ [ENV.statusTable]: statusTable() }),
+    'file-status': () => ({ [ENV.statusTable]: statusTable() }),
     'job-worker': () => ({
       [ENV.statusTable]: statusTable(),
       [ENV.idempotencyTable]: idempotencyTable(),
@@ -328,6 +330,7 @@ describe('least privilege', () => {
       grant(arn(stack.tables.statusTable), 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
     ],
     'job-status': () => [grant(arn(stack.tables.statusTable), 'dynamodb:GetItem')],
+    'file-status': () => [grant(arn(stack.tables.statusTable), 'dynamodb:GetItem')],
     'job-worker': () => [
       grant(arn(stack.workQueues.jobs!.queue), ...consume),
       grant(arn(stack.tables.statusTable), ...statusReadWrite),
@@ -389,6 +392,7 @@ describe('HTTP API', () => {
     ['POST /presign', 'presign'],
     ['POST /jobs', 'submit-job'],
     ['GET /jobs/{id}', 'job-status'],
+    ['GET /files/{id}', 'file-status'],
   ] as const)('routes %s to %s with payload format 2.0', (routeKey, name) => {
     const routes = Object.values(resourcesOfType(json, 'AWS::ApiGatewayV2::Route')).filter((r) => r.Properties.RouteKey === routeKey);
     expect(routes).toHaveLength(1);
@@ -397,8 +401,10 @@ describe('HTTP API', () => {
     expect(integration).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0', IntegrationUri: arn(functions[name].function) });
   });
 
-  it('has only the three routes', () => {
+  // No GET /items: this stage's API is anonymous (test/stack/api-auth.test.ts has the other modes).
+  it('has only the four routes', () => {
     expect(Object.values(resourcesOfType(json, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey).sort()).toEqual([
+      'GET /files/{id}',
       'GET /jobs/{id}',
       'POST /jobs',
       'POST /presign',
@@ -437,19 +443,21 @@ describe('delivery', () => {
     });
   });
 
-  it('serves processed/* over HTTPS with security headers and optimized caching', () => {
-    expect(distribution.CacheBehaviors).toEqual([
-      expect.objectContaining({
-        PathPattern: 'processed/*',
-        ViewerProtocolPolicy: 'https-only',
-        AllowedMethods: ['GET', 'HEAD'],
-        CachePolicyId: CACHING_OPTIMIZED,
-        ResponseHeadersPolicyId: SECURITY_HEADERS,
-      }),
-    ]);
+  it('serves processed/* and the console site/* over HTTPS with security headers and optimized caching', () => {
+    expect(distribution.CacheBehaviors).toEqual(
+      ['processed/*', 'site/*'].map((PathPattern) =>
+        expect.objectContaining({
+          PathPattern,
+          ViewerProtocolPolicy: 'https-only',
+          AllowedMethods: ['GET', 'HEAD'],
+          CachePolicyId: CACHING_OPTIMIZED,
+          ResponseHeadersPolicyId: SECURITY_HEADERS,
+        }),
+      ),
+    );
   });
 
-  it('answers 404 at the edge for every path outside processed/', () => {
+  it('answers 404 at the edge for every path outside processed/ and site/, and sends the root to the console', () => {
     const defaults = distribution.DefaultCacheBehavior;
     expect(defaults.ViewerProtocolPolicy).toBe('https-only');
     expect(defaults.FunctionAssociations).toHaveLength(1);
@@ -458,12 +466,13 @@ describe('delivery', () => {
     const code = json.Resources[functionId].Properties.FunctionCode as string;
     // Runs the CloudFront Function's own code (plain JavaScript) on viewer requests.
     const handler = new Function(`${code}; return handler;`)() as (event: Json) => Json;
-    for (const uri of ['/', '/uploads/0f8e/data.csv', '/index.html', '/processed']) {
+    for (const uri of ['/uploads/0f8e/data.csv', '/index.html', '/processed', '/site', '/reports/2030-W01.html']) {
       expect(handler({ request: { uri, method: 'GET' } })).toEqual({ statusCode: 404, statusDescription: 'Not Found' });
     }
+    expect(handler({ request: { uri: '/', method: 'GET' } })).toEqual({ statusCode: 302, statusDescription: 'Found', headers: { location: { value: '/site/index.html' } } });
   });
 
-  it('lets CloudFront read objects but denies it anything outside processed/', () => {
+  it('lets CloudFront read objects but denies it anything outside processed/ and site/', () => {
     const statements = Object.values(resourcesOfType(json, 'AWS::S3::BucketPolicy'))
       .filter((p) => p.Properties.Bucket.Ref === id(bucket))
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Json[])
@@ -475,7 +484,7 @@ describe('delivery', () => {
           Action: 's3:GetObject',
           Condition: { StringEquals: { 'AWS:SourceArn': expect.anything() } },
         }),
-        expect.objectContaining({ Effect: 'Deny', Action: 's3:GetObject', NotResource: objects('processed/') }),
+        expect.objectContaining({ Effect: 'Deny', Action: 's3:GetObject', NotResource: [objects('processed/'), objects('site/')] }),
       ]),
     );
     expect(statements).toHaveLength(2);

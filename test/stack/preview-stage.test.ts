@@ -79,8 +79,8 @@ describe('a stage that is not a preview', () => {
     expect(Object.fromEntries([...byType].map(([type, list]) => [type, list.length]))).toEqual({
       'AWS::S3::Bucket': 2,
       'AWS::DynamoDB::Table': 3,
-      // One per function (seven) and the API's access log.
-      'AWS::Logs::LogGroup': 8,
+      // One per function (eight, file-status among them) and the API's access log.
+      'AWS::Logs::LogGroup': 9,
       'AWS::KMS::Key': 1,
     });
     for (const resource of retained(json)) expect(resource).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });

@@ -63,7 +63,17 @@ describe('the Tidewatch stack on the local services', () => {
 
   it('hands the runtime every project function from its TypeScript source, with its triggers', () => {
     const entries = services.functions.map((fn) => path.relative(PROJECT_ROOT, fn.entry)).sort();
-    expect(entries).toEqual(['handlers/file-worker/index.ts', 'handlers/job-status/index.ts', 'handlers/job-worker/index.ts', 'handlers/presign/index.ts', 'handlers/submit-job/index.ts']);
+    expect(entries).toEqual([
+      'handlers/file-status/index.ts',
+      'handlers/file-worker/index.ts',
+      'handlers/job-status/index.ts',
+      'handlers/job-worker/index.ts',
+      'handlers/list-items/index.ts',
+      'handlers/presign/index.ts',
+      'handlers/redrive/index.ts',
+      'handlers/review/index.ts',
+      'handlers/submit-job/index.ts',
+    ]);
     for (const fn of services.functions) {
       expect(existsSync(fn.entry)).toBe(true);
       expect(fn.environment).toMatchObject({ TIDEWATCH_STAGE: 'local', POWERTOOLS_METRICS_NAMESPACE: 'Tidewatch' });
@@ -74,6 +84,8 @@ describe('the Tidewatch stack on the local services', () => {
       ['job-worker', services.outputs.JobsQueueUrl, true],
     ]);
     expect(services.httpRoutes.map((route) => `${route.routeKey} → ${byId.get(route.functionLogicalId)}`).sort()).toEqual([
+      'GET /files/{id} → file-status',
+      'GET /items → list-items',
       'GET /jobs/{id} → job-status',
       'POST /jobs → submit-job',
       'POST /presign → presign',
