@@ -107,10 +107,14 @@ async function main(): Promise<void> {
   const scratch = path.join(PROJECT_ROOT, 'cdk.out');
   mkdirSync(scratch, { recursive: true });
   const outdir = mkdtempSync(path.join(scratch, 'bench-coldstart-'));
+  // The project is "type": "module": a package.json of the assembly's own makes a CommonJS bundle's index.js
+  // CommonJS there, as in Lambda's task root, which has none.
+  writeFileSync(path.join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
   const stateDirectory = mkdtempSync(path.join(tmpdir(), 'tidewatch-coldstart-'));
   const bundles = bundleFiles(outdir);
-  const bare = path.join(outdir, 'bare-handler.mjs');
-  writeFileSync(bare, 'export const handler = async () => ({ statusCode: 200 });\n');
+  // The bare handler is loaded as the functions are: CommonJS, by require().
+  const bare = path.join(outdir, 'bare-handler.js');
+  writeFileSync(bare, 'exports.handler = async () => ({ statusCode: 200 });\n');
   const cloud = await startLocalCloud({ template: withoutPollers(await synthesizeTemplate()), port: 0, apiPort: 0, downloadPort: 0, stateDirectory });
   const { cases, dispose } = coldStartCases(cloud);
   const xray = await openXrayInbox();
