@@ -98,7 +98,9 @@ export class InstrumentedFunction extends Construct {
         // readable (and Powertools' batch processor compares its constructor's name); the asset's
         // index.js.map maps a frame to TypeScript offline.
         minify: false,
-        esbuildArgs: { '--minify-whitespace': true, '--minify-syntax': true },
+        // dynamic-import off: the SDK's lazy import('node:http') would still go through the facade at the
+        // first request; esbuild turns it into a require() instead.
+        esbuildArgs: { '--minify-whitespace': true, '--minify-syntax': true, '--supported:dynamic-import': 'false' },
         sourceMap: true,
         sourceMapMode: SourceMapMode.EXTERNAL,
         sourcesContent: false,
