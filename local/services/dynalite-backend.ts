@@ -1,7 +1,7 @@
 /** dynalite (DynamoDB): in memory, or LevelDB files under a data directory when data is kept. */
-import type { RequestListener, Server } from 'node:http';
+import type { Server } from 'node:http';
 import { listen } from '../listen';
-import { dispatchTo, type Backend } from './backend';
+import type { Backend } from './backend';
 
 export interface DynaliteBackendOptions {
   /** LevelDB directory; in memory when undefined. */
@@ -13,7 +13,5 @@ export async function startDynaliteBackend(options: DynaliteBackendOptions): Pro
   // Tables are ACTIVE at once: nothing waits on CREATING locally.
   const server: Server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const bound = await listen({ host: '127.0.0.1', port: 0, purpose: 'DynamoDB emulator (dynalite)' }, server);
-  const [listener] = server.listeners('request') as RequestListener[];
-  if (!listener) throw new Error('dynalite created no request listener');
-  return { port: bound.port, endpoint: bound.url, dispatch: dispatchTo(listener), stop: () => bound.close() };
+  return { port: bound.port, endpoint: bound.url, stop: () => bound.close() };
 }

@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { LOCAL_REGION } from '../template/resource-identity';
-import { dispatchWith, type Backend } from './backend';
+import type { Backend } from './backend';
 import { createFauxqsStores } from './fauxqs-stores';
 import { sqsQueryError } from './sqs-error-codes';
 
@@ -48,5 +48,5 @@ export async function startFauxqsBackend(options: FauxqsBackendOptions = {}): Pr
     throw error;
   }
   const { port } = app.server.address() as AddressInfo;
-  return { port, endpoint: `http://127.0.0.1:${port}`, dispatch: dispatchWith((options) => app.inject(options)), stop: () => app.close() };
+  return { port, endpoint: `http://127.0.0.1:${port}`, stop: () => app.close() };
 }

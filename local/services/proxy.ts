@@ -1,20 +1,29 @@
-/**
- * Forwards a gateway request to an emulator: streamed answers over a keep-alive connection, whole ones
- * through the emulator's listener in this process.
- */
-import { Agent, request, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+/** Forwards a gateway request to an emulator over a keep-alive connection. */
+import { Agent, request, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { ServiceResponse } from './local-service';
-import type { Backend, ForwardRequest } from './backend';
+import type { Backend } from './backend';
 
 /** Hop-by-hop headers, and those the proxy recomputes for the buffered body. */
 const DROPPED_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'expect', 'upgrade', 'proxy-connection']);
+
+export interface ForwardRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
 
 export class Proxy {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
   /** Sends the request on; `host` replaces the Host header when the emulator builds URLs from it. */
   forward(backend: Backend, forwarded: ForwardRequest, host?: string): Promise<IncomingMessage> {
-    const headers = forwardedHeaders(forwarded, host);
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(forwarded.headers)) {
+      if (value !== undefined && !DROPPED_HEADERS.has(name)) headers[name] = value;
+    }
+    if (host) headers.host = host;
+    headers['content-length'] = String(forwarded.body.length);
     return new Promise((resolve, reject) => {
       const outgoing = request(
         { host: '127.0.0.1', port: backend.port, method: forwarded.method, path: forwarded.url, headers, agent: this.agent },
@@ -25,10 +34,10 @@ export class Proxy {
     });
   }
 
-  /** Hands the request to the emulator in this process and takes its whole answer (for API responses the gateway may rewrite). */
+  /** Forwards and reads the whole answer (for small API responses the gateway may rewrite). */
   async exchange(backend: Backend, forwarded: ForwardRequest, host?: string): Promise<ServiceResponse & { body: Buffer; headers: Record<string, string> }> {
-    const answer = await backend.dispatch({ ...forwarded, headers: forwardedHeaders(forwarded, host) });
-    return { status: answer.statusCode, headers: keptHeaders(answer.headers, false), body: answer.body };
+    const response = await this.forward(backend, forwarded, host);
+    return { status: response.statusCode ?? 502, headers: responseHeaders(response), body: await readBody(response) };
   }
 
   close(): void {
@@ -36,27 +45,12 @@ export class Proxy {
   }
 }
 
-/** The request's headers as the emulator gets them: hop-by-hop ones dropped, the length of the buffered body. */
-function forwardedHeaders(forwarded: ForwardRequest, host: string | undefined): Record<string, string | string[]> {
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(forwarded.headers)) {
-    if (value !== undefined && !DROPPED_HEADERS.has(name)) headers[name] = value;
-  }
-  if (host) headers.host = host;
-  headers['content-length'] = String(forwarded.body.length);
-  return headers;
-}
-
 /** The emulator's response headers; `streamed` keeps its Content-Length (HEAD answers and piped bodies need it). */
 export function responseHeaders(response: IncomingMessage, streamed = false): Record<string, string> {
-  return keptHeaders(response.headers, streamed);
-}
-
-function keptHeaders(received: IncomingHttpHeaders | OutgoingHttpHeaders, streamed: boolean): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(received)) {
+  for (const [name, value] of Object.entries(response.headers)) {
     const kept = !DROPPED_HEADERS.has(name) || (streamed && name === 'content-length');
-    if (value !== undefined && kept) headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
+    if (value !== undefined && kept) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;
 }
