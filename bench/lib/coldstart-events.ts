@@ -55,9 +55,11 @@ const noBatchItemFailures = (result: unknown) => {
   return failures.length === 0 ? undefined : `batch item failures: ${JSON.stringify(result)}`;
 };
 
+/** The redrive function answers a failure as `{outcome: 'error'}`, the review as `{error}`. */
 const noError = (result: unknown) => {
-  const error = (result as { error?: unknown; outcome?: unknown } | null)?.error ?? ((result as { outcome?: unknown } | null)?.outcome === 'error' ? result : undefined);
-  return result !== null && error === undefined ? undefined : `answered ${JSON.stringify(result).slice(0, 300)}`;
+  const answer = result as { error?: unknown; outcome?: unknown } | null;
+  const failed = answer === null || answer.error !== undefined || answer.outcome === 'error';
+  return failed ? `answered ${JSON.stringify(result).slice(0, 300)}` : undefined;
 };
 
 /** Every function's case, by its name under `handlers/`, on `cloud` (whose pollers must be off: the bench takes the messages). */
@@ -65,7 +67,7 @@ export function coldStartCases(cloud: LocalCloud): { cases: Record<string, ColdS
   const clientConfig = { endpoint: cloud.endpoints.aws, region: cloud.services.region, credentials: CREDENTIALS };
   const s3 = new S3Client({ ...clientConfig, forcePathStyle: true });
   const sqs = new SQSClient(clientConfig);
-  const queueArnOf = (functionName: string) => {
+  const mappingOf = (functionName: string) => {
     const fn = cloud.services.functions.find((candidate) => candidate.entry.endsWith(`handlers/${functionName}/index.ts`));
     const mapping = cloud.services.eventSourceMappings.find((candidate) => candidate.functionLogicalId === fn?.logicalId);
     if (!mapping) throw new Error(`no event source mapping for ${functionName}`);
@@ -73,7 +75,7 @@ export function coldStartCases(cloud: LocalCloud): { cases: Record<string, ColdS
   };
   /** One message of the queue, received (and so hidden) long enough for the run to take it. */
   const receiveOne = async (functionName: string) => {
-    const mapping = queueArnOf(functionName);
+    const mapping = mappingOf(functionName);
     for (let attempt = 0; attempt < 20; attempt++) {
       const { Messages } = await sqs.send(
         new ReceiveMessageCommand({ QueueUrl: mapping.queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 5, VisibilityTimeout: 3600, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
