@@ -1,137 +1,177 @@
 /**
- * Cold-start benchmark (issue 2): each function's esbuild bundle, exactly as `NodejsFunction` builds it
- * in a real synth, measured for size and for module load time in fresh Node processes, against a bare
- * handler bundle loaded the same way in the same run.
+ * Cold-start benchmark: each function's esbuild bundle, exactly as `NodejsFunction` builds it in a real
+ * synth, loaded in a fresh Node process (Lambda's init phase) and invoked once with a real first event
+ * against a local cloud (its SDK calls over the network included), so work moved out of init into the
+ * first call still counts. Against a bare handler (`async () => ({ statusCode: 200 })`) loaded and
+ * invoked the same way, in the same rounds.
  *
- *   npx tsx bench/coldstart.ts [--runs 9]
+ *   npx tsx bench/coldstart.ts [--runs 7] [--functions presign,job-worker] [--cpu-prof-dir DIR]
  *
- * Targets: API handlers ≤ 40 ms, workers ≤ 100 ms module load on these machines.
- * The bundles include the AWS SDK clients they use, so the figure is the whole load of the handler.
- * Each process gets the function's template environment, NODE_OPTIONS (`--enable-source-maps`) included,
- * and the variables the Lambda runtime sets, so the bundle loads as in Lambda: without
- * AWS_EXECUTION_ENV the Powertools tracer disables itself (no HTTP patching, SDK clients not
- * captured), and without LAMBDA_TASK_ROOT the X-Ray SDK skips its Lambda set-up. Beside wall time, the CPU time the import took (user + system,
- * all threads) is printed: it barely moves when other work shares the machine, wall time does.
+ * Targets, init + first invocation: API handlers ≤ 10 × bare, workers ≤ 20 × bare.
+ * Each process gets the function's environment as the local cloud resolves it, plus what the Lambda
+ * runtime sets (AWS_EXECUTION_ENV, LAMBDA_TASK_ROOT, an X-Ray trace header of a sampled trace): so the
+ * Powertools tracer is on and the X-Ray SDK in its Lambda mode, as in AWS. Every invocation's answer is
+ * checked, and so is its instrumentation: the ColdStart EMF metric on stdout, a trace segment at a
+ * stand-in X-Ray daemon.
+ * CPU time (user + system, every thread of the function's process) is printed beside wall time: it
+ * barely moves when other work shares the machine, and it leaves out the local cloud's own work.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApp } from '../lib/app';
 import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../lib/instrumented-function';
+import { startLocalCloud } from '../local/cloud';
+import { functionEnvironment } from '../local/runtime/function-environment';
+import type { SynthesizedStack } from '../local/template/model';
+import { synthesizeTemplate } from '../local/template/synthesize';
+import { coldInvocation, type ColdInvocation } from './lib/cold-invocation';
+import { coldStartCases } from './lib/coldstart-events';
+import { openXrayInbox } from './lib/xray-inbox';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '9' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' }, functions: { type: 'string' }, 'cpu-prof-dir': { type: 'string' } } });
 const runs = Number(values.runs);
+const only = values.functions?.split(',');
+/** Every measured process writes a CPU profile there (the profiler's own cost weighs on the figures). */
+const nodeFlags = values['cpu-prof-dir'] ? ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${path.resolve(values['cpu-prof-dir'])}`] : [];
 
-const TARGET_MS: Record<string, number> = { presign: 40, 'submit-job': 40, 'job-status': 40, 'file-worker': 100, 'job-worker': 100 };
+const API_HANDLERS = new Set(['presign', 'submit-job', 'job-status']);
+const WORKERS = new Set(['job-worker', 'file-worker']);
+const targetOf = (name: string) => (API_HANDLERS.has(name) ? 10 : WORKERS.has(name) ? 20 : undefined);
 
-interface Bundle {
-  readonly name: string;
-  readonly file: string;
-  readonly environment: Record<string, string>;
+/** Builds every function's bundle with real bundling into a scratch assembly inside the project; its file by function name. */
+function bundleFiles(outdir: string): Map<string, string> {
+  const { app, stack } = createApp({ context: { tidewatch: { stage: 'bench' } }, outdir });
+  const assembly = app.synth();
+  const template = assembly.getStackArtifact(stack.artifactId).template as {
+    Resources: Record<string, { Type: string; Metadata?: Record<string, string>; Properties: { Code: { S3Key: string } } }>;
+  };
+  return new Map(
+    Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.[ENTRY_METADATA_KEY])
+      .map((r) => {
+        const asset = path.join(assembly.directory, `asset.${r.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+        // index.mjs for an ES module bundle, index.js for CommonJS.
+        const file = ['index.mjs', 'index.js'].map((name) => path.join(asset, name)).find((candidate) => existsSync(candidate));
+        if (!file) throw new Error(`no bundle in ${asset}`);
+        return [r.Metadata![ENTRY_METADATA_KEY]!.split('/')[1]!, file] as const;
+      }),
+  );
 }
 
-/** What the Lambda runtime itself sets in a function's environment (per-invocation and credential variables aside). */
-function lambdaRuntimeEnvironment(name: string, taskRoot: string, properties: { Runtime: string; MemorySize: number }): Record<string, string> {
+/** The local cloud's template with every event source mapping off: the bench takes the workers' messages itself. */
+function withoutPollers(stack: SynthesizedStack): SynthesizedStack {
+  const resources = Object.fromEntries(
+    Object.entries(stack.template.Resources).map(([id, r]) => [id, r.Type === 'AWS::Lambda::EventSourceMapping' ? { ...r, Properties: { ...r.Properties, Enabled: false } } : r]),
+  );
+  return { ...stack, template: { ...stack.template, Resources: resources } };
+}
+
+/** What the Lambda runtime adds for an invocation with active tracing: the Lambda mode of the X-Ray SDK and a sampled trace. */
+function lambdaRuntimeEnvironment(bundle: string, xrayDaemon: string): Record<string, string> {
+  const root = `1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
   return {
-    AWS_EXECUTION_ENV: `AWS_Lambda_${properties.Runtime}`,
-    AWS_LAMBDA_FUNCTION_NAME: `Tidewatch-bench-${name}`,
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(properties.MemorySize),
-    AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129:2000',
-    AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
-    LAMBDA_TASK_ROOT: taskRoot,
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+    LAMBDA_TASK_ROOT: path.dirname(bundle),
     LAMBDA_RUNTIME_DIR: '/var/runtime',
-    _HANDLER: 'index.handler',
+    AWS_XRAY_DAEMON_ADDRESS: xrayDaemon,
+    AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
+    _X_AMZN_TRACE_ID: `Root=${root};Parent=${randomBytes(8).toString('hex')};Sampled=1`,
     TZ: ':UTC',
   };
 }
 
-/** Synthesizes with real bundling into a scratch assembly inside the project (so externals resolve). */
-function synthesizeBundles(outdir: string): Bundle[] {
-  const { app, stack } = createApp({ context: { tidewatch: { stage: 'bench' } }, outdir });
-  const assembly = app.synth();
-  const template = assembly.getStackArtifact(stack.artifactId).template as {
-    Resources: Record<string, { Type: string; Metadata?: Record<string, string>; Properties: any }>;
-  };
-  return Object.values(template.Resources)
-    .filter((r) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.[ENTRY_METADATA_KEY])
-    .map((r) => {
-      const hash = String(r.Properties.Code.S3Key).replace(/\.zip$/, '');
-      const variables = r.Properties.Environment.Variables as Record<string, unknown>;
-      // Tokens (Refs) become plain placeholder names: handlers only read them at load.
-      const environment = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, typeof v === 'string' ? v : `bench-${k}`]));
-      const name = r.Metadata![ENTRY_METADATA_KEY].split('/')[1];
-      const assetDir = path.join(assembly.directory, `asset.${hash}`);
-      return { name, file: path.join(assetDir, 'index.mjs'), environment: { ...lambdaRuntimeEnvironment(name, assetDir, r.Properties), ...environment } };
-    });
+interface Figures {
+  initWallMs: number;
+  initCpuMs: number;
+  totalWallMs: number;
+  totalCpuMs: number;
 }
 
-interface LoadTime {
-  readonly wallMs: number;
-  readonly cpuMs: number;
+function median(numbers: number[]): number {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** Time to import a module in a fresh process, measured inside it (process start excluded). */
-function loadTime(file: string, environment: Record<string, string>): LoadTime {
-  const script = [
-    'const c=process.cpuUsage(),t=performance.now();',
-    `await import(${JSON.stringify(pathToFileURL(file).href)});`,
-    'const w=performance.now()-t,u=process.cpuUsage(c);',
-    'process.stdout.write(JSON.stringify({wallMs:w,cpuMs:(u.user+u.system)/1000}));',
-  ].join('');
-  // stderr kept out of the table (on Node 20 the SDK warns about its coming Node 22 minimum); a failed
-  // import still throws with it.
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', ...environment },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return JSON.parse(out.toString()) as LoadTime;
+/** A function's output must still carry its Powertools metrics: the ColdStart metric, as EMF. */
+function missingInstrumentation(name: string, run: ColdInvocation): string | undefined {
+  if (name === 'bare') return undefined;
+  const lines = run.stdout.split('\n').filter((line) => line.startsWith('{'));
+  if (!lines.some((line) => line.includes('"_aws"') && line.includes('"ColdStart"'))) return 'no ColdStart EMF metric';
+  return undefined;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-/**
- * Medians of `runs` rounds; each round loads every bundle once, so a burst of load on the machine
- * hits the bare baseline and the functions alike instead of whichever was being measured then.
- */
-function measureAll(targets: readonly Bundle[]): Map<string, LoadTime> {
-  for (const t of targets) loadTime(t.file, t.environment); // warm the OS file cache; not counted
-  const samples = new Map<string, LoadTime[]>(targets.map((t) => [t.name, []]));
-  for (let round = 0; round < runs; round++) for (const t of targets) samples.get(t.name)!.push(loadTime(t.file, t.environment));
-  return new Map(
-    [...samples].map(([name, s]) => [name, { wallMs: median(s.map((x) => x.wallMs)), cpuMs: median(s.map((x) => x.cpuMs)) }]),
-  );
-}
-
-const scratch = path.join(PROJECT_ROOT, 'cdk.out');
-mkdirSync(scratch, { recursive: true });
-const outdir = mkdtempSync(path.join(scratch, 'bench-coldstart-'));
-try {
-  const bundles = synthesizeBundles(outdir);
-  const bare = path.join(outdir, 'bare-handler.mjs');
-  writeFileSync(bare, 'export const handler = async () => ({ statusCode: 200 });\n');
-  // The bare handler under the same NODE_OPTIONS as the functions.
-  const bareBundle: Bundle = { name: 'bare', file: bare, environment: { NODE_OPTIONS: bundles[0]?.environment.NODE_OPTIONS ?? '' } };
-  const loads = measureAll([bareBundle, ...bundles]);
-  const bareLoad = loads.get('bare')!;
-
-  console.log(`cold start: module load, median of ${runs} fresh processes (node ${process.version}, ${process.arch})`);
-  console.log(`bare handler: ${bareLoad.wallMs.toFixed(1)} ms (cpu ${bareLoad.cpuMs.toFixed(1)} ms)`);
-  console.log('| function | bundle KiB | load ms | × bare | cpu ms | target ms | meets |');
-  console.log('|---|---:|---:|---:|---:|---:|---|');
-  for (const bundle of bundles.sort((a, b) => a.name.localeCompare(b.name))) {
-    const { wallMs, cpuMs } = loads.get(bundle.name)!;
-    const kib = statSync(bundle.file).size / 1024;
-    const target = TARGET_MS[bundle.name];
-    const meets = target === undefined ? '-' : wallMs <= target ? 'yes' : 'NO';
-    console.log(`| ${bundle.name} | ${kib.toFixed(0)} | ${wallMs.toFixed(1)} | ${(wallMs / bareLoad.wallMs).toFixed(1)} | ${cpuMs.toFixed(1)} | ${target ?? '-'} | ${meets} |`);
+async function main(): Promise<void> {
+  const scratch = path.join(PROJECT_ROOT, 'cdk.out');
+  mkdirSync(scratch, { recursive: true });
+  const outdir = mkdtempSync(path.join(scratch, 'bench-coldstart-'));
+  // The project is "type": "module": a package.json of the assembly's own makes a CommonJS bundle's index.js
+  // CommonJS there, as in Lambda's task root, which has none.
+  writeFileSync(path.join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
+  const stateDirectory = mkdtempSync(path.join(tmpdir(), 'tidewatch-coldstart-'));
+  const bundles = bundleFiles(outdir);
+  // The bare handler is loaded as the functions are: CommonJS, by require().
+  const bare = path.join(outdir, 'bare-handler.js');
+  writeFileSync(bare, 'exports.handler = async () => ({ statusCode: 200 });\n');
+  const cloud = await startLocalCloud({ template: withoutPollers(await synthesizeTemplate()), port: 0, apiPort: 0, downloadPort: 0, stateDirectory });
+  const { cases, dispose } = coldStartCases(cloud);
+  const xray = await openXrayInbox();
+  try {
+    const environmentOf = (name: string, bundle: string) => {
+      const fn = cloud.services.functions.find((candidate) => candidate.entry.endsWith(`handlers/${name}/index.ts`))!;
+      const { POWERTOOLS_TRACE_ENABLED: _tracingOnInLambda, ...local } = functionEnvironment({ ...fn, functionName: fn.name, handler: 'index.handler', endpoint: cloud.endpoints.aws, region: cloud.services.region });
+      return { ...local, ...lambdaRuntimeEnvironment(bundle, xray.address) };
+    };
+    const names = [...bundles.keys()].filter((name) => !only || only.includes(name)).sort();
+    const bareEnvironment = { ...environmentOf(names[0]!, bare) };
+    const measure = async (name: string): Promise<Figures> => {
+      const bundle = name === 'bare' ? bare : bundles.get(name)!;
+      const environment = name === 'bare' ? bareEnvironment : environmentOf(name, bundle);
+      const run = await coldInvocation(bundle, environment, name === 'bare' ? {} : await cases[name]!.event(), PROJECT_ROOT, nodeFlags);
+      const wrong = name === 'bare' ? undefined : (cases[name]!.wrongAnswer(run.result) ?? missingInstrumentation(name, run));
+      if (wrong) throw new Error(`${name}: ${wrong}\n${run.stdout.slice(-3000)}`);
+      return run;
+    };
+    const samples = new Map<string, Figures[]>(['bare', ...names].map((name) => [name, []]));
+    for (const name of samples.keys()) await measure(name); // warms the OS file cache and the cloud; not counted
+    // Each round runs every function once: a burst of load on the machine hits the baseline and the functions alike.
+    for (let round = 0; round < runs; round++) for (const [name, figures] of samples) figures.push(await measure(name));
+    const medians = new Map(
+      [...samples].map(([name, figures]) => [
+        name,
+        Object.fromEntries((['initWallMs', 'initCpuMs', 'totalWallMs', 'totalCpuMs'] as const).map((key) => [key, median(figures.map((f) => f[key]))])) as unknown as Figures,
+      ]),
+    );
+    // Each function's every invocation sent its trace (the tracer's handler subsegment) to the stand-in daemon.
+    const untraced = names.filter((name) => xray.segmentsFrom(name) < runs + 1);
+    if (untraced.length > 0) throw new Error(`no trace segment from every invocation of ${untraced.join(', ')}`);
+    const base = medians.get('bare')!;
+    console.log(`cold start: init + first invocation, median of ${runs} fresh processes (node ${process.version}, ${process.arch}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+    console.log(`bare handler: init ${base.initWallMs.toFixed(1)} ms, init + first ${base.totalWallMs.toFixed(1)} ms (cpu ${base.totalCpuMs.toFixed(1)} ms)`);
+    console.log('| function | bundle KiB | init ms | init + first ms | × bare | cpu ms | × bare cpu | target | meets |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
+    for (const name of names) {
+      const m = medians.get(name)!;
+      const ratio = m.totalWallMs / base.totalWallMs;
+      const target = targetOf(name);
+      const meets = target === undefined ? '-' : ratio <= target ? 'yes' : 'no';
+      const kib = statSync(bundles.get(name)!).size / 1024;
+      console.log(
+        `| ${name} | ${kib.toFixed(0)} | ${m.initWallMs.toFixed(1)} | ${m.totalWallMs.toFixed(1)} | ${ratio.toFixed(1)} | ${m.totalCpuMs.toFixed(1)} | ${(m.totalCpuMs / base.totalCpuMs).toFixed(1)} | ${target ?? '-'} | ${meets} |`,
+      );
+    }
+  } finally {
+    dispose();
+    xray.close();
+    await cloud.stop();
+    rmSync(outdir, { recursive: true, force: true });
+    rmSync(stateDirectory, { recursive: true, force: true });
   }
-} finally {
-  rmSync(outdir, { recursive: true, force: true });
 }
+
+main().catch((error: Error) => {
+  process.stderr.write(`bench/coldstart: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

@@ -1,6 +1,6 @@
 /**
  * One project Lambda built from `handlers/<name>/index.ts` with the house defaults: nodejs24.x on arm64,
- * esbuild (ESM, source map kept beside the bundle, AWS SDK v3 bundled in), active tracing, the Powertools
+ * esbuild (CommonJS, source map kept beside the bundle, AWS SDK v3 bundled in), active tracing, the Powertools
  * variables every handler reads, its own log group with a retention, and a role with no managed policy.
  */
 import * as path from 'node:path';
@@ -87,24 +87,29 @@ export class InstrumentedFunction extends Construct {
         ...props.environment,
       },
       bundling: {
-        format: OutputFormat.ESM,
+        // CommonJS output, although the sources and the SDK are ES modules (esbuild tree-shakes them all the
+        // same): an ES module bundle imports Node's built-ins as ES modules, and building their ES module
+        // facades runs every lazy getter (node:http's loads undici, the fetch implementation no handler uses),
+        // which made a third of an API handler's cold start (bench/coldstart.ts). CommonJS requires them.
+        format: OutputFormat.CJS,
         // Whitespace and syntax minified but identifiers kept, and the source map beside the bundle without
         // a sourceMappingURL comment: with NODE_OPTIONS=--enable-source-maps Node parses a linked map at
-        // load, 10-20 ms of every cold start (bench/coldstart.ts). Kept names load as fast as mangled ones
-        // and make logged stack traces readable; the asset's index.mjs.map maps a frame to TypeScript offline.
+        // load, 10-20 ms of every cold start (bench/coldstart.ts). Kept names make logged stack traces
+        // readable (and Powertools' batch processor compares its constructor's name); the asset's
+        // index.js.map maps a frame to TypeScript offline.
         minify: false,
-        esbuildArgs: { '--minify-whitespace': true, '--minify-syntax': true },
+        // dynamic-import off: the SDK's lazy import('node:http') would still go through the facade at the
+        // first request; esbuild turns it into a require() instead.
+        esbuildArgs: { '--minify-whitespace': true, '--minify-syntax': true, '--supported:dynamic-import': 'false' },
         sourceMap: true,
         sourceMapMode: SourceMapMode.EXTERNAL,
         sourcesContent: false,
         target: 'node24',
+        // The ES module builds of the SDK and Powertools: only they can be tree-shaken.
         mainFields: ['module', 'main'],
         // Bundle the AWS SDK too, although the runtime ships one: one tree-shaken file loads 2-3× faster
         // than the runtime's node_modules (bench/coldstart.ts), and what runs is the SDK version we test.
         externalModules: [],
-        // CommonJS dependencies (e.g. the X-Ray SDK under the Powertools tracer) call require() inside
-        // the ESM bundle; this is the banner Powertools documents for ESM bundles.
-        banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
       },
     });
 

@@ -1,21 +1,24 @@
 /**
  * The one synth with real esbuild bundling (the other stack tests skip it for speed): every function's
- * asset is a minified ESM bundle (source map beside it, not linked) that bundles the AWS SDK v3 too (faster cold
- * start than the runtime's copy: bench/coldstart.ts) so only Node built-ins stay external; it loads
- * and exports `handler`.
+ * asset is a minified CommonJS bundle (source map beside it, not linked; CommonJS so Node's built-ins are
+ * required, not imported through their costly ES module facades: bench/coldstart.ts) that bundles the AWS
+ * SDK v3 too (faster cold start than the runtime's copy) so only Node built-ins stay external; it loads
+ * as the Lambda runtime loads it and exports `handler`.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/instrumented-function';
 import { resourcesOfType, synthesize, type Json } from './synth';
 
 // Inside the project (cdk.out/ is ignored by git) so the bundles' external imports resolve from
-// node_modules when the test loads them.
+// node_modules when the test loads them. The project is "type": "module"; the assembly gets a package.json
+// of its own so a bundle's index.js is CommonJS there, as in Lambda's task root, which has none.
 mkdirSync(path.join(PROJECT_ROOT, 'cdk.out'), { recursive: true });
-const synth = synthesize({}, { bundle: true, outdir: mkdtempSync(path.join(PROJECT_ROOT, 'cdk.out', 'test-bundling-')) });
+const outdir = mkdtempSync(path.join(PROJECT_ROOT, 'cdk.out', 'test-bundling-'));
+writeFileSync(path.join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
+const synth = synthesize({}, { bundle: true, outdir });
 afterAll(() => synth.dispose());
 
 const projectFunctions = Object.values(resourcesOfType(synth.json, 'AWS::Lambda::Function')).filter(
@@ -35,11 +38,18 @@ function assetDir(fn: Json): string {
 const OPTIONAL_SDK_PEERS = new Set(['@aws-sdk/signature-v4-crt', '@aws-sdk/signature-v4a']);
 
 /**
- * Module specifiers a bundle still imports at run time: its import statements (at a statement's start)
- * and dynamic imports of a literal. Text that only looks like one inside a string (ECharts' own "import {
- * BarChart } from 'echarts/charts'" hints, an object key ending in `from`) is not an import.
+ * Module specifiers a bundle still loads at run time: its require() calls of a literal, and any import
+ * statement (at a statement's start) or dynamic import of a literal. Text that only looks like one inside
+ * a string (ECharts' own "import { BarChart } from 'echarts/charts'" hints, an object key ending in
+ * `from`) is not an import.
  */
 function externalImports(bundle: string): string[] {
+  const required = [...bundle.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!);
+  return [...moduleImports(bundle), ...required];
+}
+
+/** What a bundle loads as an ES module: import statements (at a statement's start) and dynamic imports of a literal. */
+function moduleImports(bundle: string): string[] {
   const statements = [...bundle.matchAll(/(?:^|[;}\n])\s*import\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']/g)];
   const dynamic = [...bundle.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)];
   return [...statements, ...dynamic].map((m) => m[1]!);
@@ -47,12 +57,12 @@ function externalImports(bundle: string): string[] {
 
 describe.each(projectFunctions.map((fn) => [fn.Metadata['Tidewatch:Entry'] as string, fn] as const))('%s', (_entry, fn) => {
   const dir = assetDir(fn);
-  const bundlePath = path.join(dir, 'index.mjs');
+  const bundlePath = path.join(dir, 'index.js');
 
-  it('is an ESM bundle with a source map', () => {
+  it('is a CommonJS bundle with a source map, importing nothing as an ES module', () => {
     expect(existsSync(bundlePath)).toBe(true);
-    expect(existsSync(path.join(dir, 'index.mjs.map'))).toBe(true);
-    expect(readFileSync(bundlePath, 'utf8')).toMatch(/^import\s*\{\s*createRequire\s*\}\s*from\s*["']module["']/);
+    expect(existsSync(path.join(dir, 'index.js.map'))).toBe(true);
+    expect(moduleImports(readFileSync(bundlePath, 'utf8'))).toEqual([]);
   });
 
   it('leaves only Node built-ins external (the AWS SDK is bundled)', () => {
@@ -61,13 +71,14 @@ describe.each(projectFunctions.map((fn) => [fn.Metadata['Tidewatch:Entry'] as st
     expect(unexpected).toEqual([]);
   });
 
-  it('loads and exports handler', async () => {
+  it('loads and exports handler', () => {
     // Handlers may read their environment when loaded: give them the template's (tokens as stand-ins).
     const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
     const saved = { ...process.env };
     for (const [key, value] of Object.entries(variables)) process.env[key] = standIn(key, value);
     try {
-      const module = (await import(pathToFileURL(bundlePath).href)) as { handler?: unknown };
+      // As the Lambda runtime loads a CommonJS handler.
+      const module = createRequire(import.meta.url)(bundlePath) as { handler?: unknown };
       expect(typeof module.handler).toBe('function');
     } finally {
       process.env = saved;
