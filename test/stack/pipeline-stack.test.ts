@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../contract/env';
+import { monitoringCost } from '../../lib/cost/monitoring-cost';
+import { monitoringInventory, type TemplateResource } from '../../lib/cost/monitoring-inventory';
 import { PROJECT_ROOT } from '../../lib/instrumented-function';
 import { STACK_OUTPUT_KEYS } from '../../contract/outputs';
 import { asList, references, resourcesOfType, roleStatements, synthesize, type Json } from './synth';
@@ -303,6 +305,8 @@ describe('functions', () => {
       [ENV.reportsTopicArn]: ref(stack.review.topic),
       [ENV.reviewSources]: { 'Fn::Join': expect.any(Array) },
       [ENV.redriveLedgerTable]: ref(stack.redrive.ledger),
+      // Priced at synthesis: the same figure as pricing the synthesized template afterwards.
+      [ENV.monitoringCost]: ((cost) => JSON.stringify({ monthlyUsd: cost.monthlyUsd, basis: cost.basis }))(monitoringCost(monitoringInventory(Object.values(json.Resources) as TemplateResource[]))),
     }),
   };
 
