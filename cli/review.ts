@@ -10,7 +10,6 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { REPORT_FORMATS, type ReportFormat } from '../contract/review';
 import type { ReviewReport } from '../handlers/review/model';
 import { dayRangePeriod, isoWeekPeriod, lastCompleteWeek, PeriodError, type ReviewPeriod } from '../handlers/review/period';
-import { renderHtml } from '../handlers/review/render-html';
 import { renderMarkdown } from '../handlers/review/render-markdown';
 import type { ReviewAnswer } from '../handlers/review/request';
 import type { Command } from './command';
@@ -22,7 +21,8 @@ import type { FlagValues } from './options';
 const PATH = 'review';
 
 const RENDER: Record<ReportFormat, (report: ReviewReport) => string | Promise<string>> = {
-  html: renderHtml,
+  // Loaded on use: the charting library would add most of a second to every other command's start.
+  html: async (report) => (await import('../handlers/review/render-html')).renderHtml(report),
   md: renderMarkdown,
   json: (report) => `${JSON.stringify(report, null, 2)}\n`,
 };
