@@ -128,6 +128,26 @@ describe('queue URLs', () => {
   });
 });
 
+describe('message bodies', () => {
+  // SQS takes #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF: emoji and other
+  // characters beyond the Basic Multilingual Plane are allowed.
+  const body = JSON.stringify({ note: 'deploy 🚀 done ✅', math: '𝔸𝔹ℂ', han: '𠀋' });
+
+  it('accepts characters beyond U+FFFF in SendMessage and SendMessageBatch, and gives them back unchanged', async () => {
+    await harness.sqs.send(new SendMessageCommand({ QueueUrl: workQueue, MessageBody: body }));
+    await harness.sqs.send(new SendMessageBatchCommand({ QueueUrl: workQueue, Entries: [{ Id: 'a', MessageBody: body }] }));
+    const messages = await drain(workQueue, 2);
+    expect(messages.map((message) => message.Body)).toEqual([body, body]);
+  });
+
+  it('still refuses a character SQS does not take, naming the rule', async () => {
+    await expect(harness.sqs.send(new SendMessageCommand({ QueueUrl: workQueue, MessageBody: 'bell \u0007' }))).rejects.toMatchObject({
+      name: 'InvalidMessageContents',
+      message: expect.stringContaining('#x10000 to #x10FFFF'),
+    });
+  });
+});
+
 describe('visibility timeout', () => {
   const attributes = async (QueueUrl: string) =>
     (await harness.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] })))
