@@ -6,6 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { LOCAL_REGION } from '../template/resource-identity';
 import type { Backend } from './backend';
+import { acceptSqsBodyCharacters } from './fauxqs-message-body';
 import { createFauxqsStores } from './fauxqs-stores';
 import { sqsQueryError } from './sqs-error-codes';
 
@@ -25,7 +26,7 @@ export interface FauxqsBackendOptions {
 }
 
 export async function startFauxqsBackend(options: FauxqsBackendOptions = {}): Promise<Backend> {
-  const [{ buildApp }, state] = await Promise.all([import('fauxqs'), createFauxqsStores(options.dataDirectory)]);
+  const [{ buildApp }, state] = await Promise.all([import('fauxqs'), createFauxqsStores(options.dataDirectory), acceptSqsBodyCharacters()]);
   const app = buildApp({ logger: false, host: FAUXQS_QUEUE_HOST, defaultRegion: LOCAL_REGION, stores: state.stores });
   // fauxqs returns a message whose visibility timeout (or delay) has passed only when its queue is next
   // received from, or polled: until then a peeked DLQ reads as empty, for GetQueueAttributes, the

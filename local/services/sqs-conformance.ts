@@ -6,6 +6,7 @@
  */
 import { QueueAttributeName } from '@aws-sdk/client-sqs';
 import { AwsServiceError } from './aws-errors';
+import { hasInvalidBodyCharacter, INVALID_BODY_MESSAGE } from './fauxqs-message-body';
 
 /** fauxqs issues UUIDs as receipt handles: anything else cannot be one of its handles. */
 const RECEIPT_HANDLE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -40,6 +41,7 @@ export function refuseWhatSqsRefuses(action: string | undefined, input: Record<s
       return;
     }
     case 'SendMessage': {
+      if (typeof input.MessageBody === 'string' && hasInvalidBodyCharacter(input.MessageBody)) throw new AwsServiceError('InvalidMessageContents', INVALID_BODY_MESSAGE);
       const delay = input.DelaySeconds;
       if (typeof delay === 'number' && (delay < 0 || delay > MAX_DELAY_SECONDS)) {
         throw new AwsServiceError('InvalidParameterValue', `Value ${delay} for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= ${MAX_DELAY_SECONDS}.`);
@@ -51,6 +53,11 @@ export function refuseWhatSqsRefuses(action: string | undefined, input: Record<s
       if (isMalformedHandle(input.ReceiptHandle)) throw new AwsServiceError('ReceiptHandleIsInvalid', malformedHandleMessage(input.ReceiptHandle), 404);
       return;
   }
+}
+
+/** SendMessageBatch: an entry refused for its body's characters is named in SQS's words. */
+export function correctSendBatchAnswer(answer: BatchAnswer): BatchAnswer {
+  return { ...answer, Failed: answer.Failed?.map((entry) => (entry.Code === 'InvalidMessageContents' ? { ...entry, Message: INVALID_BODY_MESSAGE } : entry)) };
 }
 
 /**

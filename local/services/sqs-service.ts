@@ -9,7 +9,7 @@ import type { MessageMoveTasks } from './message-move-tasks';
 import type { Proxy } from './proxy';
 import type { QueueUrls } from './queue-urls';
 import type { SqsActivity } from './sqs-activity';
-import { correctBatchAnswer, notInFlight, refuseWhatSqsRefuses, type BatchAnswer } from './sqs-conformance';
+import { correctBatchAnswer, correctSendBatchAnswer, notInFlight, refuseWhatSqsRefuses, type BatchAnswer } from './sqs-conformance';
 
 /** What fauxqs 2.4.1 implements (its README's SQS table). */
 const FAUXQS_ACTIONS = [
@@ -61,6 +61,9 @@ export class SqsService implements LocalService {
   private conformingAnswer(action: string | undefined, input: Record<string, unknown>, response: ProxiedResponse): ProxiedResponse {
     if (response.status === 200 && (action === 'DeleteMessageBatch' || action === 'ChangeMessageVisibilityBatch')) {
       return { ...response, body: Buffer.from(JSON.stringify(correctBatchAnswer(input, parseJson(response.body) as BatchAnswer))) };
+    }
+    if (response.status === 200 && action === 'SendMessageBatch') {
+      return { ...response, body: Buffer.from(JSON.stringify(correctSendBatchAnswer(parseJson(response.body) as BatchAnswer))) };
     }
     if (action === 'ChangeMessageVisibility' && parseJson(response.body).__type === 'com.amazonaws.sqs#MessageNotInflight') throw notInFlight(input.ReceiptHandle);
     return response;
