@@ -87,49 +87,35 @@ export class Ledger {
 
   /** The queue's newest runs, newest first. */
   async runs(queue: string, limit: number): Promise<StoredRun[]> {
-    return this.query<StoredRun>(queue, RUN_KEY_PREFIX, limit);
+    return this.query<StoredRun>(queue, { expression: 'begins_with(#sk, :prefix)', values: { ':prefix': RUN_KEY_PREFIX } }, limit);
   }
 
-  /** The queue's runs started in [from, to), oldest first. */
+  /** The queue's runs started in [from, to), newest first. */
   async runsStartedBetween(queue: string, from: Date, to: Date): Promise<StoredRun[]> {
-    const runs: StoredRun[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          // `run#<to>` sorts before every key of a run started at `to`: the range ends just before them.
-          KeyConditionExpression: '#pk = :queue AND #sk BETWEEN :from AND :to',
-          ExpressionAttributeNames: { '#pk': LEDGER_KEYS.partition, '#sk': LEDGER_KEYS.sort },
-          ExpressionAttributeValues: { ':queue': queue, ':from': `${RUN_KEY_PREFIX}${from.toISOString()}`, ':to': `${RUN_KEY_PREFIX}${to.toISOString()}` },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      runs.push(...(page.Items ?? []).map((item) => fieldsOf<StoredRun>(item)));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return runs;
+    // `run#<to>` sorts before every key of a run started at `to`: the range ends just before them.
+    const range = { ':from': `${RUN_KEY_PREFIX}${from.toISOString()}`, ':to': `${RUN_KEY_PREFIX}${to.toISOString()}` };
+    return this.query<StoredRun>(queue, { expression: '#sk BETWEEN :from AND :to', values: range }, Number.POSITIVE_INFINITY);
   }
 
   /** The messages a run moved or archived (at most `limit`). */
   async entries(queue: string, runId: string, limit = 1000): Promise<LedgerEntry[]> {
-    const batches = await this.query<{ entries: LedgerEntry[] }>(queue, entryKeyPrefix(runId), limit);
+    const batches = await this.query<{ entries: LedgerEntry[] }>(queue, { expression: 'begins_with(#sk, :prefix)', values: { ':prefix': entryKeyPrefix(runId) } }, limit);
     return batches.flatMap((batch) => batch.entries).slice(0, limit);
   }
 
-  /** Items of the queue whose sort key starts with `prefix`, newest (highest key) first, following pages up to `limit`. */
-  private async query<T>(queue: string, prefix: string, limit: number): Promise<T[]> {
+  /** Items of the queue whose sort key meets `sortKey`, newest (highest key) first, following pages up to `limit`. */
+  private async query<T>(queue: string, sortKey: { expression: string; values: Record<string, string> }, limit: number): Promise<T[]> {
     const items: T[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: '#pk = :queue AND begins_with(#sk, :prefix)',
+          KeyConditionExpression: `#pk = :queue AND ${sortKey.expression}`,
           ExpressionAttributeNames: { '#pk': LEDGER_KEYS.partition, '#sk': LEDGER_KEYS.sort },
-          ExpressionAttributeValues: { ':queue': queue, ':prefix': prefix },
+          ExpressionAttributeValues: { ':queue': queue, ...sortKey.values },
           ScanIndexForward: false,
-          Limit: limit - items.length,
+          ...(Number.isFinite(limit) ? { Limit: limit - items.length } : {}),
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),
