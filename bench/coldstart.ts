@@ -22,7 +22,7 @@ import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from '../lib/app';
-import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../lib/instrumented-function';
+import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../lib/project';
 import { startLocalCloud } from '../local/cloud';
 import { functionEnvironment } from '../local/runtime/function-environment';
 import type { SynthesizedStack } from '../local/template/model';

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S npx tsx
+#!/usr/bin/env -S node --import tsx
 /**
  * The `tidewatch` CLI (package.json bin; run as `npx tidewatch`): the dispatcher in cli/main.ts does
  * the work; this only hands it the process and exits with its code.

@@ -8,6 +8,7 @@ import { PRICES_AS_OF, PRICES_REGION } from '../contract/prices';
 import { readBenchmarkResult, type CostBenchmarkResult } from '../lib/cost/benchmark-result';
 import { monitoringCost, type MonitoringCost } from '../lib/cost/monitoring-cost';
 import { monitoringInventory, type MonitoringInventory } from '../lib/cost/monitoring-inventory';
+import { PROJECT_ROOT } from '../lib/project';
 import type { Command } from './command';
 import { UsageError } from './errors';
 import { stringFlag } from './options';
@@ -64,7 +65,7 @@ export const costCommand: Command = {
 /** The monitoring cost of one stage's synthesized template. */
 export async function costOfStage(stage: string, config: Record<string, unknown>): Promise<StageCost> {
   // Loaded here, not with the module: aws-cdk-lib would add a second to every other command's start.
-  const [{ synthesizeTemplate }, { PROJECT_ROOT }] = await Promise.all([import('../local/template/synthesize'), import('../lib/instrumented-function')]);
+  const { synthesizeTemplate } = await import('../local/template/synthesize');
   const { template } = await synthesizeTemplate({ stage, context: { tidewatch: config }, projectRoot: PROJECT_ROOT });
   const inventory = monitoringInventory(Object.values(template.Resources));
   return { inventory, cost: monitoringCost(inventory) };

@@ -7,7 +7,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadConfig, loadGithubDeployRoleSettings } from './config';
 import { GITHUB_DEPLOY_ROLE_STACK_NAME, GithubDeployRoleStack } from './github-deploy-role-stack';
-import { PROJECT_ROOT } from './instrumented-function';
+import { PROJECT_ROOT } from './project';
 import { stackName } from '../contract/naming';
 import { TidewatchStack } from './tidewatch-stack';
 

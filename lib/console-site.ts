@@ -18,7 +18,7 @@ import { Construct } from 'constructs';
 import { listsAllItems } from '../contract/api-access';
 import { CONSOLE_CONFIG_KEY, CONSOLE_PREFIX, renderConsoleConfig } from '../contract/console-config';
 import type { TidewatchConfig } from './config';
-import { PROJECT_ROOT } from './instrumented-function';
+import { PROJECT_ROOT } from './project';
 import { acknowledge } from './nag';
 
 /** The console's static files in the project. */

@@ -4,7 +4,6 @@
  * variables every handler reads, its own log group with a retention, and a role with no managed policy.
  */
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -15,13 +14,8 @@ import { ENV } from '../contract/env';
 import { METRICS_NAMESPACE } from '../contract/metrics';
 import type { TidewatchConfig } from './config';
 import { acknowledge } from './nag';
+import { ENTRY_METADATA_KEY, HANDLER_METADATA_KEY, PROJECT_ROOT } from './project';
 
-/** The repository root: `handlers/` and `package-lock.json` live here. */
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/** Resource metadata keys the local cloud reads to run a function from its TypeScript source. */
-export const ENTRY_METADATA_KEY = 'Tidewatch:Entry';
-export const HANDLER_METADATA_KEY = 'Tidewatch:Handler';
 
 /** The exported handler name every `handlers/<name>/index.ts` provides. */
 const HANDLER_EXPORT = 'handler';

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../lib/app';
 import { ConfigError, DEFAULT_CONFIG, DEFAULT_WORK_QUEUE_SETTINGS, loadConfig, validateConfig } from '../lib/config';
-import { PROJECT_ROOT } from '../lib/instrumented-function';
+import { PROJECT_ROOT } from '../lib/project';
 
 const fromContext = (context: Record<string, unknown>) => loadConfig(context);
 

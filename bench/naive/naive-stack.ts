@@ -16,7 +16,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { ENTRY_METADATA_KEY, HANDLER_METADATA_KEY, PROJECT_ROOT } from '../../lib/instrumented-function';
+import { ENTRY_METADATA_KEY, HANDLER_METADATA_KEY, PROJECT_ROOT } from '../../lib/project';
 
 export interface NaiveStackProps extends StackProps {
   /** Memory of each function, MiB: Tidewatch's, so that GB-seconds compare. */

@@ -4,7 +4,14 @@
  * team's time zone only shapes the hour-of-day figures. ISO week arithmetic is date-fns'.
  */
 import { tz } from '@date-fns/tz';
-import { addDays, addWeeks, format, getISOWeek, getISOWeekYear, setISOWeek, setISOWeekYear, startOfISOWeek } from 'date-fns';
+import { addDays } from 'date-fns/addDays';
+import { addWeeks } from 'date-fns/addWeeks';
+import { format } from 'date-fns/format';
+import { getISOWeek } from 'date-fns/getISOWeek';
+import { getISOWeekYear } from 'date-fns/getISOWeekYear';
+import { setISOWeek } from 'date-fns/setISOWeek';
+import { setISOWeekYear } from 'date-fns/setISOWeekYear';
+import { startOfISOWeek } from 'date-fns/startOfISOWeek';
 
 const UTC = { in: tz('UTC') };
 const DAY_MS = 86_400_000;

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { PROJECT_ROOT } from '../instrumented-function';
+import { PROJECT_ROOT } from '../project';
 
 /** Kept in the repository, so `tidewatch cost` shows the figure of the run the README quotes. */
 export const BENCHMARK_RESULT_FILE = path.join(PROJECT_ROOT, 'bench', 'results', 'cost.json');

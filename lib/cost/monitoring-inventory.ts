@@ -6,7 +6,7 @@
  */
 import { METRICS, type MetricDefinition } from '../../contract/metrics';
 import { isWorkerName, WORKERS } from '../../contract/workers';
-import { ENTRY_METADATA_KEY } from '../instrumented-function';
+import { ENTRY_METADATA_KEY } from '../project';
 
 /** The part of a template resource the inventory reads. */
 export interface TemplateResource {

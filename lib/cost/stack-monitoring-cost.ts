@@ -5,7 +5,7 @@
  */
 import { CfnResource, Lazy, Stack } from 'aws-cdk-lib';
 import type { MonitoringCostSummary } from '../../contract/review';
-import { ENTRY_METADATA_KEY } from '../instrumented-function';
+import { ENTRY_METADATA_KEY } from '../project';
 import { monitoringCost } from './monitoring-cost';
 import { monitoringInventory, type TemplateResource } from './monitoring-inventory';
 

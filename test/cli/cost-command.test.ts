@@ -10,7 +10,7 @@ import { runCli } from '../../cli/main';
 import { ENV } from '../../contract/env';
 import { PRICES } from '../../contract/prices';
 import type { MonitoringCostSummary } from '../../contract/review';
-import { PROJECT_ROOT } from '../../lib/instrumented-function';
+import { PROJECT_ROOT } from '../../lib/project';
 import { synthesizeTemplate } from '../../local/template/synthesize';
 
 class Capture extends Writable {

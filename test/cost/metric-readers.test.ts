@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { WORKERS } from '../../contract/workers';
 import type { ReviewSources } from '../../contract/review';
 import { planSeries } from '../../handlers/review/metric-plan';
-import { PROJECT_ROOT } from '../../lib/instrumented-function';
+import { PROJECT_ROOT } from '../../lib/project';
 import { metricStats, templateAlarms } from '../alarms/template';
 import { resourcesOfType, synthesize } from '../stack/synth';
 

@@ -8,7 +8,7 @@ import { PRICES } from '../../contract/prices';
 import { WORKERS } from '../../contract/workers';
 import { monitoringCost } from '../../lib/cost/monitoring-cost';
 import { monitoringInventory, type TemplateResource } from '../../lib/cost/monitoring-inventory';
-import { ENTRY_METADATA_KEY } from '../../lib/instrumented-function';
+import { ENTRY_METADATA_KEY } from '../../lib/project';
 
 const alarm = (properties: Record<string, unknown>): TemplateResource => ({ Type: 'AWS::CloudWatch::Alarm', Properties: properties });
 const stat = (id: string, period: number) => ({ Id: id, MetricStat: { Metric: { Namespace: 'Tidewatch', MetricName: id }, Period: period, Stat: 'Sum' } });

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { builtinModules, createRequire } from 'node:module';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../lib/instrumented-function';
+import { PROJECT_ROOT } from '../../lib/project';
 import { resourcesOfType, synthesize, type Json } from './synth';
 
 // Inside the project (cdk.out/ is ignored by git) so the bundles' external imports resolve from

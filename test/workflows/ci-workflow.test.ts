@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../lib/instrumented-function';
+import { PROJECT_ROOT } from '../../lib/project';
 import { actionOf, loadWorkflow, pinnedNodeMajor, stepOf } from './workflow';
 
 /** The command on the README's line that says it is what CI runs. */

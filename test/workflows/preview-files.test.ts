@@ -11,7 +11,7 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONSOLE_CONFIG_GLOBAL, CONSOLE_CONFIG_KEY } from '../../contract/console-config';
 import { STACK_OUTPUT_KEYS } from '../../contract/outputs';
-import { PROJECT_ROOT } from '../../lib/instrumented-function';
+import { PROJECT_ROOT } from '../../lib/project';
 import { PREVIEW_COMMENT_MARKER, writePreviewFiles } from '../../.github/scripts/preview-files';
 
 const SCRIPT = path.join(PROJECT_ROOT, '.github', 'scripts', 'preview-files.ts');

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { PROJECT_ROOT } from '../../lib/instrumented-function';
+import { PROJECT_ROOT } from '../../lib/project';
 
 export const WORKFLOWS_DIR = path.join(PROJECT_ROOT, '.github', 'workflows');
 
