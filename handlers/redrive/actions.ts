@@ -101,6 +101,7 @@ async function settleInterrupted(queue: RedriveQueue, deps: RedriveDeps): Promis
     'interrupted: its lease expired before it ended (the function stopped mid-run); every message it held is back in the DLQ or was moved',
     new Date(),
   );
-  await deps.ledger.save(interrupted);
-  return interrupted;
+  // The run may have ended (and released its lease) since it was read: then its own end stands.
+  if (await deps.ledger.saveUnlessChanged(interrupted, latest)) return interrupted;
+  return deps.ledger.get(queue.name, latest.runKey);
 }

@@ -5,6 +5,7 @@
  * looked up later. A run's record is
  * written by the one chunk holding the queue's lease; a cancel only sets `cancelRequestedAt`.
  */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   entryKey,
@@ -52,7 +53,30 @@ export class Ledger {
 
   /** Writes a run's progress; a cancel request written meanwhile is kept (it is never part of `run`). */
   async save(run: StoredRun): Promise<void> {
-    // The key attributes cannot be SET; a cancel request is the canceller's to write.
+    await this.client.send(this.update(run));
+  }
+
+  /**
+   * Writes `run` only if the stored record is still the one read as `seen` (same status, same last
+   * update): a reader that finds a run stalled must not overwrite its end, written meanwhile by the
+   * chunk that finished it. False when the record had changed.
+   */
+  async saveUnlessChanged(run: StoredRun, seen: StoredRun): Promise<boolean> {
+    const update = this.update(run);
+    update.input.ConditionExpression = '#seenStatus = :seenStatus AND #seenUpdatedAt = :seenUpdatedAt';
+    update.input.ExpressionAttributeNames = { ...update.input.ExpressionAttributeNames, '#seenStatus': 'status', '#seenUpdatedAt': 'updatedAt' };
+    update.input.ExpressionAttributeValues = { ...update.input.ExpressionAttributeValues, ':seenStatus': seen.status, ':seenUpdatedAt': seen.updatedAt };
+    try {
+      await this.client.send(update);
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** The update that writes a run's fields (not its keys, nor a cancel request: the canceller's to write). */
+  private update(run: StoredRun): UpdateCommand {
     const { runKey: key, queue: _queue, cancelRequestedAt: _at, cancelRequestedBy: _by, ...fields } = { ...run, updatedAt: this.now().toISOString() };
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
@@ -63,9 +87,7 @@ export class Ledger {
         values[`:v${index}`] = value;
         return `#f${index} = :v${index}`;
       });
-    await this.client.send(
-      new UpdateCommand({ TableName: this.tableName, Key: this.key(run.queue, key), UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
-    );
+    return new UpdateCommand({ TableName: this.tableName, Key: this.key(run.queue, key), UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values });
   }
 
   /** Asks a run to stop; the chunk running it sees the request and stops. */

@@ -127,3 +127,38 @@ describe('the ledger as the weekly review reads it', () => {
     });
   });
 });
+
+describe('a run found stalled', () => {
+  it('is marked only if unchanged since it was read: an end written meanwhile by its last chunk stands', async () => {
+    const ledger = new Ledger(client, tableName, () => new Date(now));
+    const started: RedriveRun = {
+      runId: 'racing',
+      queue: 'racing',
+      kind: 'redrive',
+      mode: 'all',
+      dryRun: false,
+      maxPerSecond: 100,
+      requestedBy: 'test',
+      startedAt: '2030-03-01T00:00:00.000Z',
+      updatedAt: '2030-03-01T00:00:00.000Z',
+      status: 'RUNNING',
+      toMove: 46,
+      counts: { ...ZERO_COUNTS, moved: 6 },
+      failures: [],
+    };
+    const stored = await ledger.create(started);
+    const seen = (await ledger.get('racing', stored.runKey))!;
+
+    // Its last chunk ends it after the reader's look...
+    now += 1_000;
+    await ledger.save({ ...seen, status: 'COMPLETED', counts: { ...ZERO_COUNTS, moved: 46 } });
+    // ...so the reader's verdict, made on what it saw, is not written.
+    expect(await ledger.saveUnlessChanged({ ...seen, status: 'INTERRUPTED' }, seen)).toBe(false);
+    expect(await ledger.get('racing', stored.runKey)).toMatchObject({ status: 'COMPLETED', counts: { moved: 46 } });
+
+    // A run truly left behind is marked.
+    const current = (await ledger.get('racing', stored.runKey))!;
+    expect(await ledger.saveUnlessChanged({ ...current, status: 'INTERRUPTED' }, current)).toBe(true);
+    expect(await ledger.get('racing', stored.runKey)).toMatchObject({ status: 'INTERRUPTED' });
+  });
+});
