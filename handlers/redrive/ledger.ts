@@ -62,12 +62,13 @@ export class Ledger {
    * chunk that finished it. False when the record had changed.
    */
   async saveUnlessChanged(run: StoredRun, seen: StoredRun): Promise<boolean> {
-    const update = this.update(run);
-    update.input.ConditionExpression = '#seenStatus = :seenStatus AND #seenUpdatedAt = :seenUpdatedAt';
-    update.input.ExpressionAttributeNames = { ...update.input.ExpressionAttributeNames, '#seenStatus': 'status', '#seenUpdatedAt': 'updatedAt' };
-    update.input.ExpressionAttributeValues = { ...update.input.ExpressionAttributeValues, ':seenStatus': seen.status, ':seenUpdatedAt': seen.updatedAt };
+    const unchanged = {
+      expression: '#seenStatus = :seenStatus AND #seenUpdatedAt = :seenUpdatedAt',
+      names: { '#seenStatus': 'status', '#seenUpdatedAt': 'updatedAt' },
+      values: { ':seenStatus': seen.status, ':seenUpdatedAt': seen.updatedAt },
+    };
     try {
-      await this.client.send(update);
+      await this.client.send(this.update(run, unchanged));
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -76,7 +77,7 @@ export class Ledger {
   }
 
   /** The update that writes a run's fields (not its keys, nor a cancel request: the canceller's to write). */
-  private update(run: StoredRun): UpdateCommand {
+  private update(run: StoredRun, condition?: { expression: string; names: Record<string, string>; values: Record<string, unknown> }): UpdateCommand {
     const { runKey: key, queue: _queue, cancelRequestedAt: _at, cancelRequestedBy: _by, ...fields } = { ...run, updatedAt: this.now().toISOString() };
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
@@ -87,7 +88,14 @@ export class Ledger {
         values[`:v${index}`] = value;
         return `#f${index} = :v${index}`;
       });
-    return new UpdateCommand({ TableName: this.tableName, Key: this.key(run.queue, key), UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values });
+    return new UpdateCommand({
+      TableName: this.tableName,
+      Key: this.key(run.queue, key),
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ...(condition ? { ConditionExpression: condition.expression } : {}),
+      ExpressionAttributeNames: { ...names, ...condition?.names },
+      ExpressionAttributeValues: { ...values, ...condition?.values },
+    });
   }
 
   /** Asks a run to stop; the chunk running it sees the request and stops. */
