@@ -92,6 +92,7 @@ function printCensus(title: string, census: Census): void {
   for (const [outcome, count] of Object.entries(census.outcomes)) process.stdout.write(`  ${outcome.padEnd(26)} ${count}\n`);
   const unexpected = Object.entries(census.unexpected);
   process.stdout.write(unexpected.length === 0 ? '  every item ended as its behaviour should\n' : `  unexpected: ${unexpected.map(([what, count]) => `${what} × ${count}`).join(', ')}\n`);
+  for (const example of census.unexpectedExamples) process.stdout.write(`    ${example}\n`);
   if (census.duplicated.length > 0) process.stdout.write(`  completed more than once, e.g. ${census.duplicated.slice(0, 5).join(', ')}\n`);
   if (census.lost.length > 0) process.stdout.write(`  lost, e.g. ${census.lost.slice(0, 5).join(', ')}\n`);
 }

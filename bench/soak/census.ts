@@ -16,6 +16,8 @@ import type { Behaviour } from './plan';
 export interface ItemState {
   readonly status: string;
   readonly permanent: boolean;
+  /** The last failure's message, if any: what an unexpected outcome is explained by. */
+  readonly reason?: string;
 }
 
 /** Every status item's status (one paginated scan). */
@@ -27,7 +29,7 @@ export async function statusItems(dynamodb: DynamoDBClient, table: string): Prom
       new ScanCommand({ TableName: table, ProjectionExpression: 'id, #s, lastError', ExpressionAttributeNames: { '#s': 'status' }, ExclusiveStartKey }),
     );
     for (const item of page.Items ?? []) {
-      items.set(item.id!.S!, { status: item.status?.S ?? '', permanent: item.lastError?.M?.permanent?.BOOL === true });
+      items.set(item.id!.S!, { status: item.status?.S ?? '', permanent: item.lastError?.M?.permanent?.BOOL === true, reason: item.lastError?.M ? `${item.lastError.M.class?.S}: ${item.lastError.M.message?.S}` : undefined });
     }
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
@@ -95,6 +97,8 @@ export interface Census {
   readonly outcomes: Record<Outcome, number>;
   /** Items whose outcome is not the one their behaviour should lead to, by `behaviour → outcome`. */
   readonly unexpected: Record<string, number>;
+  /** A few unexpected items, each with its outcome and last failure, for the report. */
+  readonly unexpectedExamples: readonly string[];
   /** Items completed more than once, for the report (a few). */
   readonly duplicated: readonly string[];
   readonly lost: readonly string[];
@@ -128,6 +132,7 @@ export function takeCensus(
 ): Census {
   const outcomes: Record<Outcome, number> = { 'completed once': 0, 'completed more than once': 0, 'dead-lettered': 0, archived: 0, rejected: 0, lost: 0 };
   const unexpected: Record<string, number> = {};
+  const unexpectedExamples: string[] = [];
   const duplicated: string[] = [];
   const lost: string[] = [];
   for (const item of accepted) {
@@ -146,7 +151,8 @@ export function takeCensus(
     if (!expected[item.behaviour].includes(outcome)) {
       const key = `${item.behaviour} → ${outcome}`;
       unexpected[key] = (unexpected[key] ?? 0) + 1;
+      if (unexpectedExamples.length < 5) unexpectedExamples.push(`${item.id} (${key}; ${state?.status ?? 'no status item'}${state?.reason ? `: ${state.reason}` : ''})`);
     }
   }
-  return { outcomes, unexpected, duplicated, lost };
+  return { outcomes, unexpected, unexpectedExamples, duplicated, lost };
 }
