@@ -53,6 +53,11 @@ export interface StatusItem {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly completedAt?: string;
+  /**
+   * The run that completed the item (PROCESSED or DUPLICATE): its idempotency key as JSON text. A later
+   * delivery of the same run finds it and is a replay, even when its idempotency record was lost.
+   */
+  readonly completedRun?: string;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { StatusStore } from '../shared/status-store';
+import type { Attempt } from '../shared/work-item';
 import { scanCsv } from './csv-scan';
 import { ObjectGoneError } from './errors';
 import type { FileRef } from './notification';
@@ -32,14 +33,17 @@ export type FileOutcome =
 /** S3 answers meaning the announced version is not there any more: retrying cannot bring it back. */
 const GONE_ERRORS = new Set(['NoSuchKey', 'NoSuchVersion', 'PreconditionFailed']);
 
-export function createFileProcessor(deps: FileProcessorDeps): (file: FileRef, attempt: number) => Promise<FileOutcome> {
+/** The delivery a file run belongs to: its receive number, and its run for the status store's fence. */
+export type FileAttempt = Pick<Attempt, 'number' | 'run'>;
+
+export function createFileProcessor(deps: FileProcessorDeps): (file: FileRef, attempt: FileAttempt) => Promise<FileOutcome> {
   const { s3, store, rules } = deps;
 
-  return async function processFile(file, attempt) {
+  return async function processFile(file, { number: attempt, run }) {
     const fileId = fileIdOf(file.key);
     const identity = { fileName: fileNameOf(file.key), bucket: file.bucket, s3Key: file.key };
     checkUpload(file, rules);
-    await store.update(fileId, 'file', 'PROCESSING', { ...identity, attempts: attempt });
+    await store.update(fileId, 'file', 'PROCESSING', { ...identity, attempts: attempt }, run);
 
     const object = await whileAvailable(file, () =>
       s3.send(new GetObjectCommand({ Bucket: file.bucket, Key: file.key, ...pinnedVersion(file) })),
@@ -50,7 +54,7 @@ export function createFileProcessor(deps: FileProcessorDeps): (file: FileRef, at
     const result = { rowCount: scan.rowCount, contentHash: scan.contentHash };
     if (owner !== fileId) {
       const completedAt = new Date().toISOString();
-      await store.update(fileId, 'file', 'DUPLICATE', { ...identity, ...result, duplicateOf: owner, attempts: attempt, completedAt });
+      await store.update(fileId, 'file', 'DUPLICATE', { ...identity, ...result, duplicateOf: owner, attempts: attempt, completedAt }, run);
       return { status: 'DUPLICATE', fileId, ...result, duplicateOf: owner, completedAt };
     }
 
@@ -63,7 +67,7 @@ export function createFileProcessor(deps: FileProcessorDeps): (file: FileRef, at
       // as a noncurrent version until the lifecycle rule expires it.
       await s3.send(new DeleteObjectCommand({ Bucket: file.bucket, Key: file.key }));
       const completedAt = new Date().toISOString();
-      await store.update(fileId, 'file', 'PROCESSED', { ...identity, ...result, processedKey, attempts: attempt, completedAt });
+      await store.update(fileId, 'file', 'PROCESSED', { ...identity, ...result, processedKey, attempts: attempt, completedAt }, run);
       return { status: 'PROCESSED', fileId, ...result, processedKey, completedAt };
     } catch (error) {
       // Free the content for a later identical upload: otherwise it would be marked a duplicate of a file that never completed.

@@ -55,7 +55,7 @@ export function fileWorkerKind(deps: FileWorkerDeps): WorkerKind<FileWork, FileO
     },
 
     async run(item, attempt) {
-      const outcome = await processFile(item.input.file, attempt.number);
+      const outcome = await processFile(item.input.file, attempt);
       if (outcome.status === 'DUPLICATE') {
         emit(metrics, METRICS.filesDuplicate, 1);
         logger.info('duplicate content: recorded DUPLICATE, not ingested again', { duplicateOf: outcome.duplicateOf, contentHash: outcome.contentHash });

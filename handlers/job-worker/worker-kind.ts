@@ -42,12 +42,12 @@ export function jobWorkerKind({ store, instrumentation: { logger } }: JobWorkerD
     async run(item, attempt) {
       const job = item.input;
       const attempts = attempt.number;
-      await store.update(job.jobId, 'job', 'PROCESSING', { task: job.task, attempts });
+      await store.update(job.jobId, 'job', 'PROCESSING', { task: job.task, attempts }, attempt.run);
       const failure = requestedFailure(job, new Date());
       if (failure) throw failure;
       const resultJson = toJsonText(await runTask(job.task, job.payload ?? {}, attempt), `the result of task "${job.task}"`);
       const completedAt = new Date().toISOString();
-      await store.update(job.jobId, 'job', 'PROCESSED', { resultJson, attempts, completedAt });
+      await store.update(job.jobId, 'job', 'PROCESSED', { resultJson, attempts, completedAt }, attempt.run);
       logger.info('job processed', { task: job.task, attempts, latencyMs: endToEndLatencyMs(item, completedAt) });
       return { status: 'PROCESSED', completedAt };
     },

@@ -5,6 +5,8 @@
  * - partial batch responses (Powertools batch): only the records that must come back are reported;
  * - each item run at most once per business key (Powertools idempotency; never the messageId, which a
  *   redrive changes), kept for IDEMPOTENCY_TTL_SECONDS; a repeated delivery is logged, not counted;
+ * - the same for a delivery whose idempotency record was lost after its run completed (a crash between
+ *   the two writes): the status store's fence on the run finds it completed, and it is a replay too;
  * - an item another delivery is running right now comes back later, with nothing recorded;
  * - failures settled by the shared FailurePolicy (permanent: FAILED and acknowledged; transient: backoff;
  *   final attempt: FAILED, DeadLettered, released at once); a message comes back if any of its items must;
@@ -23,8 +25,8 @@ import { UnreadableMessageError } from './errors';
 import { attemptOf, FailurePolicy } from './failure-policy';
 import type { Instrumentation } from './powertools';
 import { traceRecord } from './record-trace';
-import type { StatusStore } from './status-store';
-import { endToEndLatencyMs, implausibleEntryTime, type Attempt, type ItemOutcome, type WorkItem } from './work-item';
+import { RunAlreadyCompletedError, type StatusStore } from './status-store';
+import { endToEndLatencyMs, implausibleEntryTime, runKeyOf, type Attempt, type ItemOutcome, type WorkItem } from './work-item';
 import type { WorkerSettings } from './worker-settings';
 
 /** What a worker supplies. */
@@ -64,7 +66,21 @@ export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQS
 /** How much of an unreadable body the log keeps: enough to recognise it, bounded for the log line. */
 const BODY_EXCERPT_CHARS = 1000;
 
-type RunResult<TOutcome> = TOutcome & { readonly replayed?: true };
+/** A run's outcome, or a replay: served by the idempotency table, or found completed by the status store's fence. */
+type RunResult<TOutcome> = (TOutcome & { readonly replayed?: true }) | (ItemOutcome & { readonly replayed: true });
+
+/** The kind's run, where a run already completed (RunAlreadyCompletedError) is a replay of the item as stored. */
+function fencedRun<TInput, TOutcome extends ItemOutcome>(kind: WorkerKind<TInput, TOutcome>) {
+  return async (item: WorkItem<TInput>, attempt: Attempt): Promise<RunResult<TOutcome>> => {
+    try {
+      return await kind.run(item, attempt);
+    } catch (error) {
+      if (!(error instanceof RunAlreadyCompletedError)) throw error;
+      const { status, completedAt, updatedAt } = error.item;
+      return { status: status as ItemOutcome['status'], completedAt: completedAt ?? updatedAt, replayed: true };
+    }
+  };
+}
 
 export function createSqsWorker<TInput, TOutcome extends ItemOutcome>(kind: WorkerKind<TInput, TOutcome>, deps: SqsWorkerDeps): SqsBatchHandler {
   const { settings } = deps;
@@ -77,7 +93,7 @@ export function createSqsWorker<TInput, TOutcome extends ItemOutcome>(kind: Work
     // Marks results served from the idempotency table, so a repeated delivery is logged and not counted twice.
     responseHook: (response) => ({ ...(response as object), replayed: true }),
   });
-  const runOnce = makeIdempotent((item: WorkItem<TInput>, attempt: Attempt) => kind.run(item, attempt), {
+  const runOnce = makeIdempotent(fencedRun(kind), {
     persistenceStore: deps.persistenceStore,
     config: idempotency,
     // Stable across deployments (the default is the function's name, which a redeploy may change).
@@ -129,7 +145,7 @@ export function createSqsWorker<TInput, TOutcome extends ItemOutcome>(kind: Work
     const ids = { [`${itemKind}Id`]: item.id, ...item.correlation };
     logger.appendKeys(ids);
     try {
-      const attempt: Attempt = { number: attemptOf(record), remainingTimeMs: () => context.getRemainingTimeInMillis(), invocationMs };
+      const attempt: Attempt = { number: attemptOf(record), remainingTimeMs: () => context.getRemainingTimeInMillis(), invocationMs, run: runKeyOf(item) };
       const result = await runTraced(record, item, ids, attempt);
       if (result !== undefined) report(result, item);
     } finally {

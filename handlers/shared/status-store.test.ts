@@ -4,7 +4,7 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCo
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { itemBytes, MAX_ITEM_BYTES } from './item-size';
-import { ROOM_FOR_UPDATES_BYTES, StatusItemTooLargeError, StatusStore } from './status-store';
+import { ROOM_FOR_UPDATES_BYTES, RunAlreadyCompletedError, StatusItemTooLargeError, StatusStore } from './status-store';
 
 const documents = mockClient(DynamoDBDocumentClient);
 const NOW = new Date('2030-01-01T00:00:00.000Z');
@@ -82,6 +82,35 @@ describe('StatusStore', () => {
       ExpressionAttributeNames: { '#kind': 'kind', '#status': 'status', '#rowCount': 'rowCount', '#lastError': 'lastError' },
       ExpressionAttributeValues: { ':kind': 'file', ':status': 'PROCESSED', ':at': NOW.toISOString(), ':rowCount': 3, ':lastError': { class: 'E', message: 'm', permanent: false } },
     });
+  });
+
+  it('update within a run is fenced on the run, and only a completing status records it', async () => {
+    documents.on(UpdateCommand).resolves({});
+    const run = '["bucket","uploads/f/a.csv","v1"]';
+
+    await store.update('f', 'file', 'PROCESSING', { attempts: 1 }, run);
+    await store.update('f', 'file', 'PROCESSED', { attempts: 1 }, run);
+
+    const [processing, processed] = documents.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    for (const input of [processing, processed]) {
+      expect(input).toMatchObject({ ConditionExpression: 'attribute_not_exists(completedRun) OR completedRun <> :run', ExpressionAttributeValues: { ':run': run } });
+    }
+    expect(processing?.UpdateExpression).not.toContain('completedRun');
+    expect(processed?.UpdateExpression).toMatch(/, completedRun = :run$/);
+  });
+
+  it('update within a run that already completed the item fails with RunAlreadyCompletedError holding the item', async () => {
+    const completed = { id: 'j', kind: 'job', status: 'PROCESSED', completedAt: NOW.toISOString(), completedRun: '"j"' };
+    documents.on(UpdateCommand).rejects(conditionFailed());
+    documents.on(GetCommand).resolves({ Item: completed });
+
+    const error = await store.update('j', 'job', 'PROCESSING', {}, '"j"').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RunAlreadyCompletedError);
+    expect((error as RunAlreadyCompletedError).item).toEqual(completed);
+    // Outside a run nothing is read and nothing converted: the failure passes on as it is.
+    documents.resetHistory();
+    await expect(store.update('j', 'job', 'PROCESSING')).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+    expect(documents).not.toHaveReceivedCommand(GetCommand);
   });
 
   it.each([

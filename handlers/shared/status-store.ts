@@ -25,6 +25,20 @@ export class StatusItemTooLargeError extends PermanentError {
   override readonly name = 'StatusItemTooLargeError';
 }
 
+/**
+ * A run's write found the item already completed by that same run: an earlier delivery finished it and
+ * its idempotency record was lost (the environment crashed between the two writes). Holds the item.
+ */
+export class RunAlreadyCompletedError extends Error {
+  override readonly name = 'RunAlreadyCompletedError';
+  constructor(readonly item: StatusItem) {
+    super(`${item.kind} ${item.id} was already completed (${item.status}) by this run`);
+  }
+}
+
+/** The statuses that complete a run: they record it in `completedRun`. */
+const COMPLETING: ReadonlySet<ItemStatus> = new Set(['PROCESSED', 'DUPLICATE']);
+
 /** How DynamoDB words the refusal of an item over its limit (PutItem, UpdateItem). */
 const ITEM_SIZE_EXCEEDED = /item size( to update)? has exceeded the maximum allowed size/i;
 
@@ -69,8 +83,13 @@ export class StatusStore {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(id)' }));
   }
 
-  /** Sets the status and fields of an item, creating it if absent (createdAt is kept when present). */
-  async update(id: string, kind: ItemKind, status: ItemStatus, fields: Fields = {}): Promise<void> {
+  /**
+   * Sets the status and fields of an item, creating it if absent (createdAt is kept when present).
+   * Given the worker's `run`, the write is fenced: it fails with RunAlreadyCompletedError when that run
+   * already completed the item, and a completing status records the run. The condition rides on the
+   * write itself, so the fence costs no read; the item is read only when it fails.
+   */
+  async update(id: string, kind: ItemKind, status: ItemStatus, fields: Fields = {}, run?: string): Promise<void> {
     const at = this.now().toISOString();
     const values: Record<string, unknown> = { ':kind': kind, ':status': status, ':at': at };
     const names: Record<string, string> = { '#kind': 'kind', '#status': 'status' };
@@ -80,17 +99,28 @@ export class StatusStore {
       values[`:${key}`] = value;
       sets.push(`#${key} = :${key}`);
     }
+    if (run !== undefined) {
+      values[':run'] = run;
+      if (COMPLETING.has(status)) sets.push('completedRun = :run');
+    }
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id },
           UpdateExpression: `SET ${sets.join(', ')}`,
+          ...(run !== undefined ? { ConditionExpression: 'attribute_not_exists(completedRun) OR completedRun <> :run' } : {}),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
       );
     } catch (error) {
+      if (run !== undefined && error instanceof ConditionalCheckFailedException) {
+        const item = await this.get(id);
+        // Gone since (a person deleted it): nothing completed stands in the way; the write is retried.
+        if (item === undefined) throw error;
+        throw new RunAlreadyCompletedError(item);
+      }
       // Only the size refusal is permanent: it depends on the item's data. Other validation errors mean a
       // defect in this code or the table, which should be retried and page, not pass as bad input.
       if ((error as Error).name === 'ValidationException' && ITEM_SIZE_EXCEEDED.test((error as Error).message)) {

@@ -39,6 +39,13 @@ export interface Attempt {
   remainingTimeMs(): number;
   /** Milliseconds the invocation had when it started: the most time any attempt can ever have. */
   readonly invocationMs: number;
+  /** The run this delivery belongs to (runKeyOf): the status store fences the item's writes with it. */
+  readonly run: string;
+}
+
+/** An item's run as the status store records it: its idempotency key as JSON text, equal for every delivery. */
+export function runKeyOf(item: Pick<BusinessKey, 'idempotencyKey'>): string {
+  return JSON.stringify(item.idempotencyKey);
 }
 
 /** Milliseconds from the item's entry into the pipeline to its completion; never negative (clock skew). */
