@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { getItemStatus, type ItemRoute, type ItemStatusDeps } from '../shared/item-status';
 import type { StatusItem } from '../../contract/status-item';
 
-const FILE_ROUTE: ItemRoute<StatusItem> = { kind: 'file', issuedBy: 'POST /presign', answer: (item) => item };
+const FILE_ROUTE: ItemRoute<Omit<StatusItem, 'completedRun'>> = { kind: 'file', issuedBy: 'POST /presign', answer: (item) => item };
 
 export function getFileStatus(event: APIGatewayProxyEventV2, deps: ItemStatusDeps): Promise<APIGatewayProxyStructuredResultV2> {
   return getItemStatus(event, FILE_ROUTE, deps);

@@ -23,9 +23,10 @@ const JOB: StatusItem = {
   createdAt: '2030-01-01T00:00:00.000Z',
   updatedAt: '2030-01-01T00:00:01.000Z',
   completedAt: '2030-01-01T00:00:01.000Z',
+  completedRun: `"${JOB_ID}"`,
 };
-/** JOB as GET /jobs/{id} answers it: payload and result as the JSON values their text holds. */
-const { payloadJson: _payloadJson, resultJson: _resultJson, ...JOB_FIELDS } = JOB;
+/** JOB as GET /jobs/{id} answers it: payload and result as the JSON values their text holds, without the workers' run fence. */
+const { payloadJson: _payloadJson, resultJson: _resultJson, completedRun: _completedRun, ...JOB_FIELDS } = JOB;
 const JOB_STATUS = { ...JOB_FIELDS, payload: { numbers: [1e300, 2 ** 53] }, result: { count: 2, sum: 1e300 } };
 let output: CapturedOutput;
 
@@ -59,15 +60,14 @@ describe('GET /jobs/{id}', () => {
   });
 
   it('answers a job recorded before payloads and results were JSON text as it was stored', async () => {
-    const { payloadJson: _, resultJson: __, ...fields } = JOB;
-    const earlier = { ...fields, payload: { numbers: [1, 2] }, result: { count: 2, sum: 3 } };
+    const earlier = { ...JOB_FIELDS, payload: { numbers: [1, 2] }, result: { count: 2, sum: 3 } };
     documents.on(GetCommand).resolves({ Item: earlier });
 
     expect((await get(JOB_ID)).json).toEqual(earlier);
   });
 
   it('answers a job still RECEIVED, without payload or result, as it is', async () => {
-    const { payloadJson: _, resultJson: __, completedAt: ___, ...received } = { ...JOB, status: 'RECEIVED' as const };
+    const { completedAt: _, ...received } = { ...JOB_FIELDS, status: 'RECEIVED' as const };
     documents.on(GetCommand).resolves({ Item: received });
 
     expect((await get(JOB_ID)).json).toEqual(received);

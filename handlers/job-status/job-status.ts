@@ -4,7 +4,7 @@ import type { StatusItem } from '../../contract/status-item';
 import { getItemStatus, type ItemRoute, type ItemStatusDeps } from '../shared/item-status';
 
 /** A job as GET /jobs/{id} answers it: its status item, with its payload and result as JSON values. */
-export type JobStatus = Omit<StatusItem, 'payloadJson' | 'resultJson'> & { readonly payload?: Record<string, unknown>; readonly result?: unknown };
+export type JobStatus = Omit<StatusItem, 'payloadJson' | 'resultJson' | 'completedRun'> & { readonly payload?: Record<string, unknown>; readonly result?: unknown };
 
 export type JobStatusDeps = ItemStatusDeps;
 
@@ -15,7 +15,7 @@ export function getJobStatus(event: APIGatewayProxyEventV2, deps: JobStatusDeps)
 }
 
 /** The item with its JSON text attributes (contract/status-item.ts) read back into the values they hold. */
-function jobStatusOf({ payloadJson, resultJson, ...item }: StatusItem): JobStatus {
+function jobStatusOf({ payloadJson, resultJson, ...item }: Omit<StatusItem, 'completedRun'>): JobStatus {
   return {
     ...item,
     ...(payloadJson === undefined ? {} : { payload: JSON.parse(payloadJson) as Record<string, unknown> }),

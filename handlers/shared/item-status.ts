@@ -29,7 +29,7 @@ export interface ItemRoute<T> {
   /** The route that hands out such ids, named in the 400. */
   readonly issuedBy: string;
   /** The answer's body for an item of this kind. */
-  readonly answer: (item: StatusItem) => T;
+  readonly answer: (item: Omit<StatusItem, 'completedRun'>) => T;
 }
 
 export async function getItemStatus<T>(event: APIGatewayProxyEventV2, route: ItemRoute<T>, { store, logger, tracer }: ItemStatusDeps): Promise<APIGatewayProxyStructuredResultV2> {
@@ -44,5 +44,7 @@ export async function getItemStatus<T>(event: APIGatewayProxyEventV2, route: Ite
   const item = await store.get(id);
   if (item?.kind !== kind) return errorResponse(new HttpError(404, `${title}NotFound`, `no ${kind} with id ${id}`));
   logger.debug(`${kind} status read`, { status: item.status });
-  return jsonResponse(200, route.answer(item));
+  // completedRun is the workers' bookkeeping (their fence against completing twice), not the item's state.
+  const { completedRun, ...answered } = item;
+  return jsonResponse(200, route.answer(answered));
 }
