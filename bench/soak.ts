@@ -67,10 +67,15 @@ function queuesOf(outputs: Readonly<Record<string, string>>) {
   }));
 }
 
-/** Polls until every accepted item is settled: PROCESSED or FAILED, work queues empty, each final failure in a DLQ. */
+/**
+ * Polls until every accepted item is settled: PROCESSED or FAILED with each final failure in a DLQ, or, once
+ * the work queues have stayed empty for two polls (nothing queued, nothing in flight), wherever it ended: an
+ * item whose every receive crashed was dead-lettered by SQS with no failure recorded, and the census says so.
+ */
 async function waitUntilSettled(clients: Clients, endpoints: CloudEndpoints, accepted: readonly { id: string }[], deadlineMs: number): Promise<void> {
   const queues = queuesOf(endpoints.outputs);
   const deadline = Date.now() + deadlineMs;
+  let emptyPolls = 0;
   for (;;) {
     const statuses = await statusItems(clients.dynamodb, endpoints.outputs.StatusTableName!);
     const states = accepted.map((item) => statuses.get(item.id));
@@ -79,6 +84,8 @@ async function waitUntilSettled(clients: Clients, endpoints: CloudEndpoints, acc
     const queued = (await Promise.all(queues.map((queue) => depth(clients.sqs, queue.url)))).reduce((a, b) => a + b, 0);
     const deadLetters = (await Promise.all(queues.map((queue) => depth(clients.sqs, queue.deadLetterUrl)))).reduce((a, b) => a + b, 0);
     if (open === 0 && queued === 0 && deadLetters === finalFailures) return;
+    emptyPolls = queued === 0 ? emptyPolls + 1 : 0;
+    if (emptyPolls >= 2) return;
     if (Date.now() > deadline) {
       throw new Error(`not settled after ${deadlineMs / 1000} s: ${open} items open, ${queued} messages queued, ${deadLetters} dead letters for ${finalFailures} final failures`);
     }
@@ -90,6 +97,7 @@ async function waitUntilSettled(clients: Clients, endpoints: CloudEndpoints, acc
 function printCensus(title: string, census: Census): void {
   process.stdout.write(`\n${title}\n`);
   for (const [outcome, count] of Object.entries(census.outcomes)) process.stdout.write(`  ${outcome.padEnd(26)} ${count}\n`);
+  if (census.deadLetteredByCrashes > 0) process.stdout.write(`  of which dead-lettered by crashes on every receive (no failure recorded): ${census.deadLetteredByCrashes}\n`);
   const unexpected = Object.entries(census.unexpected);
   process.stdout.write(unexpected.length === 0 ? '  every item ended as its behaviour should\n' : `  unexpected: ${unexpected.map(([what, count]) => `${what} × ${count}`).join(', ')}\n`);
   for (const example of census.unexpectedExamples) process.stdout.write(`    ${example}\n`);
