@@ -1,5 +1,7 @@
 /** Starts the soak's local cloud in its own process (cloud-process.ts), kills it with SIGKILL, starts it again. */
+import { closeSync, openSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
@@ -49,7 +51,11 @@ export class CloudProcess {
     args.push('--crash-every', String(this.options.crashEverySeconds));
     // Node itself with tsx as a loader, not the tsx command, which runs the script in a child process
     // of its own: a SIGKILL to the command would leave that child, the cloud, running.
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // Its stderr goes to its log, beside what it prints: a kill makes its esbuild service (tsx's) print a
+    // goroutine dump as it loses its parent, which is no news to the soak's reader.
+    const stderr = openSync(join(this.options.stateDirectory, 'cloud.log'), 'a');
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', stderr] });
+    closeSync(stderr);
     this.child = child;
     return new Promise<CloudEndpoints>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the local cloud did not start within ${this.options.startTimeoutMs / 1000} s`)), this.options.startTimeoutMs);
