@@ -5,7 +5,7 @@
  *   npx tsx bench/soak.ts [--items 10000] [--scale 1] [--concurrency 20] [--kill-at 0.5] [--crash-every 5] [--seed 1]
  *
  * Faults: 10% of items fail transiently (`failUntil`: half for 15 s, within their retries, half for
- * 90 s, past them), 1% are poison jobs (`fail: true`), 1% malformed files; every `--crash-every`
+ * 90 s, past them), 1% are poison jobs (`fail: true`), 1% malformed files; while the load goes in, every `--crash-every`
  * seconds a busy worker execution environment is crashed mid-batch; once `--kill-at` of the items are
  * accepted, the local cloud is killed with SIGKILL and started again with its data kept.
  * Completed work is counted per business id from a ledger of the workers' PROCESSED writes that the
@@ -139,6 +139,7 @@ async function soak(cloud: CloudProcess, ledger: string, stateDirectory: string)
     process.stdout.write(`  back in ${((performance.now() - restarted) / 1000).toFixed(1)} s\n`);
     load.resumeWith(targetOf(endpoints, clients));
   });
+  cloud.stopCrashes();
   const ingestSeconds = (performance.now() - started) / 1000;
   const { accepted } = load.progress;
   process.stdout.write(`  ${accepted.length} items accepted in ${ingestSeconds.toFixed(0)} s; waiting for them to settle\n`);

@@ -73,6 +73,15 @@ export class CloudProcess {
     return this.end('SIGKILL');
   }
 
+  /**
+   * Ends the crashes (SIGUSR2): once the load is in, crashing whatever is busy every few seconds would crash
+   * nearly every batch of the last few items, each one 6 visibility timeouts later, until SQS dead-letters it.
+   */
+  stopCrashes(): void {
+    // Without crashes the process has no handler for it, and SIGUSR2 would end it.
+    if (this.options.crashEverySeconds > 0) this.child?.kill('SIGUSR2');
+  }
+
   /** A clean stop at the end of the soak. */
   stop(): Promise<void> {
     return this.end('SIGTERM');

@@ -7,7 +7,7 @@
  * - Every status write that marks an item PROCESSED (the workers' completed work) is appended to the
  *   ledger as one line holding the item's id, synchronously: a line written survives the kill.
  * - `--crash-every S` ends one busy worker execution environment every S seconds, mid-batch, as a
- *   sandbox crash would (its batch's messages come back after their visibility timeout).
+ *   sandbox crash would (its batch's messages come back after their visibility timeout), until SIGUSR2.
  * - Prints one JSON line `{"ready": {...}}` on stdout once the cloud answers; its output goes to
  *   `<state>/cloud.log`.
  */
@@ -64,12 +64,16 @@ if (crashEverySeconds > 0) {
   const nameOf = new Map(cloud.services.functions.map((fn) => [fn.logicalId, fn.name]));
   const workers = [...new Set(cloud.services.eventSourceMappings.map((mapping) => nameOf.get(mapping.functionLogicalId)!))];
   let next = 0;
-  setInterval(() => {
+  const crashes = setInterval(() => {
     // Round robin over the workers; one with nothing running is skipped this time.
     const functionName = workers[next++ % workers.length]!;
     const crashed = cloud.runtime.crashBusyEnvironment(functionName);
     if (crashed) log.write(`soak: crashed a busy execution environment of ${functionName}\n`);
   }, crashEverySeconds * 1000).unref();
+  process.once('SIGUSR2', () => {
+    clearInterval(crashes);
+    log.write('soak: crashes stopped\n');
+  });
 }
 
 process.stdout.write(`${JSON.stringify({ ready: { aws: cloud.endpoints.aws, api: cloud.endpoints.api, region: cloud.services.region, outputs: cloud.outputs } })}\n`);
