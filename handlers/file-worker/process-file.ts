@@ -1,9 +1,10 @@
 /**
  * One attempt at one uploaded file: check it, stream-parse it from S3 (pinned to the announced version),
  * then either record it as a duplicate of the file that first had the same content, or move it to
- * `processed/` and record it PROCESSED. Throws on failure; the failure policy decides what that means.
+ * `processed/` and record it PROCESSED. An attempt after a crash mid-move finishes the move it finds done.
+ * Throws on failure; the failure policy decides what that means.
  */
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import type { StatusStore } from '../shared/status-store';
 import type { Attempt } from '../shared/work-item';
 import { scanCsv } from './csv-scan';
@@ -45,9 +46,7 @@ export function createFileProcessor(deps: FileProcessorDeps): (file: FileRef, at
     checkUpload(file, rules);
     await store.update(fileId, 'file', 'PROCESSING', { ...identity, attempts: attempt }, run);
 
-    const object = await whileAvailable(file, () =>
-      s3.send(new GetObjectCommand({ Bucket: file.bucket, Key: file.key, ...pinnedVersion(file) })),
-    );
+    const { object, moved } = await readUpload(file);
     const scan = await scanCsv(bodyStream(object.Body), { maxBytes: rules.maxUploadBytes, expectedBytes: object.ContentLength });
 
     const owner = await store.claimContentHash(scan.contentHash, fileId);
@@ -60,12 +59,14 @@ export function createFileProcessor(deps: FileProcessorDeps): (file: FileRef, at
 
     try {
       const processedKey = processedKeyOf(file.key);
-      await whileAvailable(file, () =>
-        s3.send(new CopyObjectCommand({ Bucket: file.bucket, Key: processedKey, CopySource: copySourceOf(file), ...copyCondition(file) })),
-      );
-      // No VersionId: on the versioned bucket this adds a delete marker, so the upload stays recoverable
-      // as a noncurrent version until the lifecycle rule expires it.
-      await s3.send(new DeleteObjectCommand({ Bucket: file.bucket, Key: file.key }));
+      if (!moved) {
+        await whileAvailable(file, () =>
+          s3.send(new CopyObjectCommand({ Bucket: file.bucket, Key: processedKey, CopySource: copySourceOf(file), ...copyCondition(file) })),
+        );
+        // No VersionId: on the versioned bucket this adds a delete marker, so the upload stays recoverable
+        // as a noncurrent version until the lifecycle rule expires it.
+        await s3.send(new DeleteObjectCommand({ Bucket: file.bucket, Key: file.key }));
+      }
       const completedAt = new Date().toISOString();
       await store.update(fileId, 'file', 'PROCESSED', { ...identity, ...result, processedKey, attempts: attempt, completedAt }, run);
       return { status: 'PROCESSED', fileId, ...result, processedKey, completedAt };
@@ -75,6 +76,28 @@ export function createFileProcessor(deps: FileProcessorDeps): (file: FileRef, at
       throw error;
     }
   };
+
+  /**
+   * The announced upload's bytes, or the copy under processed/ when an earlier attempt of this run moved
+   * it and crashed before recording it (`moved`). Only an ETag-pinned upload (an unversioned bucket) needs
+   * this: a versionId still names the upload after its delete, and the ETag proves the copy holds the same bytes.
+   */
+  async function readUpload(file: FileRef): Promise<{ object: GetObjectCommandOutput; moved: boolean }> {
+    try {
+      return { object: await whileAvailable(file, () => s3.send(new GetObjectCommand({ Bucket: file.bucket, Key: file.key, ...pinnedVersion(file) }))), moved: false };
+    } catch (error) {
+      if (!(error instanceof ObjectGoneError) || file.versionId !== undefined || file.eTag === undefined) throw error;
+      const eTag = file.eTag;
+      const copy = await whileAvailable(file, () => s3.send(new GetObjectCommand({ Bucket: file.bucket, Key: processedKeyOf(file.key), IfMatch: quotedETag(eTag) }))).catch(
+        (copyError: unknown) => {
+          if (copyError instanceof ObjectGoneError) return undefined;
+          throw copyError;
+        },
+      );
+      if (copy === undefined) throw error;
+      return { object: copy, moved: true };
+    }
+  }
 }
 
 /** GetObject pinned to the version the event announced: its VersionId, else an If-Match on its ETag. */
