@@ -13,7 +13,7 @@
  * same stack with `files` and `jobs` at batch size 1 and no batching window, run one message at a time:
  * one poller per queue. Config (like AWS) accepts a maximum concurrency of 2 at the least, so the seed's
  * cloud is synthesized with 2 and its event source mappings' `ScalingConfig.MaximumConcurrency` is then
- * set to 1 in the template the local cloud runs (the local runtime starts that many pollers).
+ * set to 1 in the template the local cloud runs (the local runtime runs at most that many pollers).
  * `--seed-concurrency 2` keeps AWS's minimum instead.
  * Target: Tidewatch ≥ 5 × the seed's way.
  */
