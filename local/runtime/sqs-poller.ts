@@ -39,10 +39,10 @@ export interface SqsPollerOptions {
 }
 
 const SQS_BATCH_LIMIT = 10;
-/** Pollers of a mapping without a maximum concurrency: Lambda starts with five. */
-export const DEFAULT_POLLERS = 5;
 /** Concurrent batches Lambda starts with, and scales back to when traffic is low. */
 const INITIAL_POLLERS = 5;
+/** Most pollers of a mapping without a maximum concurrency: Lambda would scale on, the local cloud stays at five. */
+export const DEFAULT_POLLERS = INITIAL_POLLERS;
 /** Lambda adds up to 300 concurrent batches per minute while messages are still available. */
 const SCALE_UP_INTERVAL_MS = 60_000 / 300;
 
