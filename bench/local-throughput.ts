@@ -13,13 +13,13 @@
  * same stack with `files` and `jobs` at batch size 1 and no batching window, run one message at a time:
  * one poller per queue. Config (like AWS) accepts a maximum concurrency of 2 at the least, so the seed's
  * cloud is synthesized with 2 and its event source mappings' `ScalingConfig.MaximumConcurrency` is then
- * set to 1 in the template the local cloud runs (the local runtime starts that many pollers).
+ * set to 1 in the template the local cloud runs (the local runtime runs at most that many pollers).
  * `--seed-concurrency 2` keeps AWS's minimum instead.
  * Target: Tidewatch ≥ 5 × the seed's way.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
@@ -89,6 +89,10 @@ interface PhaseResult {
   readonly seconds: number;
   /** CPU time of this process (every thread: emulators, gateway, runtime, functions) over the phase. */
   readonly cpuSeconds: number;
+  /** CPU time of the main thread alone (gateway, emulators, pollers, CloudWatch, the load generator). */
+  readonly mainThreadCpuSeconds: number;
+  /** Function invocations over the phase (every function): fewer per item is what batching buys. */
+  readonly invocations: number;
 }
 
 interface StartResult {
@@ -115,9 +119,28 @@ class MetricTally {
   }
 }
 
-function cpuSecondsSince(start: NodeJS.CpuUsage): number {
-  const { user, system } = process.cpuUsage(start);
-  return (user + system) / 1e6;
+/** CPU and invocations counted from the start of a phase. */
+class PhaseMeter {
+  private readonly cpu = process.cpuUsage();
+  private readonly mainThreadCpu = process.threadCpuUsage();
+  private readonly startInvocations: number;
+
+  constructor(private readonly invocations: InvocationCount) {
+    this.startInvocations = invocations.total;
+  }
+
+  read(): Pick<PhaseResult, 'cpuSeconds' | 'mainThreadCpuSeconds' | 'invocations'> {
+    const seconds = ({ user, system }: NodeJS.CpuUsage) => (user + system) / 1e6;
+    return { cpuSeconds: seconds(process.cpuUsage(this.cpu)), mainThreadCpuSeconds: seconds(process.threadCpuUsage(this.mainThreadCpu)), invocations: this.invocations.total - this.startInvocations };
+  }
+}
+
+/** Every invocation of the cloud's functions so far. */
+class InvocationCount {
+  total = 0;
+  constructor(cloud: LocalCloud) {
+    cloud.runtime.onInvocation(() => (this.total += 1));
+  }
 }
 
 /** Waits until `done()` (checked every 50 ms); fails on `failed()` or past the deadline. */
@@ -131,11 +154,11 @@ async function until(done: () => boolean, failed: () => string | undefined, what
   }
 }
 
-async function filesPhase(cloud: LocalCloud, tally: MetricTally, mode: string): Promise<PhaseResult> {
+async function filesPhase(cloud: LocalCloud, tally: MetricTally, invocations: InvocationCount, mode: string): Promise<PhaseResult> {
   const s3 = new S3Client({ endpoint: cloud.endpoints.aws, region: cloud.services.region, credentials: CREDENTIALS, forcePathStyle: true });
   const bucket = cloud.outputs.BucketName;
   const started = performance.now();
-  const cpu = process.cpuUsage();
+  const meter = new PhaseMeter(invocations);
   // Each file's content is unique: identical content would be recorded DUPLICATE, not processed.
   await runBounded(FILES, CONCURRENCY, async () => {
     const id = randomUUID();
@@ -148,13 +171,13 @@ async function filesPhase(cloud: LocalCloud, tally: MetricTally, mode: string): 
     `${mode} files`,
   );
   s3.destroy();
-  return { phase: 'files', mode, items: FILES, ingestSeconds: (ingested - started) / 1000, seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSecondsSince(cpu) };
+  return { phase: 'files', mode, items: FILES, ingestSeconds: (ingested - started) / 1000, seconds: (performance.now() - started) / 1000, ...meter.read() };
 }
 
-async function jobsPhase(cloud: LocalCloud, tally: MetricTally, mode: string): Promise<PhaseResult> {
+async function jobsPhase(cloud: LocalCloud, tally: MetricTally, invocations: InvocationCount, mode: string): Promise<PhaseResult> {
   const url = `${cloud.endpoints.api}jobs`;
   const started = performance.now();
-  const cpu = process.cpuUsage();
+  const meter = new PhaseMeter(invocations);
   await runBounded(JOBS, CONCURRENCY, async (index) => {
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ task: 'sum', payload: { numbers: [index, 1, 2] } }) });
     if (response.status !== 202) throw new Error(`POST /jobs answered ${response.status}: ${await response.text()}`);
@@ -166,7 +189,7 @@ async function jobsPhase(cloud: LocalCloud, tally: MetricTally, mode: string): P
     () => (tally.get('JobsFailed') > 0 ? `${tally.get('JobsFailed')} jobs failed` : undefined),
     `${mode} jobs`,
   );
-  return { phase: 'jobs', mode, items: JOBS, ingestSeconds: (ingested - started) / 1000, seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSecondsSince(cpu) };
+  return { phase: 'jobs', mode, items: JOBS, ingestSeconds: (ingested - started) / 1000, seconds: (performance.now() - started) / 1000, ...meter.read() };
 }
 
 /** Status items by kind and status, from one scan after the run: every item must be PROCESSED. */
@@ -214,9 +237,10 @@ async function runMode({ mode, template, synthSeconds }: PreparedMode): Promise<
   process.stdout.write(`${mode.name} (${mode.description}): ready in ${(synthSeconds + startSeconds).toFixed(1)} s\n`);
   try {
     const tally = new MetricTally(cloud);
-    const files = await filesPhase(cloud, tally, mode.name);
+    const invocations = new InvocationCount(cloud);
+    const files = await filesPhase(cloud, tally, invocations, mode.name);
     process.stdout.write(`  files: ${describe(files)}\n`);
-    const jobs = await jobsPhase(cloud, tally, mode.name);
+    const jobs = await jobsPhase(cloud, tally, invocations, mode.name);
     process.stdout.write(`  jobs:  ${describe(jobs)}\n`);
     process.stdout.write(`  status table: ${await checkStatusTable(cloud)}\n`);
     return { start: { mode: mode.name, synthSeconds, startSeconds }, phases: [files, jobs] };
@@ -248,18 +272,19 @@ async function main(): Promise<void> {
     const seed = phases.find((result) => result.phase === phase && result.mode === 'seed');
     return seed ? seed.items / seed.seconds : Number.NaN;
   };
-  const rows = [['phase', 'items', 'mode', 'seconds', 'items/s', 'ratio', 'CPU ms/item']];
+  const rows = [['phase', 'items', 'mode', 'seconds', 'items/s', 'ratio', 'CPU ms/item', 'main thread', 'invocations']];
   for (const phase of ['files', 'jobs'] as const) {
     for (const result of phases.filter((candidate) => candidate.phase === phase)) {
       const rate = result.items / result.seconds;
-      rows.push([phase, String(result.items), result.mode, result.seconds.toFixed(1), rate.toFixed(1), `${(rate / seedRate(phase)).toFixed(2)}×`, ((result.cpuSeconds * 1000) / result.items).toFixed(1)]);
+      rows.push([phase, String(result.items), result.mode, result.seconds.toFixed(1), rate.toFixed(1), `${(rate / seedRate(phase)).toFixed(2)}×`, ((result.cpuSeconds * 1000) / result.items).toFixed(1), ((result.mainThreadCpuSeconds * 1000) / result.items).toFixed(1), String(result.invocations)]);
     }
   }
   // CPU per item says how much work each way costs, whatever else the machine runs meanwhile.
-  process.stdout.write(`\n${table(rows, [0, 2])}\n(CPU: this process, every thread; the load generator included)\n\nStart to ready (synthesis + start of the local cloud):\n`);
+  process.stdout.write(`\n${table(rows, [0, 2])}\n(CPU: this process, every thread; the load generator included; main thread: its part of it, in ms/item; invocations: every function's, the API's included)\n\nStart to ready (synthesis + start of the local cloud):\n`);
   const startRows = [['mode', 'synth s', 'start s', 'ready s']];
   for (const { start } of runs) startRows.push([start.mode, start.synthSeconds.toFixed(1), start.startSeconds.toFixed(1), (start.synthSeconds + start.startSeconds).toFixed(1)]);
   process.stdout.write(`${table(startRows, [0])}\n(synthesis is skipped when the template cache under .tidewatch/ matches)\n`);
+  process.stdout.write(`Load average at the end: ${loadavg().map((load) => load.toFixed(1)).join(' ')}\n`);
 }
 
 main().catch((error: Error) => {

@@ -65,7 +65,7 @@ export class LogSink {
   write(functionName: string, line: string): void {
     const printed = this.options.format ? this.options.format(line) : line;
     if (printed !== undefined) this.options.print?.write(`${this.prefix(functionName)}${printed}\n`);
-    if (this.options.logDirectory) this.file(functionName).write(`${line}\n`);
+    if (this.options.logDirectory) this.append(functionName, `${line}\n`);
     for (const listener of this.listeners) listener(functionName, line);
   }
 
@@ -74,6 +74,19 @@ export class LogSink {
     const files = [...this.files.values()];
     this.files.clear();
     await Promise.all(files.map((file) => new Promise<void>((resolve) => file.end(resolve))));
+  }
+
+  /**
+   * Lines written in the same tick (a worker hands its output over in chunks) reach the file in one
+   * write instead of one each: the stream is corked until the next tick.
+   */
+  private append(functionName: string, text: string): void {
+    const file = this.file(functionName);
+    if (file.writableCorked === 0) {
+      file.cork();
+      process.nextTick(() => file.uncork());
+    }
+    file.write(text);
   }
 
   private file(functionName: string): WriteStream {

@@ -1,8 +1,13 @@
 /**
- * One SQS event source mapping, run the way Lambda runs it: up to `maxConcurrency` pollers long-poll
- * the queue through the real SDK, fill a batch within the batching window, invoke the function and
- * delete what succeeded. A failed or timed-out invocation deletes nothing: the messages come back after
- * their visibility timeout and the queue's redrive policy moves them to the DLQ after maxReceiveCount.
+ * One SQS event source mapping, run the way Lambda runs it: pollers long-poll the queue through the
+ * real SDK, fill a batch within the batching window, invoke the function and delete what succeeded. A
+ * failed or timed-out invocation deletes nothing: the messages come back after their visibility timeout
+ * and the queue's redrive policy moves them to the DLQ after maxReceiveCount.
+ *
+ * Pollers scale as Lambda documents for standard queues: five concurrent batches to begin with; while
+ * messages are still available (a poller's batch came back full) up to 300 more per minute, so one more
+ * at most every 200 ms, up to `maxConcurrency`; when traffic is low (a poller's long poll came back
+ * empty) back down to five. A small load thus runs in few execution environments, a backlog in all.
  */
 import {
   ChangeMessageVisibilityBatchCommand,
@@ -34,18 +39,35 @@ export interface SqsPollerOptions {
 }
 
 const SQS_BATCH_LIMIT = 10;
-/** Pollers of a mapping without a maximum concurrency: Lambda starts with five. */
-export const DEFAULT_POLLERS = 5;
+/** Concurrent batches Lambda starts with, and scales back to when traffic is low. */
+const INITIAL_POLLERS = 5;
+/** Most pollers of a mapping without a maximum concurrency: Lambda would scale on, the local cloud stays at five. */
+export const DEFAULT_POLLERS = INITIAL_POLLERS;
+/** Lambda adds up to 300 concurrent batches per minute while messages are still available. */
+const SCALE_UP_INTERVAL_MS = 60_000 / 300;
 
 export class SqsPoller {
   private readonly abort = new AbortController();
-  private readonly loops: Promise<void>[] = [];
+  private readonly loops = new Set<Promise<void>>();
+  private readonly maxPollers: number;
+  private readonly minPollers: number;
+  /** Pollers running: counted apart from `loops`, whose entries leave a tick after their poller retires. */
+  private active = 0;
+  private lastScaleUp = 0;
+  private scaleUpTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly options: SqsPollerOptions) {}
+  constructor(private readonly options: SqsPollerOptions) {
+    this.maxPollers = options.mapping.maxConcurrency ?? DEFAULT_POLLERS;
+    this.minPollers = Math.min(INITIAL_POLLERS, this.maxPollers);
+  }
+
+  /** Pollers running now (they grow with a backlog and shrink back when the queue runs dry). */
+  get pollers(): number {
+    return this.active;
+  }
 
   start(): void {
-    const concurrency = this.options.mapping.maxConcurrency ?? DEFAULT_POLLERS;
-    for (let index = 0; index < concurrency; index += 1) this.loops.push(this.poll());
+    for (let index = 0; index < this.minPollers; index += 1) this.addPoller();
   }
 
   /**
@@ -54,14 +76,32 @@ export class SqsPoller {
    */
   async stop(graceMs: number): Promise<void> {
     this.abort.abort();
+    clearTimeout(this.scaleUpTimer);
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs).unref()));
-    await Promise.race([Promise.all(this.loops), grace]);
+    await Promise.race([Promise.all([...this.loops]), grace]);
     clearTimeout(timer);
   }
 
   private get stopping(): boolean {
     return this.abort.signal.aborted;
+  }
+
+  private addPoller(): void {
+    this.active += 1;
+    this.lastScaleUp = Date.now();
+    const loop: Promise<void> = this.poll().finally(() => this.loops.delete(loop));
+    this.loops.add(loop);
+  }
+
+  /** One more poller when a batch came back full (messages are still available), at Lambda's pace. */
+  private scaleUp(): void {
+    if (this.stopping || this.scaleUpTimer || this.active >= this.maxPollers) return;
+    const waitMs = Math.max(0, this.lastScaleUp + SCALE_UP_INTERVAL_MS - Date.now());
+    this.scaleUpTimer = setTimeout(() => {
+      this.scaleUpTimer = undefined;
+      if (!this.stopping && this.active < this.maxPollers) this.addPoller();
+    }, waitMs);
   }
 
   private async poll(): Promise<void> {
@@ -70,7 +110,15 @@ export class SqsPoller {
       try {
         const messages = await this.receiveBatch();
         failures = 0;
-        if (messages.length === 0) continue;
+        if (messages.length === 0) {
+          // Traffic is low: a long poll found nothing. Pollers beyond the initial five retire.
+          if (this.active > this.minPollers) {
+            this.active -= 1;
+            return;
+          }
+          continue;
+        }
+        if (messages.length >= this.options.mapping.batchSize) this.scaleUp();
         if (this.stopping) await this.release(messages);
         else await this.process(messages);
       } catch (error) {

@@ -200,4 +200,28 @@ describe('SqsPoller', () => {
     await sqs.send(new SendMessageCommand({ QueueUrl: queue.queueUrl, MessageBody: 'after stop' }));
     expect(await drain(queue.queueUrl)).toEqual(['after stop']);
   });
+
+  it('starts five pollers, adds more while batches come back full up to maxConcurrency, and retires them when the queue runs dry', async () => {
+    const queue = await workQueue('scaling', 2, 30);
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queue.queueUrl, Entries: Array.from({ length: 10 }, (_, index) => ({ Id: String(index), MessageBody: `m${index}` })) }));
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queue.queueUrl, Entries: Array.from({ length: 10 }, (_, index) => ({ Id: String(index), MessageBody: `n${index}` })) }));
+    let running = 0;
+    let mostRunning = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const poller = startPoller({ ...queue, batchSize: 1, maximumBatchingWindowSeconds: 0, maxConcurrency: 10, reportBatchItemFailures: false }, async () => {
+      running += 1;
+      mostRunning = Math.max(mostRunning, running);
+      await gate;
+      running -= 1;
+    });
+    expect(poller.pollers).toBe(5);
+    // Every batch is full (batch size 1) and invocations hold on: pollers are added until ten run.
+    await expect.poll(() => running, { timeout: 10_000 }).toBe(10);
+    release();
+    await expect.poll(() => messageCount(queue.queueUrl), { timeout: 10_000 }).toBe(0);
+    // Empty long polls (1 s here) mean low traffic: back to the five it started with.
+    await expect.poll(() => poller.pollers, { timeout: 10_000 }).toBe(5);
+    expect(mostRunning).toBe(10);
+  });
 });
