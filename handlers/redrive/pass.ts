@@ -24,7 +24,7 @@ const SAMPLE_BODY_CHARS = 300;
 /** Failures a pass reports by name (the counts have them all). */
 const MAX_REPORTED_FAILURES = 20;
 /** Most batches a pass has in flight at once. */
-const MAX_LANES = 8;
+const MAX_LANES = 16;
 /** Batches one lane gets through in a second, about, on AWS. */
 const BATCHES_PER_LANE_SECOND = 5;
 /** Item ids of delivered messages a pass reports (a canary's are far fewer): bounded, so a long pass keeps flat memory. */
