@@ -18,10 +18,10 @@ export const SQS_BATCH_LIMIT = 10;
 /** SQS refuses visibility timeouts over 12 hours. */
 const MAX_VISIBILITY_SECONDS = 43_200;
 /**
- * A long poll asks every SQS server, so an empty answer means the queue has nothing visible; a short wait
- * keeps the end of a scan quick.
+ * A long poll (any wait over 0) asks every SQS server, so an empty answer means the queue has nothing
+ * visible; the shortest wait keeps the end of a scan quick, where every batch in flight waits it out.
  */
-export const LONG_POLL_SECONDS = 2;
+export const LONG_POLL_SECONDS = 1;
 const SYSTEM_ATTRIBUTES = ['SentTimestamp', 'ApproximateReceiveCount', 'AWSTraceHeader'] as MessageSystemAttributeName[];
 
 /** A message that could not be handled, and why. */

@@ -158,16 +158,17 @@ export class Ledger {
 
   /**
    * Records the messages a run moved or archived, before they are deleted from the DLQ: one item per
-   * batch (a pass's batch is at most 10 messages), each holding its messages' entries, so the ledger
-   * costs one write per batch, not per message.
+   * ENTRIES_PER_ITEM messages (a pass writes the batches it has in flight together), each holding its
+   * messages' entries, so the ledger costs one write per group of batches, not per message.
    */
   async addEntries(entries: readonly LedgerEntry[]): Promise<void> {
+    const writes: Promise<unknown>[] = [];
     for (let start = 0; start < entries.length; start += ENTRIES_PER_ITEM) {
       const group = entries.slice(start, start + ENTRIES_PER_ITEM);
-      const [first] = group;
-      if (!first) continue;
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: this.item(first.queue, entryKey(first.runId, first.oldMessageId), { runId: first.runId, entries: group }) }));
+      const first = group[0]!;
+      writes.push(this.client.send(new PutCommand({ TableName: this.tableName, Item: this.item(first.queue, entryKey(first.runId, first.oldMessageId), { runId: first.runId, entries: group }) })));
     }
+    await Promise.all(writes);
   }
 
   private key(queue: string, sortKey: string): Record<string, string> {

@@ -13,6 +13,7 @@ import type { StatusItem } from '../../contract/status-item';
 import type { WorkerName } from '../../contract/workers';
 import { sentAtOf, SQS_BATCH_LIMIT, type DeadLetterQueue, type Refused } from './dead-letter-queue';
 import { matches, needsStatus } from './filter';
+import { GroupCommit } from './group-commit';
 import { itemIdsOf } from './item-ids';
 import type { Pacer } from './pacer';
 import type { Delivered, Sink, Taken } from './sink';
@@ -23,7 +24,7 @@ const SAMPLE_BODY_CHARS = 300;
 /** Failures a pass reports by name (the counts have them all). */
 const MAX_REPORTED_FAILURES = 20;
 /** Most batches a pass has in flight at once. */
-const MAX_LANES = 4;
+const MAX_LANES = 16;
 /** Batches one lane gets through in a second, about, on AWS. */
 const BATCHES_PER_LANE_SECOND = 5;
 /** Item ids of delivered messages a pass reports (a canary's are far fewer): bounded, so a long pass keeps flat memory. */
@@ -81,6 +82,8 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
   const sample: DeadLetterSample[] = [];
   const found = new Set<string>();
   const wantsStatus = needsStatus(options.filter) || options.dryRun === true || deps.sink.kind === 'archive';
+  // Batches delivered while the ledger is being written share its next write.
+  const ledger = deps.record && new GroupCommit(deps.record);
   // Taken by a lane (counted, or to be delivered): never more than the limit, whatever the lanes do at once.
   let reserved = 0;
   let ended: PassResult['ended'] | undefined;
@@ -120,7 +123,7 @@ export async function runPass(deps: PassDeps, options: PassOptions): Promise<Pas
       const outcome = await deps.sink.deliver(chosen);
       held.push(...outcome.refused.map((refused) => refused.message));
       refuse(outcome.refused);
-      await deps.record?.(outcome.delivered.map((delivery) => entryOf(options, delivery)));
+      await ledger?.add(outcome.delivered.map((delivery) => entryOf(options, delivery)));
       const undeleted = await deps.dlq.delete(outcome.delivered.map((delivery) => delivery.taken.message));
       const kept = new Set(undeleted.map((refused) => refused.message));
       const gone = outcome.delivered.filter((delivery) => !kept.has(delivery.taken.message));

@@ -1,13 +1,15 @@
 /**
  * fauxqs (SQS, SNS, S3) embedded through its `buildApp`, so that it binds 127.0.0.1 only
  * (`startFauxqs` listens on every interface), over stores of our own (`fauxqs-stores.ts`): in memory,
- * or in fauxqs's SQLite file under a data directory when data is kept.
+ * or in fauxqs's SQLite file under a data directory when data is kept. Its SQS actions are also callable
+ * in process (`fauxqs-sqs.ts`), over the same store, for the gateway.
  */
 import type { AddressInfo } from 'node:net';
 import { LOCAL_REGION } from '../template/resource-identity';
 import type { Backend } from './backend';
 import { acceptSqsBodyCharacters } from './fauxqs-message-body';
 import { createFauxqsStores } from './fauxqs-stores';
+import { loadFauxqsSqs, type FauxqsSqs } from './fauxqs-sqs';
 import { sqsQueryError } from './sqs-error-codes';
 
 /** fauxqs builds queue URLs as `http://sqs.<region>.<FAUXQS_QUEUE_HOST>:<port>/...`; the gateway rewrites them. */
@@ -25,8 +27,14 @@ export interface FauxqsBackendOptions {
   readonly dataDirectory?: string;
 }
 
-export async function startFauxqsBackend(options: FauxqsBackendOptions = {}): Promise<Backend> {
+export interface FauxqsBackend extends Backend {
+  /** Its SQS actions, in process. */
+  readonly sqs: FauxqsSqs;
+}
+
+export async function startFauxqsBackend(options: FauxqsBackendOptions = {}): Promise<FauxqsBackend> {
   const [{ buildApp }, state] = await Promise.all([import('fauxqs'), createFauxqsStores(options.dataDirectory), acceptSqsBodyCharacters()]);
+  const sqs = await loadFauxqsSqs(state.stores.sqsStore);
   const app = buildApp({ logger: false, host: FAUXQS_QUEUE_HOST, defaultRegion: LOCAL_REGION, stores: state.stores });
   // fauxqs returns a message whose visibility timeout (or delay) has passed only when its queue is next
   // received from, or polled: until then a peeked DLQ reads as empty, for GetQueueAttributes, the
@@ -49,5 +57,5 @@ export async function startFauxqsBackend(options: FauxqsBackendOptions = {}): Pr
     throw error;
   }
   const { port } = app.server.address() as AddressInfo;
-  return { port, endpoint: `http://127.0.0.1:${port}`, stop: () => app.close() };
+  return { port, endpoint: `http://127.0.0.1:${port}`, sqs, stop: () => app.close() };
 }

@@ -70,7 +70,7 @@ export async function startLocalServices(options: StartLocalServicesOptions): Pr
     const dynamodb = new DynamoDbService(proxy, dynalite);
     moveTasks = new MessageMoveTasks(clients, queueUrls, sqsActivity);
     const services = [
-      new SqsService(proxy, fauxqs, queueUrls, moveTasks, sqsActivity),
+      new SqsService(fauxqs, queueUrls, moveTasks, sqsActivity),
       snsService(proxy, fauxqs),
       stsService(proxy, fauxqs),
       new S3Service(proxy, fauxqs, clients, notifications, sequencerSource(), onWarning, new Map(local.storage.buckets.map((bucket) => [bucket.name, bucket.corsRules]))),

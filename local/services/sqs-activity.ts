@@ -1,7 +1,7 @@
 /**
  * The SQS actions the local cloud sees, for the queue metrics SQS itself would publish (messages sent,
- * received, deleted, empty receives): the proxied client calls, and the gateway's own sends (S3
- * notifications, message move tasks), which bypass the proxy.
+ * received, deleted, empty receives): the gateway's clients' calls, and the gateway's own sends (S3
+ * notifications, message move tasks), which go to fauxqs directly.
  */
 import type { SqsActionListener, SqsCountedAction } from '../template/model';
 
@@ -23,16 +23,15 @@ export class SqsActivity {
     for (const listener of this.listeners) listener(queueName, action, count);
   }
 
-  /** Counts a proxied call from fauxqs's answer: only what succeeded (a batch's `Successful` entries). */
-  recordProxied(action: string, input: Record<string, unknown>, response: { status: number; body: Buffer }): void {
-    if (this.listeners.size === 0 || !COUNTED.has(action) || response.status !== 200 || typeof input.QueueUrl !== 'string') return;
-    const answer = JSON.parse(response.body.toString('utf8') || '{}') as { Successful?: unknown[]; Messages?: unknown[] };
+  /** Counts a call from fauxqs's answer: only what succeeded (a batch's `Successful` entries). */
+  recordAnswer(action: string, input: Record<string, unknown>, answer: { status: number; body: { Successful?: unknown[]; Messages?: unknown[] } }): void {
+    if (this.listeners.size === 0 || !COUNTED.has(action) || answer.status !== 200 || typeof input.QueueUrl !== 'string') return;
     const counts: Record<SqsCountedAction, number> = {
       SendMessage: 1,
       DeleteMessage: 1,
-      SendMessageBatch: answer.Successful?.length ?? 0,
-      DeleteMessageBatch: answer.Successful?.length ?? 0,
-      ReceiveMessage: answer.Messages?.length ?? 0,
+      SendMessageBatch: answer.body.Successful?.length ?? 0,
+      DeleteMessageBatch: answer.body.Successful?.length ?? 0,
+      ReceiveMessage: answer.body.Messages?.length ?? 0,
     };
     this.record(input.QueueUrl, action as SqsCountedAction, counts[action as SqsCountedAction]);
   }

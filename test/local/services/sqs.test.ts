@@ -106,6 +106,12 @@ describe('queue URLs', () => {
     expect(bodies).toEqual(['one', 'two']);
   });
 
+  it("returns a message body as it was sent, even one naming a queue by fauxqs's own URL", async () => {
+    const body = `moved from http://sqs.us-east-1.localhost:${new URL(harness.services.fauxqsEndpoint).port}/000000000000/jobs`;
+    await harness.sqs.send(new SendMessageCommand({ QueueUrl: workQueue, MessageBody: body }));
+    expect((await drain(workQueue, 1)).map((message) => message.Body)).toEqual([body]);
+  });
+
   it('rejects an action it does not emulate with an AWS error naming service and action', async () => {
     const failure = await harness.sqs
       .send(new AddPermissionCommand({ QueueUrl: workQueue, Label: 'x', AWSAccountIds: ['111122223333'], Actions: ['SendMessage'] }))
