@@ -199,6 +199,38 @@ describe('visibility timeout', () => {
   });
 });
 
+describe('long polls', () => {
+  it('wakes one waiting long poll per message: another waiting poll keeps waiting, for the next message or to its wait time', async () => {
+    const poll = () => harness.sqs.send(new ReceiveMessageCommand({ QueueUrl: workQueue, WaitTimeSeconds: 3, VisibilityTimeout: 60 }));
+    const started = Date.now();
+    const polls = [poll(), poll()].map((answer) => answer.then((reply) => ({ bodies: (reply.Messages ?? []).map((message) => message.Body), ms: Date.now() - started })));
+    // Gives both polls time to be waiting when the first message arrives, the case in question; should one
+    // be late, it finds the first message taken and waits for the second, so the outcome is the same.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await harness.sqs.send(new SendMessageCommand({ QueueUrl: workQueue, MessageBody: 'first' }));
+    const first = await Promise.race(polls);
+    expect(first.bodies).toEqual(['first']);
+
+    await harness.sqs.send(new SendMessageCommand({ QueueUrl: workQueue, MessageBody: 'second' }));
+    const answers = await Promise.all(polls);
+    // The other poll did not come back empty when the first message woke it: it took the second.
+    expect(answers.map((answer) => answer.bodies).sort()).toEqual([['first'], ['second']]);
+  });
+
+  it('answers an empty long poll only once its wait time is over', async () => {
+    const started = Date.now();
+    const waiting = harness.sqs.send(new ReceiveMessageCommand({ QueueUrl: workQueue, WaitTimeSeconds: 2 }));
+    const other = harness.sqs.send(new ReceiveMessageCommand({ QueueUrl: workQueue, WaitTimeSeconds: 2, VisibilityTimeout: 60 }));
+    // As above: both waiting is the case in question; either way, one poll stays empty and must wait its time out.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await harness.sqs.send(new SendMessageCommand({ QueueUrl: workQueue, MessageBody: 'one' }));
+    const [a, b] = await Promise.all([waiting, other]);
+    expect([...(a.Messages ?? []), ...(b.Messages ?? [])]).toHaveLength(1);
+    // The one left empty waited out its 2 s (a lower bound, which load can only lengthen).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
+  });
+});
+
 describe('message move tasks', () => {
   it('moves every dead letter back to its source queue, bodies and attributes kept', async () => {
     await fillDeadLetters(12);
