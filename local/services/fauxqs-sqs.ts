@@ -5,6 +5,8 @@
  * passed visibility timeout and delay applied first, and errors with SQS's codes and statuses. fauxqs
  * exports neither its router nor its actions: they are loaded from its own files, beside its entry point,
  * as its stores are (package.json pins fauxqs to an exact version for this reason).
+ * One difference from SQS is made good here: fauxqs wakes every waiting long poll when one message
+ * arrives, and all but one come back empty at once; SQS keeps the others waiting (receiveLongPoll).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -61,7 +63,8 @@ export async function loadFauxqsSqs(store: SqsStore): Promise<FauxqsSqs> {
       store.processAllTimers();
       const common = { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': randomUUID() };
       try {
-        return { status: 200, headers: common, body: ((await handler(input, store, { headers })) ?? {}) as Record<string, unknown> };
+        const answer = action === 'ReceiveMessage' ? await receiveLongPoll(handler, input, store, headers) : await handler(input, store, { headers });
+        return { status: 200, headers: common, body: (answer ?? {}) as Record<string, unknown> };
       } catch (error) {
         if ((error as Error).name !== 'SqsError') throw error;
         const { code: type, message, statusCode, senderFault } = error as FauxqsSqsError;
@@ -70,4 +73,22 @@ export async function loadFauxqsSqs(store: SqsStore): Promise<FauxqsSqs> {
       }
     },
   };
+}
+
+/**
+ * ReceiveMessage as SQS answers a long poll: empty only once its wait time is over. A poll that fauxqs
+ * woke for a message another poll took waits again for what is left of its time.
+ */
+async function receiveLongPoll(handler: ActionHandler, input: Record<string, unknown>, store: SqsStore, headers: IncomingHttpHeaders): Promise<unknown> {
+  const queue = typeof input.QueueUrl === 'string' ? store.getQueue(input.QueueUrl) : undefined;
+  const waitSeconds = Number(input.WaitTimeSeconds ?? queue?.attributes.ReceiveMessageWaitTimeSeconds ?? 0);
+  const deadline = Date.now() + waitSeconds * 1000;
+  let attempt = input;
+  for (;;) {
+    const answer = (await handler(attempt, store, { headers })) as { Messages?: unknown[] } | undefined;
+    const remainingMs = deadline - Date.now();
+    if (answer?.Messages !== undefined || !(waitSeconds > 0) || remainingMs <= 0) return answer;
+    store.processAllTimers();
+    attempt = { ...input, WaitTimeSeconds: remainingMs / 1000 };
+  }
 }
