@@ -54,6 +54,8 @@ export interface LocalCloudOptions {
   readonly cloudWatchClock?: Clock;
   /** Called for every alarm action run (a page sent, or why not), from the first evaluation on. @default none */
   readonly onPage?: (page: PageEvent) => void;
+  /** Milliseconds added to every answer of the AWS endpoint, standing for the network in AWS (benchmarks). @default 0 */
+  readonly networkLatencyMs?: number;
 }
 
 export interface LocalCloudEndpoints {
@@ -110,6 +112,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       projectRoot,
       template: options.template,
       onWarning: warn,
+      networkLatencyMs: options.networkLatencyMs,
     });
     const keptStateDirectory = options.keep ? join(dataDirectory, 'cloudwatch') : undefined;
     cloudWatch = plugCloudWatch(services, runtime, { ...options, keptStateDirectory }, (message) => warn(`cloudwatch: ${message}`));

@@ -3,6 +3,7 @@
  * route it and hands it to that service; any error comes back in the request's own protocol.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import { listen } from '../listen';
 import { AwsServiceError, errorResponse } from './aws-errors';
 import type { HandlerResult, InboundRequest, Protocol } from './local-service';
@@ -15,6 +16,8 @@ export interface GatewayOptions {
   readonly port: number;
   readonly registry: ServiceRegistry;
   readonly onWarning: (message: string) => void;
+  /** Added before each answer: a network round trip, as a client in AWS has to its service. @default 0 */
+  readonly latencyMs?: number;
 }
 
 export interface Gateway {
@@ -41,9 +44,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
 }
 
-async function serve(incoming: IncomingMessage, outgoing: ServerResponse, { registry, onWarning }: GatewayOptions, open: boolean) {
+async function serve(incoming: IncomingMessage, outgoing: ServerResponse, { registry, onWarning, latencyMs = 0 }: GatewayOptions, open: boolean) {
   let protocol: Protocol = 'rest-xml';
   let jsonErrorPrefix = '';
+  // From the request's arrival: every answer, an error too, takes at least the round trip.
+  const roundTrip = latencyMs > 0 ? delay(latencyMs) : undefined;
   try {
     const request: InboundRequest = {
       method: incoming.method ?? 'GET',
@@ -56,11 +61,14 @@ async function serve(incoming: IncomingMessage, outgoing: ServerResponse, { regi
     protocol = routed.protocol;
     jsonErrorPrefix = routed.service?.jsonErrorPrefix ?? '';
     if (!open) throw new AwsServiceError('ServiceUnavailable', 'the local cloud is still starting', 503);
-    write(outgoing, await registry.dispatch(request, routed));
+    const answer = await registry.dispatch(request, routed);
+    await roundTrip;
+    write(outgoing, answer);
   } catch (error) {
     const known = error instanceof AwsServiceError;
     if (!known) onWarning(`gateway: ${incoming.method} ${incoming.url} failed: ${(error as Error).stack ?? String(error)}`);
     const awsError = known ? error : new AwsServiceError('InternalFailure', `the local cloud failed: ${(error as Error).message}`, 500);
+    await roundTrip;
     if (!outgoing.headersSent) write(outgoing, errorResponse(protocol, awsError, jsonErrorPrefix));
     else outgoing.destroy();
   }

@@ -60,7 +60,7 @@ export async function startLocalServices(options: StartLocalServicesOptions): Pr
       stackPromise,
       startFauxqsBackend({ dataDirectory: options.keep ? path.join(dataDir, 'fauxqs') : undefined }).then(track(started)),
       startDynaliteBackend({ path: options.keep ? path.join(dataDir, 'dynamodb') : undefined }).then(track(started)),
-      startGateway({ host: options.host ?? '127.0.0.1', port: options.port ?? 4566, registry, onWarning }).then(track(started)),
+      startGateway({ host: options.host ?? '127.0.0.1', port: options.port ?? 4566, registry, onWarning, latencyMs: options.networkLatencyMs }).then(track(started)),
     ] as const);
     clients = await createBackendClients(fauxqs, dynalite);
     const local = readLocalStack(stack, { gatewayEndpoint: gateway.endpoint, apiPort: options.apiPort, downloadPort: options.downloadPort }, projectRoot);

@@ -128,6 +128,8 @@ export interface StartLocalServicesOptions {
   readonly template?: SynthesizedStack;
   /** Where problems that fail no request go (a notification that could not be delivered). @default console.warn */
   readonly onWarning?: (message: string) => void;
+  /** Milliseconds added to every answer of the AWS endpoint, standing for the network in AWS (benchmarks). @default 0 */
+  readonly networkLatencyMs?: number;
 }
 
 /** A template resource the local cloud does not emulate although it matters to behaviour. */
