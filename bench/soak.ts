@@ -97,6 +97,7 @@ async function waitUntilSettled(clients: Clients, endpoints: CloudEndpoints, acc
 function printCensus(title: string, census: Census): void {
   process.stdout.write(`\n${title}\n`);
   for (const [outcome, count] of Object.entries(census.outcomes)) process.stdout.write(`  ${outcome.padEnd(26)} ${count}\n`);
+  if (census.unledgered.length > 0) process.stdout.write(`  of which PROCESSED with no ledger line (the kill cut it): ${census.unledgered.join(', ')}\n`);
   if (census.deadLetteredByCrashes > 0) process.stdout.write(`  of which dead-lettered by crashes on every receive (no failure recorded): ${census.deadLetteredByCrashes}\n`);
   const unexpected = Object.entries(census.unexpected);
   process.stdout.write(unexpected.length === 0 ? '  every item ended as its behaviour should\n' : `  unexpected: ${unexpected.map(([what, count]) => `${what} × ${count}`).join(', ')}\n`);
@@ -114,7 +115,9 @@ async function main(): Promise<void> {
   } finally {
     await cloud.stop();
   }
-  await rm(stateDirectory, { recursive: true, force: true });
+  // A failed run keeps its state (cloud log, ledger, data) for whoever looks into it.
+  if (process.exitCode === 1) process.stdout.write(`state kept in ${stateDirectory}\n`);
+  else await rm(stateDirectory, { recursive: true, force: true });
 }
 
 async function soak(cloud: CloudProcess, ledger: string, stateDirectory: string): Promise<void> {
@@ -132,7 +135,7 @@ async function soak(cloud: CloudProcess, ledger: string, stateDirectory: string)
     load.pause();
     killedAfter = count;
     await cloud.kill();
-    process.stdout.write(`  killed the local cloud (SIGKILL) after ${count} accepted items; starting it again with its data\n`);
+    process.stdout.write(`  killed the local cloud (SIGKILL) at ${new Date().toISOString()} after ${count} accepted items; starting it again with its data\n`);
     const restarted = performance.now();
     endpoints = await cloud.start();
     clients = clientsFor(endpoints);

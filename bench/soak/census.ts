@@ -18,6 +18,8 @@ export interface ItemState {
   readonly permanent: boolean;
   /** The last failure's message, if any: what an unexpected outcome is explained by. */
   readonly reason?: string;
+  /** ISO-8601: when the item was last written. */
+  readonly updatedAt?: string;
 }
 
 /** Every status item's status (one paginated scan). */
@@ -26,10 +28,10 @@ export async function statusItems(dynamodb: DynamoDBClient, table: string): Prom
   let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
   do {
     const page = await dynamodb.send(
-      new ScanCommand({ TableName: table, ProjectionExpression: 'id, #s, lastError', ExpressionAttributeNames: { '#s': 'status' }, ExclusiveStartKey }),
+      new ScanCommand({ TableName: table, ProjectionExpression: 'id, #s, lastError, updatedAt', ExpressionAttributeNames: { '#s': 'status' }, ExclusiveStartKey }),
     );
     for (const item of page.Items ?? []) {
-      items.set(item.id!.S!, { status: item.status?.S ?? '', permanent: item.lastError?.M?.permanent?.BOOL === true, reason: item.lastError?.M ? `${item.lastError.M.class?.S}: ${item.lastError.M.message?.S}` : undefined });
+      items.set(item.id!.S!, { status: item.status?.S ?? '', permanent: item.lastError?.M?.permanent?.BOOL === true, reason: item.lastError?.M ? `${item.lastError.M.class?.S}: ${item.lastError.M.message?.S}` : undefined, updatedAt: item.updatedAt?.S });
     }
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
@@ -108,6 +110,13 @@ export interface Census {
    * any item before the redrive, which must then complete it.
    */
   readonly deadLetteredByCrashes: number;
+  /**
+   * Items PROCESSED in the status table with no ledger line, each with the time of its write: the local
+   * cloud appends the line after it has answered the write, so a kill between the two keeps the write and
+   * loses the line (the write is durable, the line is the soak's own). Counted as completed once, shown
+   * with their times, to be read against the kill's.
+   */
+  readonly unledgered: readonly string[];
 }
 
 /** What each behaviour may end as at one census, and whether an item dead-lettered by crashes may still be in a DLQ. */
@@ -154,9 +163,12 @@ export function takeCensus(
   const duplicated: string[] = [];
   const lost: string[] = [];
   let deadLetteredByCrashes = 0;
+  const unledgered: string[] = [];
   for (const item of accepted) {
-    const done = ledger.get(item.id) ?? 0;
     const state = statuses.get(item.id);
+    const ledgered = ledger.get(item.id) ?? 0;
+    if (ledgered === 0 && state?.status === 'PROCESSED') unledgered.push(`${item.id} at ${state.updatedAt}`);
+    const done = ledgered === 0 && state?.status === 'PROCESSED' ? 1 : ledgered;
     const outcome: Outcome =
       done === 1 ? 'completed once'
       : done > 1 ? 'completed more than once'
@@ -175,5 +187,5 @@ export function takeCensus(
       if (unexpectedExamples.length < 5) unexpectedExamples.push(`${item.id} (${key}; ${state?.status ?? 'no status item'}${state?.reason ? `: ${state.reason}` : ''})`);
     }
   }
-  return { outcomes, unexpected, unexpectedExamples, duplicated, lost, deadLetteredByCrashes };
+  return { outcomes, unexpected, unexpectedExamples, duplicated, lost, deadLetteredByCrashes, unledgered };
 }
