@@ -53,6 +53,6 @@ export function uploadUrlSigner(env: NodeJS.ProcessEnv = process.env): UploadUrl
       signableHeaders: new Set(Object.keys(headers).map((name) => name.toLowerCase())),
     });
     const port = presigned.port === undefined ? '' : `:${presigned.port}`;
-    return `${presigned.protocol}//${presigned.hostname}${port}${presigned.path}?${buildQueryString(presigned.query)}`;
+    return `${presigned.protocol}//${presigned.hostname}${port}${presigned.path}?${buildQueryString(presigned.query ?? {})}`;
   };
 }
