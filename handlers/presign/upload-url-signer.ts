@@ -28,12 +28,19 @@ const VIRTUAL_HOSTABLE_BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const IP_ADDRESS = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:]+\])$/i;
 
 export function uploadUrlSigner(env: NodeJS.ProcessEnv = process.env): UploadUrlSigner {
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  if (!region) throw new Error('AWS_REGION is not set');
-  const customEndpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
-  const endpoint = new URL(customEndpoint ?? `https://s3.${region}.${partition(region).dnsSuffix}`);
-  const presigner = new S3RequestPresigner({ region, credentials: defaultProvider(), sha256: Hash.bind(null, 'sha256') });
+  // Read at the first signing, as an S3 client reads its region: loading the handler needs none.
+  let signing: { endpoint: URL; presigner: S3RequestPresigner } | undefined;
+  const setUp = () => {
+    const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    if (!region) throw new Error('AWS_REGION is not set');
+    const customEndpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+    return {
+      endpoint: new URL(customEndpoint ?? `https://s3.${region}.${partition(region).dnsSuffix}`),
+      presigner: new S3RequestPresigner({ region, credentials: defaultProvider(), sha256: Hash.bind(null, 'sha256') }),
+    };
+  };
   return async ({ bucket, key, headers, expiresInSeconds }) => {
+    const { endpoint, presigner } = (signing ??= setUp());
     const pathStyle = IP_ADDRESS.test(endpoint.hostname) || !VIRTUAL_HOSTABLE_BUCKET.test(bucket) || IP_ADDRESS.test(bucket);
     const hostname = pathStyle ? endpoint.hostname : `${bucket}.${endpoint.hostname}`;
     const basePath = endpoint.pathname.replace(/\/$/, '');
