@@ -103,6 +103,15 @@ export function coldStartCases(cloud: LocalCloud): { cases: Record<string, ColdS
       },
       wrongAnswer: statusCode(200),
     },
+    // The bench's pollers are off, so no upload gets a status item: a file id never seen is read (one
+    // consistent GetItem over the network, as for a known file) and answered 404.
+    'file-status': {
+      event: async () => {
+        const fileId = randomUUID();
+        return httpEvent('GET /files/{id}', `/files/${fileId}`, undefined, { id: fileId });
+      },
+      wrongAnswer: statusCode(404),
+    },
     'job-worker': {
       event: async () => {
         await submitJob();

@@ -2,19 +2,17 @@
  * What one files-queue message announces. The body is one of: an S3 event notification sent straight to
  * the queue, the same event wrapped in an SNS notification (fan-out topic, raw delivery off), or the
  * `s3:TestEvent` S3 sends when a notification configuration is saved (directly or through SNS).
- * Shapes come from the Powertools parser schemas; anything else is an UnparseableMessageError.
+ * Shapes are the Powertools parser schemas' (event-schemas.ts); anything else is an UnparseableMessageError.
  */
-// Per-schema entry points, not the barrel: the barrel loads every event schema (~13 ms of cold start).
-import { S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
-import { SnsSqsNotificationSchema } from '@aws-lambda-powertools/parser/schemas/sns';
 import * as z from 'zod';
 import { describeIssues } from '../shared/errors';
 import { UnparseableMessageError } from './errors';
+import { S3EventRecordSchema, SnsSqsNotificationSchema } from './event-schemas';
 import { decodeS3Key } from './s3-layout';
 
 // Powertools' S3 record takes only IPv4 (or s3.amazonaws.com) as sourceIPAddress, but uploads through
 // S3's dual-stack endpoints carry an IPv6 address: widened so those files are not refused as unparseable.
-const S3RecordSchema = S3Schema.shape.Records.element.extend({
+const S3RecordSchema = S3EventRecordSchema.extend({
   requestParameters: z.object({ sourceIPAddress: z.string() }),
 });
 const S3EventSchema = z.object({ Records: z.array(S3RecordSchema).min(1) });

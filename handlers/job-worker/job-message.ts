@@ -2,8 +2,7 @@
  * The jobs queue's message: the contract between submit-job (producer) and the job worker (consumer).
  * It carries the whole job, not only its id, so a message read from the DLQ (peek, redrive) says what
  * the job was, and the worker needs no read of the status table before it starts.
- * Reading a record's body is the worker's side (./parse-job-message), kept apart so the producer does
- * not bundle the Powertools parser helpers, whose `import { z }` pulls every zod locale (~360 KiB).
+ * Reading a record's body is the worker's side (./parse-job-message).
  */
 import * as z from 'zod';
 

@@ -7,8 +7,6 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { METRICS } from '../../contract/metrics';
@@ -17,6 +15,7 @@ import { emit } from '../shared/emit-metric';
 import { describeIssues } from '../shared/errors';
 import { errorResponse, HttpError, jsonResponse, readJsonBody } from '../shared/http';
 import { fileNameProblem, generatedFileName } from './file-name';
+import type { UploadUrlSigner } from './upload-url-signer';
 
 /** POST /presign bodies are three short fields; anything larger is not a presign request. */
 const MAX_PRESIGN_BODY_BYTES = 4096;
@@ -34,7 +33,7 @@ export interface PresignSettings {
 }
 
 export interface PresignDeps extends PresignSettings {
-  readonly s3: S3Client;
+  readonly signUploadUrl: UploadUrlSigner;
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly tracer: Tracer;
@@ -112,16 +111,8 @@ async function createUpload(request: PresignRequest, deps: PresignDeps): Promise
   const headers: Record<string, string> = {};
   if (request.contentType !== undefined) headers['Content-Type'] = request.contentType;
   if (request.size !== undefined) headers['Content-Length'] = String(request.size);
-  const uploadUrl = await getSignedUrl(
-    deps.s3,
-    new PutObjectCommand({ Bucket: deps.bucket, Key: s3Key, ContentType: request.contentType, ContentLength: request.size }),
-    {
-      expiresIn: deps.expirySeconds,
-      // The presigner leaves Content-Type unsigned unless told otherwise; sign exactly the declared headers
-      // (an undeclared type must stay unsigned: the SDK's default type would then bind the client's PUT).
-      // Neither is an x-amz-* header, so neither is hoisted into the query: the client sends them as headers.
-      signableHeaders: new Set(Object.keys(headers).map((name) => name.toLowerCase())),
-    },
-  );
+  // Neither Content-Type nor Content-Length is an x-amz-* header, so neither is hoisted into the query:
+  // the client sends them as headers.
+  const uploadUrl = await deps.signUploadUrl({ bucket: deps.bucket, key: s3Key, headers, expiresInSeconds: deps.expirySeconds });
   return { uploadUrl, method: 'PUT', headers, fileId, s3Key, expiresAt: new Date(now.getTime() + deps.expirySeconds * 1000).toISOString() };
 }

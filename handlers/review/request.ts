@@ -3,7 +3,7 @@
  * says which week just ended) builds, stores and announces last week's report; `tidewatch review` asks
  * for a week (the stored report when there is one) or a range of days (built on demand, not stored).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ReportFormat } from '../../contract/review';
 import type { ReviewReport } from './model';
 import { dayRangePeriod, isoWeekPeriod, lastCompleteWeek, PeriodError, type ReviewPeriod } from './period';

@@ -1,5 +1,5 @@
 /** The review's sources (contract/review.ts) from the function's environment, checked, so a bad deploy fails at cold start naming what is wrong. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ReviewSources } from '../../contract/review';
 import { WORKERS, type WorkerName } from '../../contract/workers';
 

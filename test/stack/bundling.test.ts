@@ -71,6 +71,14 @@ describe.each(projectFunctions.map((fn) => [fn.Metadata['Tidewatch:Entry'] as st
     expect(unexpected).toEqual([]);
   });
 
+  it("carries only the zod it uses: no locale but English, zod's default messages", () => {
+    // `import { z } from 'zod'` (zod's namespace object, as the Powertools parser's modules import it) defeats
+    // esbuild's tree shaking and brings all of zod, every locale included, into the cold start.
+    const { sources } = JSON.parse(readFileSync(path.join(dir, 'index.js.map'), 'utf8')) as { sources: string[] };
+    const locales = sources.filter((source) => source.includes('node_modules/zod/v4/locales/'));
+    expect(locales.filter((source) => !source.endsWith('/locales/en.js'))).toEqual([]);
+  });
+
   it('loads and exports handler', () => {
     // Handlers may read their environment when loaded: give them the template's (tokens as stand-ins).
     const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
