@@ -6,14 +6,12 @@
  * second success counted. Against a real status table on the local DynamoDB; each idempotency layer
  * here stands for one environment's view, a fresh one for the record lost in the crash.
  */
-import { App, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LOCAL_CREDENTIALS } from '../../contract/local-cloud';
 import { METRICS } from '../../contract/metrics';
 import { WORKERS } from '../../contract/workers';
 import { jobWorkerKind } from '../../handlers/job-worker/worker-kind';
@@ -21,22 +19,13 @@ import { instrument } from '../../handlers/shared/powertools';
 import { createSqsWorker } from '../../handlers/shared/sqs-worker';
 import { StatusStore } from '../../handlers/shared/status-store';
 import type { WorkerSettings } from '../../handlers/shared/worker-settings';
-import { startLocalServices } from '../../local/services';
-import type { LocalServices, SynthesizedStack } from '../../local/template/model';
+import type { LocalServices } from '../../local/template/model';
+import { startStackServices } from '../support/stack-services';
 import { InMemoryPersistenceLayer } from '../support/handlers/in-memory-idempotency';
 import { lambdaContext, sqsRecord } from '../support/handlers/lambda-events';
 import { captureOutput, emittedMetric, POWERTOOLS_TEST_ENV } from '../support/handlers/powertools-output';
 
 Object.assign(process.env, POWERTOOLS_TEST_ENV);
-
-/** The job worker's status table and queue (its failures change the visibility of their messages). */
-function workerStack(): SynthesizedStack {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new Stack(app, 'Fence-local');
-  new dynamodb.Table(stack, 'Status', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
-  new sqs.Queue(stack, 'Jobs');
-  return { stackName: stack.stackName, template: app.synth().getStackByName(stack.stackName).template as SynthesizedStack['template'] };
-}
 
 let services: LocalServices;
 let store: StatusStore;
@@ -44,12 +33,15 @@ let settings: WorkerSettings;
 let sqsClient: SQSClient;
 
 beforeAll(async () => {
-  const stack = workerStack();
-  services = await startLocalServices({ port: 0, apiPort: 0, downloadPort: 0, template: stack });
-  const config = { endpoint: services.endpoint, region: services.region, credentials: LOCAL_CREDENTIALS };
+  // The job worker's status table and queue (its failures change the visibility of their messages).
+  const started = await startStackServices('Fence-local', (stack) => {
+    new dynamodb.Table(stack, 'Status', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    new sqs.Queue(stack, 'Jobs');
+  });
+  ({ services } = started);
+  const { config, resolve } = started;
   const client = DynamoDBDocumentClient.from(new DynamoDBClient(config));
   sqsClient = new SQSClient(config);
-  const resolve = (prefix: string) => String(services.resolve({ Ref: Object.keys(stack.template.Resources).find((id) => id.startsWith(prefix))! }));
   const statusTableName = resolve('Status');
   store = new StatusStore(client, statusTableName).withQueue('jobs');
   settings = {

@@ -4,30 +4,19 @@
  * back. The next attempt must finish the move it finds done, not reject the file as gone. Against the
  * local S3 and DynamoDB.
  */
-import { App, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS } from '../../contract/local-cloud';
 import { processedKeyOf } from '../../contract/s3-layout';
 import { ObjectGoneError } from '../../handlers/file-worker/errors';
 import { createFileProcessor } from '../../handlers/file-worker/process-file';
 import type { FileRef } from '../../handlers/file-worker/notification';
 import { StatusStore } from '../../handlers/shared/status-store';
-import { startLocalServices } from '../../local/services';
-import type { LocalServices, SynthesizedStack } from '../../local/template/model';
-
-/** An unversioned bucket and the status table. */
-function fileStack(): SynthesizedStack {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new Stack(app, 'Resume-local');
-  new s3.Bucket(stack, 'Uploads');
-  new dynamodb.Table(stack, 'Status', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
-  return { stackName: stack.stackName, template: app.synth().getStackByName(stack.stackName).template as SynthesizedStack['template'] };
-}
+import type { LocalServices } from '../../local/template/model';
+import { startStackServices } from '../support/stack-services';
 
 const CSV = 'name,count\na,1\nb,2\n';
 let services: LocalServices;
@@ -36,11 +25,14 @@ let store: StatusStore;
 let bucket: string;
 
 beforeAll(async () => {
-  const stack = fileStack();
-  services = await startLocalServices({ port: 0, apiPort: 0, downloadPort: 0, template: stack });
-  const config = { endpoint: services.endpoint, region: services.region, credentials: LOCAL_CREDENTIALS };
+  // An unversioned bucket and the status table.
+  const started = await startStackServices('Resume-local', (stack) => {
+    new s3.Bucket(stack, 'Uploads');
+    new dynamodb.Table(stack, 'Status', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+  });
+  ({ services } = started);
+  const { config, resolve } = started;
   s3Client = new S3Client({ ...config, forcePathStyle: true });
-  const resolve = (prefix: string) => String(services.resolve({ Ref: Object.keys(stack.template.Resources).find((id) => id.startsWith(prefix))! }));
   bucket = resolve('Uploads');
   store = new StatusStore(DynamoDBDocumentClient.from(new DynamoDBClient(config)), resolve('Status')).withQueue('files');
 });
