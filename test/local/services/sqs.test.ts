@@ -201,7 +201,8 @@ describe('visibility timeout', () => {
 
 describe('long polls', () => {
   it('wakes one waiting long poll per message: another waiting poll keeps waiting, for the next message or to its wait time', async () => {
-    const poll = () => harness.sqs.send(new ReceiveMessageCommand({ QueueUrl: workQueue, WaitTimeSeconds: 3, VisibilityTimeout: 60 }));
+    // A wait far longer than the test needs, so that no stall of a loaded machine empties a poll before the messages come.
+    const poll = () => harness.sqs.send(new ReceiveMessageCommand({ QueueUrl: workQueue, WaitTimeSeconds: 10, VisibilityTimeout: 60 }));
     const started = Date.now();
     const polls = [poll(), poll()].map((answer) => answer.then((reply) => ({ bodies: (reply.Messages ?? []).map((message) => message.Body), ms: Date.now() - started })));
     // Gives both polls time to be waiting when the first message arrives, the case in question; should one
@@ -219,15 +220,15 @@ describe('long polls', () => {
 
   it('answers an empty long poll only once its wait time is over', async () => {
     const started = Date.now();
-    const waiting = harness.sqs.send(new ReceiveMessageCommand({ QueueUrl: workQueue, WaitTimeSeconds: 2 }));
-    const other = harness.sqs.send(new ReceiveMessageCommand({ QueueUrl: workQueue, WaitTimeSeconds: 2, VisibilityTimeout: 60 }));
+    const waiting = harness.sqs.send(new ReceiveMessageCommand({ QueueUrl: workQueue, WaitTimeSeconds: 4 }));
+    const other = harness.sqs.send(new ReceiveMessageCommand({ QueueUrl: workQueue, WaitTimeSeconds: 4, VisibilityTimeout: 60 }));
     // As above: both waiting is the case in question; either way, one poll stays empty and must wait its time out.
     await new Promise((resolve) => setTimeout(resolve, 300));
     await harness.sqs.send(new SendMessageCommand({ QueueUrl: workQueue, MessageBody: 'one' }));
     const [a, b] = await Promise.all([waiting, other]);
     expect([...(a.Messages ?? []), ...(b.Messages ?? [])]).toHaveLength(1);
-    // The one left empty waited out its 2 s (a lower bound, which load can only lengthen).
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
+    // The one left empty waited out its 4 s (a lower bound, which load can only lengthen).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3_900);
   });
 });
 
