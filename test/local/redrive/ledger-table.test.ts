@@ -5,7 +5,6 @@
  * is a real one, the redrive's ledger table from the stack's own construct shape. And the weekly review's
  * reading of it: a week's runs and how many of the messages each moved were processed since.
  */
-import { App, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -15,21 +14,8 @@ import { LEASE_SECONDS, QueueLease } from '../../../handlers/redrive/lease';
 import { Ledger } from '../../../handlers/redrive/ledger';
 import { statusItems } from '../../../handlers/redrive/status-items';
 import { auditLedgerRedrives } from '../../../handlers/review/redrive-ledger';
-import { startLocalServices } from '../../../local/services';
-import type { LocalServices, SynthesizedStack } from '../../../local/template/model';
-
-/** A stack holding a ledger table keyed as the redrive construct keys it, and a status table keyed by id. */
-function ledgerStack(): SynthesizedStack {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new Stack(app, 'Lease-local');
-  new dynamodb.Table(stack, 'Ledger', {
-    partitionKey: { name: LEDGER_KEYS.partition, type: dynamodb.AttributeType.STRING },
-    sortKey: { name: LEDGER_KEYS.sort, type: dynamodb.AttributeType.STRING },
-    timeToLiveAttribute: LEDGER_TTL_ATTRIBUTE,
-  });
-  new dynamodb.Table(stack, 'Status', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
-  return { stackName: stack.stackName, template: app.synth().getStackByName(stack.stackName).template as SynthesizedStack['template'] };
-}
+import type { LocalServices } from '../../../local/template/model';
+import { startStackServices } from '../../support/stack-services';
 
 let services: LocalServices;
 let client: DynamoDBDocumentClient;
@@ -38,12 +24,19 @@ let statusTableName: string;
 let now = Date.parse('2030-01-01T00:00:00Z');
 
 beforeAll(async () => {
-  const stack = ledgerStack();
-  services = await startLocalServices({ port: 0, apiPort: 3910, downloadPort: 3911, template: stack });
-  client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: services.endpoint, region: services.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }));
-  const tableOf = (prefix: string) => String(services.resolve({ Ref: Object.keys(stack.template.Resources).find((id) => id.startsWith(prefix))! }));
-  tableName = tableOf('Ledger');
-  statusTableName = tableOf('Status');
+  // A ledger table keyed as the redrive construct keys it, and a status table keyed by id.
+  const started = await startStackServices('Lease-local', (stack) => {
+    new dynamodb.Table(stack, 'Ledger', {
+      partitionKey: { name: LEDGER_KEYS.partition, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: LEDGER_KEYS.sort, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: LEDGER_TTL_ATTRIBUTE,
+    });
+    new dynamodb.Table(stack, 'Status', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+  });
+  ({ services } = started);
+  client = DynamoDBDocumentClient.from(new DynamoDBClient(started.config));
+  tableName = started.resolve('Ledger');
+  statusTableName = started.resolve('Status');
 });
 
 afterAll(async () => {
