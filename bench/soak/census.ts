@@ -167,8 +167,9 @@ export function takeCensus(
   for (const item of accepted) {
     const state = statuses.get(item.id);
     const ledgered = ledger.get(item.id) ?? 0;
-    if (ledgered === 0 && state?.status === 'PROCESSED') unledgered.push(`${item.id} at ${state.updatedAt}`);
-    const done = ledgered === 0 && state?.status === 'PROCESSED' ? 1 : ledgered;
+    const completedUnledgered = ledgered === 0 && state?.status === 'PROCESSED';
+    if (completedUnledgered) unledgered.push(`${item.id} at ${state.updatedAt}`);
+    const done = completedUnledgered ? 1 : ledgered;
     const outcome: Outcome =
       done === 1 ? 'completed once'
       : done > 1 ? 'completed more than once'
