@@ -17,14 +17,16 @@ const SHARED_UNITS = ['test/*.test.ts', 'test/{alarms,cli,contract,cost,stack,wo
 const SHARED_UNITS_STUBBING = ['test/stack/bundling.test.ts', 'test/alarms/emitted-metrics.test.ts', 'test/workers/completed-run-fence.test.ts'];
 const LOCAL_CLOUD_PROJECT = 'local-cloud';
 const SHARED_UNITS_PROJECT = 'shared-units';
+const ISOLATED_STUBBING_PROJECT = 'isolated-stubbing';
 
 /**
  * The local-cloud project's files (each a cloud started, worked and stopped: the suite's longest) first,
- * then the synth and CLI tests, then the short isolated ones, so that the many short files fill in at the
- * end instead of a long one starting last and running alone. Within each project vitest's own order
- * stands: failed first, then slowest first by the last run, or largest first on a fresh clone.
+ * then the synth and CLI tests, then the isolated ones that stub (among them the one synth with real
+ * bundling), and the short handler tests last, so that the many short files fill in at the end instead
+ * of a long one starting last and running alone. Within each project vitest's own order stands: failed
+ * first, then slowest first by the last run, or largest first on a fresh clone.
  */
-const PROJECTS_FIRST = [LOCAL_CLOUD_PROJECT, SHARED_UNITS_PROJECT];
+const PROJECTS_FIRST = [LOCAL_CLOUD_PROJECT, SHARED_UNITS_PROJECT, ISOLATED_STUBBING_PROJECT];
 
 class LongestProjectsFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -49,7 +51,7 @@ export default defineConfig({
         extends: true,
         test: { name: 'isolated', include: ['test/**/*.test.ts', 'handlers/**/*.test.ts', 'lib/**/*.test.ts', 'local/**/*.test.ts'], exclude: [...LOCAL_CLOUD, ...SHARED_UNITS] },
       },
-      { extends: true, test: { name: 'isolated-stubbing', include: [...STUBBING, ...SHARED_UNITS_STUBBING] } },
+      { extends: true, test: { name: ISOLATED_STUBBING_PROJECT, include: [...STUBBING, ...SHARED_UNITS_STUBBING] } },
       { extends: true, test: { name: SHARED_UNITS_PROJECT, include: SHARED_UNITS, exclude: [...SHARED_UNITS_STUBBING, ...LOCAL_CLOUD], isolate: false } },
       // Their browser tests drive Debian's Chromium: the global setup installs it where it is missing.
       { extends: true, test: { name: LOCAL_CLOUD_PROJECT, include: LOCAL_CLOUD, exclude: STUBBING, isolate: false, globalSetup: ['test/support/ensure-chromium.ts'] } },
