@@ -80,7 +80,6 @@ export class InstrumentedFunction extends Construct {
         [ENV.stage]: props.config.stage,
         POWERTOOLS_LOG_LEVEL: props.config.logLevel,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
       bundling: {
@@ -90,10 +89,11 @@ export class InstrumentedFunction extends Construct {
         // which made a third of an API handler's cold start (bench/coldstart.ts). CommonJS requires them.
         format: OutputFormat.CJS,
         // Whitespace and syntax minified but identifiers kept, and the source map beside the bundle without
-        // a sourceMappingURL comment: with NODE_OPTIONS=--enable-source-maps Node parses a linked map at
-        // load, 10-20 ms of every cold start (bench/coldstart.ts). Kept names make logged stack traces
-        // readable (and Powertools' batch processor compares its constructor's name); the asset's
-        // index.js.map maps a frame to TypeScript offline.
+        // a sourceMappingURL comment. With one and NODE_OPTIONS=--enable-source-maps, Node reads and parses
+        // the map at load, 25-30 ms of every cold start (bench/coldstart.ts); without one that flag maps
+        // nothing, so it is not set. Kept names make logged stack traces readable (and Powertools' batch
+        // processor compares its constructor's name); the asset's index.js.map maps a frame's bundle line
+        // and column to TypeScript offline.
         minify: false,
         // dynamic-import off: the SDK's lazy import('node:http') would still go through the facade at the
         // first request; esbuild turns it into a require() instead.
