@@ -20,6 +20,9 @@ import { ENTRY_METADATA_KEY, HANDLER_METADATA_KEY, PROJECT_ROOT } from './projec
 /** The exported handler name every `handlers/<name>/index.ts` provides. */
 const HANDLER_EXPORT = 'handler';
 
+/** The credential chain every bundle's SDK clients use, relative to the project root. */
+const LAMBDA_CREDENTIALS_MODULE = 'handlers/shared/lambda-credentials.ts';
+
 export interface InstrumentedFunctionProps {
   /** Folder under `handlers/` and the function's Powertools service name, e.g. `file-worker`. */
   readonly name: string;
@@ -77,7 +80,6 @@ export class InstrumentedFunction extends Construct {
         [ENV.stage]: props.config.stage,
         POWERTOOLS_LOG_LEVEL: props.config.logLevel,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
       bundling: {
@@ -87,14 +89,23 @@ export class InstrumentedFunction extends Construct {
         // which made a third of an API handler's cold start (bench/coldstart.ts). CommonJS requires them.
         format: OutputFormat.CJS,
         // Whitespace and syntax minified but identifiers kept, and the source map beside the bundle without
-        // a sourceMappingURL comment: with NODE_OPTIONS=--enable-source-maps Node parses a linked map at
-        // load, 10-20 ms of every cold start (bench/coldstart.ts). Kept names make logged stack traces
-        // readable (and Powertools' batch processor compares its constructor's name); the asset's
-        // index.js.map maps a frame to TypeScript offline.
+        // a sourceMappingURL comment. With one and NODE_OPTIONS=--enable-source-maps, Node reads and parses
+        // the map at load, 25-30 ms of every cold start (bench/coldstart.ts); without one that flag maps
+        // nothing, so it is not set. Kept names make logged stack traces readable (and Powertools' batch
+        // processor compares its constructor's name); the asset's index.js.map maps a frame's bundle line
+        // and column to TypeScript offline.
         minify: false,
         // dynamic-import off: the SDK's lazy import('node:http') would still go through the facade at the
         // first request; esbuild turns it into a require() instead.
-        esbuildArgs: { '--minify-whitespace': true, '--minify-syntax': true, '--supported:dynamic-import': 'false' },
+        esbuildArgs: {
+          '--minify-whitespace': true,
+          '--minify-syntax': true,
+          '--supported:dynamic-import': 'false',
+          // Every SDK client's default credential chain becomes the Lambda one (environment, then the
+          // container endpoint): the default chain's other providers and the STS and SSO clients they call
+          // were about a quarter of an API handler's bundle (bench/coldstart.ts).
+          '--alias': `@aws-sdk/credential-provider-node=./${LAMBDA_CREDENTIALS_MODULE}`,
+        },
         sourceMap: true,
         sourceMapMode: SourceMapMode.EXTERNAL,
         sourcesContent: false,

@@ -1,5 +1,5 @@
 /**
- * Presigned S3 PUT URLs from the SDK's S3 presigner alone (Signature V4 over the default credential
+ * Presigned S3 PUT URLs from the SDK's S3 presigner alone (Signature V4 over the Lambda credential
  * provider chain), without an S3 client: presigning sends no request, and an S3 client's module (every
  * operation's schema, its endpoint rules, checksums) made a third of the presign function's cold start
  * (bench/coldstart.ts). The URL is the one the client would build for a PUT with no checksum: the
@@ -8,7 +8,7 @@
  * endpoint rules have it.
  */
 import { partition } from '@aws-sdk/core/client';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { lambdaCredentials } from '../shared/lambda-credentials';
 import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
 import { buildQueryString, extendedEncodeURIComponent, HttpRequest } from '@smithy/core/protocols';
 import { Hash } from '@smithy/core/serde';
@@ -36,7 +36,7 @@ export function uploadUrlSigner(env: NodeJS.ProcessEnv = process.env): UploadUrl
     const customEndpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
     return {
       endpoint: new URL(customEndpoint ?? `https://s3.${region}.${partition(region).dnsSuffix}`),
-      presigner: new S3RequestPresigner({ region, credentials: defaultProvider(), sha256: Hash.bind(null, 'sha256') }),
+      presigner: new S3RequestPresigner({ region, credentials: lambdaCredentials, sha256: Hash.bind(null, 'sha256') }),
     };
   };
   return async ({ bucket, key, headers, expiresInSeconds }) => {

@@ -37,6 +37,10 @@ function assetDir(fn: Json): string {
  */
 const OPTIONAL_SDK_PEERS = new Set(['@aws-sdk/signature-v4-crt', '@aws-sdk/signature-v4a']);
 
+/** Sources only the SDK's default credential chain brings: its Node entry, its other providers, the STS and SSO clients they call. */
+const DEFAULT_CHAIN_ONLY =
+  /node_modules\/(@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|login)|nested-clients|token-providers)|@smithy\/credential-provider-imds)\//;
+
 /**
  * Module specifiers a bundle still loads at run time: its require() calls of a literal, and any import
  * statement (at a statement's start) or dynamic import of a literal. Text that only looks like one inside
@@ -77,6 +81,12 @@ describe.each(projectFunctions.map((fn) => [fn.Metadata['Tidewatch:Entry'] as st
     const { sources } = JSON.parse(readFileSync(path.join(dir, 'index.js.map'), 'utf8')) as { sources: string[] };
     const locales = sources.filter((source) => source.includes('node_modules/zod/v4/locales/'));
     expect(locales.filter((source) => !source.endsWith('/locales/en.js'))).toEqual([]);
+  });
+
+  it("resolves credentials with the Lambda chain only: none of the default chain's other providers or the clients they call", () => {
+    const { sources } = JSON.parse(readFileSync(path.join(dir, 'index.js.map'), 'utf8')) as { sources: string[] };
+    expect(sources.some((source) => source.endsWith('handlers/shared/lambda-credentials.ts'))).toBe(true);
+    expect(sources.filter((source) => DEFAULT_CHAIN_ONLY.test(source))).toEqual([]);
   });
 
   it('loads and exports handler', () => {

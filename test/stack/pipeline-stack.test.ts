@@ -253,7 +253,6 @@ describe('functions', () => {
     [ENV.stage]: 'test1',
     POWERTOOLS_LOG_LEVEL: 'DEBUG',
     POWERTOOLS_METRICS_NAMESPACE: 'Tidewatch',
-    NODE_OPTIONS: '--enable-source-maps',
   };
   const statusTable = () => ref(stack.tables.statusTable);
   const idempotencyTable = () => ref(stack.tables.idempotencyTable);
