@@ -9,6 +9,7 @@ import { LogSink } from '../../../local/runtime/log-sink';
 
 const handlers = fileURLToPath(new URL('./fixtures/handlers.ts', import.meta.url));
 const slowInit = fileURLToPath(new URL('./fixtures/slow-init.ts', import.meta.url));
+const tracing = fileURLToPath(new URL('./fixtures/tracing.ts', import.meta.url));
 const hosts: FunctionHost[] = [];
 
 function host(spec: Partial<FunctionSpec> & { handler: string }, logSink = new LogSink(), invocations: InvocationRecord[] = [], options: Partial<FunctionHostOptions> = {}) {
@@ -48,6 +49,14 @@ describe('FunctionHost', () => {
     });
     expect(result.context.remainingMs).toBeGreaterThan(8_000);
     expect(result.context.remainingMs).toBeLessThanOrEqual(10_000);
+  });
+
+  it('runs the Powertools tracer off, with the X-Ray SDK in manual mode (no async hook on every promise), and the tracer middleware asks it for nothing', async () => {
+    const traced = host({ handler: 'handler', entry: tracing });
+    const lines: string[] = [];
+    await expect(traced.invoke({}, { onLine: (line) => lines.push(line) })).resolves.toEqual({ tracingEnabled: false, xrayAutomaticMode: false });
+    // The X-Ray SDK logs a missing context at ERROR unless told otherwise: nothing but the REPORT line.
+    expect(lines.filter((line) => !line.startsWith('REPORT '))).toEqual([]);
   });
 
   it('reuses a warm environment and reports the cold start once', async () => {
