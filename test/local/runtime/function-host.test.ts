@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -168,6 +168,15 @@ describe('FunctionHost', () => {
     expect((await Promise.all([versioned.invoke({}), versioned.invoke({})])).sort()).toEqual(['v1', 'v2']);
     const error = (await Promise.all([versioned.invoke({ fail: true }), versioned.invoke({ fail: true })].map((call) => call.catch((caught: FunctionError) => caught)))) as FunctionError[];
     expect(error.map((caught) => caught.stackTrace[0])).toEqual([expect.stringContaining('versioned.ts:3'), expect.stringContaining('versioned.ts:3')]);
+  });
+
+  it('gives the environments of a function one compile cache, which the first cold start fills with the bundle\'s V8 code', async () => {
+    const cached = host({ handler: 'compileCacheDirectory' });
+    const directory = (await cached.invoke({})) as string;
+    expect(directory).toEqual(expect.any(String));
+    expect(readdirSync(directory, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile())).not.toEqual([]);
+    // Two at once: a second environment cold-starts with the same cache.
+    expect(await Promise.all([cached.invoke({}), cached.invoke({})])).toEqual([directory, directory]);
   });
 
   it('captures every output line, prints it prefixed by the function name and appends it to the function log file', async () => {
