@@ -101,7 +101,12 @@ export class ExecutionEnvironment {
       // Plain Node, as Lambda's runtime: not the local cloud's own flags. Under `npm start` (tsx) a thread
       // inherited tsx's loader, and every import of its cold start went through tsx's hooks: 3x the CPU.
       execArgv: [],
-      workerData: { entry: options.entry, bundle: options.files.handler, handlerName: options.handlerName } satisfies WorkerBootData,
+      workerData: {
+        entry: options.entry,
+        bundle: options.files.handler,
+        handlerName: options.handlerName,
+        compileCacheDirectory: options.files.compileCacheDirectory,
+      } satisfies WorkerBootData,
       resourceLimits: { maxOldGenerationSizeMb: options.memoryMiB, maxYoungGenerationSizeMb: YOUNG_GENERATION_MIB },
       stdout: true,
       stderr: true,

@@ -20,6 +20,8 @@ export interface BundleFiles {
   readonly worker: string;
   /** The function's entry, bundled; what the worker imports. */
   readonly handler: string;
+  /** Node's compile cache of the function's environments (V8 code of the bundles they loaded). */
+  readonly compileCacheDirectory: string;
 }
 
 /** The entry does not build (a syntax error, an import that does not resolve); the message has esbuild's errors. */
@@ -64,8 +66,9 @@ export class FunctionBundle {
       // The Node that runs the threads (Lambda's is newer; nothing here needs more).
       target: `node${process.versions.node.split('.')[0]}`,
       mainFields: ['module', 'main'],
-      // Stack traces point at the TypeScript sources (the worker turns source maps on).
-      sourcemap: 'inline',
+      // Stack traces point at the TypeScript sources: each map beside its bundle, which the worker reads
+      // when a stack first needs it (inline, every cold start decoded and parsed it).
+      sourcemap: 'external',
       sourcesContent: false,
       // CommonJS dependencies call require() inside the ESM bundle: the banner NodejsFunction uses too.
       banner: { js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);" },
@@ -105,13 +108,16 @@ export class FunctionBundle {
 
   private async writeAll({ outputFiles }: BuildResult<{ write: false; metafile: true }>): Promise<BundleFiles> {
     const [worker, handler] = await Promise.all(['worker', 'handler'].map((name) => this.write(outputFiles, name)));
-    return { worker, handler };
+    return { worker, handler, compileCacheDirectory: join(this.directory, 'compile-cache') };
   }
 
-  /** Writes the output `<name>.mjs` as `<name>-<hash>.mjs`, unless a build wrote that content already. */
+  /**
+   * Writes the output `<name>.mjs` as `<name>-<hash>.mjs`, and its source map beside it as
+   * `<name>-<hash>.mjs.map`, unless a build wrote that content already.
+   */
   private async write(outputFiles: readonly OutputFile[], name: string): Promise<string> {
-    const output = outputFiles.find((file) => file.path === join(this.directory, `${name}.mjs`));
-    if (!output) throw new BundleError(`esbuild produced no ${name}.mjs`);
+    const output = outputFile(outputFiles, join(this.directory, `${name}.mjs`));
+    const map = outputFile(outputFiles, `${output.path}.map`);
     // esbuild's hash is base64: '/' and '+' cannot be in a file name.
     const file = join(this.directory, `${name}-${output.hash.replace(/[^A-Za-z0-9]/g, '_')}.mjs`);
     const exists = await access(file).then(
@@ -119,8 +125,9 @@ export class FunctionBundle {
       () => false,
     );
     if (!exists) {
-      await writeFile(`${file}.partial`, output.contents);
-      await rename(`${file}.partial`, file);
+      // The map first: a bundle that exists has its map.
+      await writeAtomically(`${file}.map`, map.contents);
+      await writeAtomically(file, output.contents);
     }
     return file;
   }
@@ -130,6 +137,17 @@ export class FunctionBundle {
     await this.build.dispose();
     await rm(this.directory, { recursive: true, force: true });
   }
+}
+
+function outputFile(outputFiles: readonly OutputFile[], path: string): OutputFile {
+  const output = outputFiles.find((file) => file.path === path);
+  if (!output) throw new BundleError(`esbuild produced no ${path}`);
+  return output;
+}
+
+async function writeAtomically(file: string, contents: Uint8Array): Promise<void> {
+  await writeFile(`${file}.partial`, contents);
+  await rename(`${file}.partial`, file);
 }
 
 function bundleError(error: BuildFailure): BundleError {

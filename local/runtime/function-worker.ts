@@ -3,30 +3,36 @@
  * function's bundled entry once (the cold start), then serves invocations one at a time, like one
  * Lambda execution environment.
  */
+import { enableCompileCache, flushCompileCache } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLambdaContext } from './lambda-context';
+import { mapStackTraces } from './lazy-source-maps';
 import { serializeError, type HostToWorkerMessage, type WorkerBootData, type WorkerToHostMessage } from './worker-protocol';
 
 type Handler = (event: unknown, context: unknown) => unknown;
-
-// Stack traces name the TypeScript sources, through the bundles' inline source maps (as
-// `NODE_OPTIONS=--enable-source-maps` does on Lambda).
-process.setSourceMapsEnabled(true);
 
 const port = parentPort;
 if (!port) throw new Error('function-worker.ts must run in a worker thread');
 const boot = workerData as WorkerBootData;
 const post = (message: WorkerToHostMessage) => port.postMessage(message);
+const bundleUrl = pathToFileURL(boot.bundle).href;
+
+// Stack traces name the TypeScript sources (as `NODE_OPTIONS=--enable-source-maps` does on Lambda).
+mapStackTraces([import.meta.url, bundleUrl]);
+// The environments of a function load the same bundle: the first compiles it, the others start from its V8 code.
+enableCompileCache(boot.compileCacheDirectory);
 
 async function loadHandler(): Promise<Handler | undefined> {
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(boot.bundle).href)) as Record<string, unknown>;
+    module = (await import(bundleUrl)) as Record<string, unknown>;
   } catch (error) {
     post({ type: 'init-error', error: serializeError(error, 'Runtime.ImportModuleError') });
     return undefined;
   }
+  // Written now, with the code the init compiled, not when the environment ends.
+  flushCompileCache();
   const handler = module[boot.handlerName];
   if (typeof handler !== 'function') {
     post({

@@ -12,6 +12,8 @@ export interface WorkerBootData {
   readonly bundle: string;
   /** Name of the exported handler. */
   readonly handlerName: string;
+  /** Node's compile cache, shared by the function's environments. */
+  readonly compileCacheDirectory: string;
 }
 
 /** The Lambda context fields that do not change during one invocation. */

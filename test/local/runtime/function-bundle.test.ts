@@ -27,6 +27,14 @@ describe('FunctionBundle', () => {
     expect(bundle.buildCount).toBe(1);
   });
 
+  it('writes each bundle\'s source map beside it, not inline, for the worker to read when a stack needs it', async () => {
+    const bundle = await bundleOf(fileURLToPath(new URL('./fixtures/handlers.ts', import.meta.url)));
+    const files = await bundle.files();
+    for (const file of [files.worker, files.handler]) expect(readFileSync(file, 'utf8')).not.toContain('sourceMappingURL');
+    expect((JSON.parse(readFileSync(`${files.handler}.map`, 'utf8')) as { sources: string[] }).sources).toContainEqual(expect.stringMatching(/fixtures\/handlers\.ts$/));
+    expect((JSON.parse(readFileSync(`${files.worker}.map`, 'utf8')) as { sources: string[] }).sources).toContainEqual(expect.stringMatching(/function-worker\.ts$/));
+  });
+
   it('rebuilds when a source the entry imports changes, and the new files hold the edit', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'tidewatch-source-'));
     const entry = join(directory, 'entry.ts');

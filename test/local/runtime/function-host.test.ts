@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { LogSink } from '../../../local/runtime/log-sink';
 
 const handlers = fileURLToPath(new URL('./fixtures/handlers.ts', import.meta.url));
 const slowInit = fileURLToPath(new URL('./fixtures/slow-init.ts', import.meta.url));
+const tracing = fileURLToPath(new URL('./fixtures/tracing.ts', import.meta.url));
 const hosts: FunctionHost[] = [];
 
 function host(spec: Partial<FunctionSpec> & { handler: string }, logSink = new LogSink(), invocations: InvocationRecord[] = [], options: Partial<FunctionHostOptions> = {}) {
@@ -48,6 +49,14 @@ describe('FunctionHost', () => {
     });
     expect(result.context.remainingMs).toBeGreaterThan(8_000);
     expect(result.context.remainingMs).toBeLessThanOrEqual(10_000);
+  });
+
+  it('runs the Powertools tracer off, with the X-Ray SDK in manual mode (no async hook on every promise), and the tracer middleware asks it for nothing', async () => {
+    const traced = host({ handler: 'handler', entry: tracing });
+    const lines: string[] = [];
+    await expect(traced.invoke({}, { onLine: (line) => lines.push(line) })).resolves.toEqual({ tracingEnabled: false, xrayAutomaticMode: false });
+    // The X-Ray SDK logs a missing context at ERROR unless told otherwise: nothing but the REPORT line.
+    expect(lines.filter((line) => !line.startsWith('REPORT '))).toEqual([]);
   });
 
   it('reuses a warm environment and reports the cold start once', async () => {
@@ -159,6 +168,15 @@ describe('FunctionHost', () => {
     expect((await Promise.all([versioned.invoke({}), versioned.invoke({})])).sort()).toEqual(['v1', 'v2']);
     const error = (await Promise.all([versioned.invoke({ fail: true }), versioned.invoke({ fail: true })].map((call) => call.catch((caught: FunctionError) => caught)))) as FunctionError[];
     expect(error.map((caught) => caught.stackTrace[0])).toEqual([expect.stringContaining('versioned.ts:3'), expect.stringContaining('versioned.ts:3')]);
+  });
+
+  it('gives the environments of a function one compile cache, which the first cold start fills with the bundle\'s V8 code', async () => {
+    const cached = host({ handler: 'compileCacheDirectory' });
+    const directory = (await cached.invoke({})) as string;
+    expect(directory).toEqual(expect.any(String));
+    expect(readdirSync(directory, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile())).not.toEqual([]);
+    // Two at once: a second environment cold-starts with the same cache.
+    expect(await Promise.all([cached.invoke({}), cached.invoke({})])).toEqual([directory, directory]);
   });
 
   it('captures every output line, prints it prefixed by the function name and appends it to the function log file', async () => {
