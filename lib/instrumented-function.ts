@@ -91,9 +91,9 @@ export class InstrumentedFunction extends Construct {
         // Whitespace and syntax minified but identifiers kept, and the source map beside the bundle without
         // a sourceMappingURL comment. With one and NODE_OPTIONS=--enable-source-maps, Node reads and parses
         // the map at load, 25-30 ms of every cold start (bench/coldstart.ts); without one that flag maps
-        // nothing, so it is not set. Kept names make logged stack traces readable (and Powertools' batch
-        // processor compares its constructor's name); the asset's index.js.map maps a frame's bundle line
-        // and column to TypeScript offline.
+        // nothing, so it is not set: the function reads index.js.map itself when a stack is first formatted
+        // (handlers/shared/lazy-source-maps.ts), so logged stacks name the sources at no cost to a cold start.
+        // Kept names make stack traces readable too (and Powertools' batch processor compares its constructor's name).
         minify: false,
         // dynamic-import off: the SDK's lazy import('node:http') would still go through the facade at the
         // first request; esbuild turns it into a require() instead.

@@ -15,6 +15,7 @@ import type { Context } from 'aws-lambda';
 import { ENV } from '../../contract/env';
 import { DIMENSIONS, METRICS_NAMESPACE } from '../../contract/metrics';
 import { DEFAULT_STAGE } from '../../contract/naming';
+import { mapLambdaStackTraces } from './lazy-source-maps';
 
 export interface Instrumentation {
   readonly logger: Logger;
@@ -29,6 +30,8 @@ export interface Instrumentation {
  * pass none and keep `service` + `stage`.
  */
 export function instrument(serviceName: string, env: NodeJS.ProcessEnv = process.env, queue?: string): Instrumentation {
+  // Built once at init by every function: from then on its logged stacks name the TypeScript sources.
+  mapLambdaStackTraces(env);
   const dimensions = { [DIMENSIONS.stage]: env[ENV.stage] ?? DEFAULT_STAGE, ...(queue === undefined ? {} : { [DIMENSIONS.queue]: queue }) };
   return {
     logger: new Logger({ serviceName, persistentKeys: dimensions }),

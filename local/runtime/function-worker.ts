@@ -7,7 +7,7 @@ import { enableCompileCache, flushCompileCache } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLambdaContext } from './lambda-context';
-import { mapStackTraces } from './lazy-source-maps';
+import { mapStackTraces } from '../../handlers/shared/lazy-source-maps';
 import { serializeError, type HostToWorkerMessage, type WorkerBootData, type WorkerToHostMessage } from './worker-protocol';
 
 type Handler = (event: unknown, context: unknown) => unknown;
@@ -18,7 +18,7 @@ const boot = workerData as WorkerBootData;
 const post = (message: WorkerToHostMessage) => port.postMessage(message);
 const bundleUrl = pathToFileURL(boot.bundle).href;
 
-// Stack traces name the TypeScript sources (as `NODE_OPTIONS=--enable-source-maps` does on Lambda).
+// Stack traces name the TypeScript sources, as the function's own bundle maps them on Lambda (mapLambdaStackTraces).
 mapStackTraces([import.meta.url, bundleUrl]);
 // The environments of a function load the same bundle: the first compiles it, the others start from its V8 code.
 enableCompileCache(boot.compileCacheDirectory);

@@ -5,6 +5,7 @@
  * SDK v3 too (faster cold start than the runtime's copy) so only Node built-ins stay external; it loads
  * as the Lambda runtime loads it and exports `handler`.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -89,11 +90,33 @@ describe.each(projectFunctions.map((fn) => [fn.Metadata['Tidewatch:Entry'] as st
     expect(sources.filter((source) => DEFAULT_CHAIN_ONLY.test(source))).toEqual([]);
   });
 
+  /** Handlers may read their environment when loaded: the template's (tokens as stand-ins). */
+  const templateEnvironment = () =>
+    Object.fromEntries(Object.entries(fn.Properties.Environment.Variables as Record<string, unknown>).map(([key, value]) => [key, standIn(key, value)]));
+
+  it('names the sources in the stack traces it logs on Lambda, from the map beside it', () => {
+    // A failed invocation in a fresh process, as in a Lambda environment (LAMBDA_TASK_ROOT set) and, as
+    // the control, elsewhere: a context that throws when read fails it from inside the bundle.
+    const failedStack = (lambda: boolean) => {
+      const child = spawnSync(process.execPath, ['-e', FAILED_INVOCATION_STACK, bundlePath], {
+        env: { PATH: process.env.PATH, ...templateEnvironment(), ...(lambda ? { LAMBDA_TASK_ROOT: dir } : {}) },
+        encoding: 'utf8',
+      });
+      expect(child.status, child.stderr).toBe(0);
+      return child.stdout;
+    };
+    const bundleFrame = `(${bundlePath}:`;
+    const sourceFrame = /\(\/.*[\\/]node_modules[\\/].+:\d+:\d+\)/;
+    const elsewhere = failedStack(false);
+    expect(elsewhere).toContain(bundleFrame);
+    const onLambda = failedStack(true);
+    expect(onLambda).not.toContain(bundleFrame);
+    expect(onLambda).toMatch(sourceFrame);
+  });
+
   it('loads and exports handler', () => {
-    // Handlers may read their environment when loaded: give them the template's (tokens as stand-ins).
-    const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
     const saved = { ...process.env };
-    for (const [key, value] of Object.entries(variables)) process.env[key] = standIn(key, value);
+    Object.assign(process.env, templateEnvironment());
     try {
       // As the Lambda runtime loads a CommonJS handler.
       const module = createRequire(import.meta.url)(bundlePath) as { handler?: unknown };
@@ -103,6 +126,15 @@ describe.each(projectFunctions.map((fn) => [fn.Metadata['Tidewatch:Entry'] as st
     }
   });
 });
+
+/** Loads the bundle (argv[1]) as the Lambda runtime does, invokes it with a context that throws when read and prints the error's stack. */
+const FAILED_INVOCATION_STACK = `
+const { handler } = require(process.argv[1]);
+const unreadable = new Proxy({}, { get() { throw new Error('context unreadable'); } });
+Promise.resolve()
+  .then(() => handler({}, unreadable))
+  .then((result) => { console.error('no failure: ' + JSON.stringify(result)); process.exit(1); }, (error) => process.stdout.write(String(error.stack)));
+`;
 
 /**
  * A template value as a string: literal strings as they are, an `Fn::Join` with each reference as a URL
