@@ -4,6 +4,7 @@
  * the gateway's own sends to SQS (S3 event notifications), each function's invocations, billed
  * milliseconds (init included) and log bytes, and the HTTP API's requests.
  */
+import { LOCAL_CLOUDWATCH_CREDENTIALS } from '../../contract/local-cloud';
 import type { LocalCloud } from '../../local/cloud';
 import type { ServedRequest } from '../../local/services/service-registry';
 import type { InvocationRecord } from '../../local/runtime';
@@ -13,11 +14,6 @@ import { s3Operation } from './s3-operation';
 /** SQS bills each 64 KB chunk of a request's payload as one request. */
 const SQS_CHUNK_BYTES = 64 * 1024;
 const NOTIFICATION_SEND = 'SendMessage (S3 event notification)';
-/**
- * The local CloudWatch signs its own calls with this key: sampling queue depths (SQS's free vended
- * metrics in AWS) and publishing alarm actions. Neither is per item, so neither is counted.
- */
-const LOCAL_CLOUDWATCH_ACCESS_KEY = 'local';
 
 /**
  * Lambda's own lines per invocation besides the REPORT line the local runtime writes too (text log
@@ -91,7 +87,8 @@ export class UsageMeter {
   }
 
   private served({ service, action, request, status }: ServedRequest): void {
-    if (accessKeyOf(request) === LOCAL_CLOUDWATCH_ACCESS_KEY) return;
+    // The local CloudWatch's own calls (alarm actions) are not per item.
+    if (accessKeyOf(request) === LOCAL_CLOUDWATCH_CREDENTIALS.accessKeyId) return;
     const name = service === 'S3' ? s3Operation(request) : (action ?? `${request.method} (no action)`);
     const key = `${service} ${name}`;
     this.usage.requests.set(key, (this.usage.requests.get(key) ?? 0) + 1);

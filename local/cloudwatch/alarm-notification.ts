@@ -6,7 +6,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { AlarmDefinition, AlarmState, AlarmStatus, MetricAlarmDefinition } from './alarm-model';
 import { awsTimestamp } from './alarm-reason';
-import { LOCAL_CREDENTIALS } from '../../contract/local-cloud';
+import { LOCAL_CLOUDWATCH_CREDENTIALS } from '../../contract/local-cloud';
 
 /** Publishes one message to one topic; resolves to the SNS MessageId. */
 export type Publisher = (topicArn: string, subject: string, message: string) => Promise<string | undefined>;
@@ -17,12 +17,12 @@ export interface SnsPublisherOptions {
   readonly region: string;
 }
 
-/** Publishes with the real SNS client to the local endpoint (fauxqs behind the gateway). */
+/** Publishes with the real SNS client to the local endpoint (fauxqs behind the gateway), as the local CloudWatch. */
 export function snsPublisher(options: SnsPublisherOptions): Publisher {
   const sns = new SNSClient({
     endpoint: options.endpoint,
     region: options.region,
-    credentials: LOCAL_CREDENTIALS,
+    credentials: LOCAL_CLOUDWATCH_CREDENTIALS,
   });
   return async (topicArn, subject, message) =>
     (await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: subject, Message: message }))).MessageId;
