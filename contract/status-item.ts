@@ -7,6 +7,11 @@ export type ItemKind = 'file' | 'job';
 
 export type ItemStatus = 'RECEIVED' | 'PROCESSING' | 'PROCESSED' | 'DUPLICATE' | 'FAILED';
 
+/** Whether an item's work is done: processed, or found a duplicate of work already done. */
+export function isDone(status: ItemStatus | undefined): boolean {
+  return status === 'PROCESSED' || status === 'DUPLICATE';
+}
+
 /** Class and message of the latest failure; `permanent` failures are never retried. */
 export interface LastError {
   readonly class: string;

@@ -4,7 +4,7 @@
  * redrive stops there, naming it and why.
  */
 import type { RunFailure } from '../../contract/redrive';
-import type { StatusItem } from '../../contract/status-item';
+import { isDone, type StatusItem } from '../../contract/status-item';
 
 export type CanaryVerdict = { readonly state: 'passed' } | { readonly state: 'waiting' } | { readonly state: 'failed'; readonly failures: readonly RunFailure[] };
 
@@ -21,7 +21,7 @@ export function judgeCanary(itemIds: readonly string[], items: ReadonlyMap<strin
   let waiting = false;
   for (const itemId of itemIds) {
     const item = items.get(itemId);
-    if (item?.status === 'PROCESSED' || item?.status === 'DUPLICATE') continue;
+    if (isDone(item?.status)) continue;
     const since = item !== undefined && item.updatedAt > movedAt;
     if (since && (item.status === 'FAILED' || (item.status === 'PROCESSING' && (item.attempts ?? 0) >= 2))) {
       failures.push({ itemId, reason: item.lastError ? `${item.lastError.class}: ${item.lastError.message}` : `${item.status} after the move` });

@@ -3,7 +3,7 @@
  * many of those were processed since. The redrive audit ledger is the source; a stack without one
  * says so ("no redrive ledger") instead of showing zeros that would read as "nobody redrove".
  */
-import type { StatusItem } from '../../contract/status-item';
+import { isDone, type StatusItem } from '../../contract/status-item';
 import type { Ledger, StoredRun } from '../redrive/ledger';
 import type { RedriveReview, RedriveRunReview } from './model';
 
@@ -21,9 +21,6 @@ export const noRedriveLedger: RedriveLedger = {
   runsBetween: async () => ({ available: false, note: NO_REDRIVE_LEDGER_NOTE }),
 };
 
-/** Statuses that mean an item's work is done. */
-const SUCCEEDED: ReadonlySet<StatusItem['status']> = new Set(['PROCESSED', 'DUPLICATE']);
-
 /**
  * The redrive function's audit ledger, read for the review: each queue's runs started in the period (dry
  * runs left out: they moved nothing), and for a selective redrive how many of its moved messages have all
@@ -35,7 +32,7 @@ export function auditLedgerRedrives(ledger: Ledger, queues: readonly string[], s
     if (run.counts.moved === 0) return 0;
     const entries = await ledger.entries(run.queue, run.runId, run.counts.moved);
     const items = await statusOf(entries.flatMap((entry) => entry.itemIds));
-    return entries.filter((entry) => entry.itemIds.length > 0 && entry.itemIds.every((id) => SUCCEEDED.has(items.get(id)?.status as StatusItem['status']))).length;
+    return entries.filter((entry) => entry.itemIds.length > 0 && entry.itemIds.every((id) => isDone(items.get(id)?.status))).length;
   };
   return {
     runsBetween: async (from, to) => {

@@ -8,7 +8,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ItemKind, ItemStatus, LastError, StatusItem } from '../../contract/status-item';
+import { isDone, type ItemKind, type ItemStatus, type LastError, type StatusItem } from '../../contract/status-item';
 import { PermanentError } from './errors';
 import { itemBytes, MAX_ITEM_BYTES } from './item-size';
 
@@ -35,9 +35,6 @@ export class RunAlreadyCompletedError extends Error {
     super(`${item.kind} ${item.id} was already completed (${item.status}) by this run`);
   }
 }
-
-/** The statuses that complete a run: they record it in `completedRun`. */
-const COMPLETING: ReadonlySet<ItemStatus> = new Set(['PROCESSED', 'DUPLICATE']);
 
 /** How DynamoDB words the refusal of an item over its limit (PutItem, UpdateItem). */
 const ITEM_SIZE_EXCEEDED = /item size( to update)? has exceeded the maximum allowed size/i;
@@ -101,7 +98,8 @@ export class StatusStore {
     }
     if (run !== undefined) {
       values[':run'] = run;
-      if (COMPLETING.has(status)) sets.push('completedRun = :run');
+      // A status that completes the item records the run that completed it.
+      if (isDone(status)) sets.push('completedRun = :run');
     }
     try {
       await this.client.send(
