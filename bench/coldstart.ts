@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   try {
     const environmentOf = (name: string, bundle: string) => {
       const fn = cloud.services.functions.find((candidate) => candidate.entry.endsWith(`handlers/${name}/index.ts`))!;
-      const { POWERTOOLS_TRACE_ENABLED: _tracingOnInLambda, ...local } = functionEnvironment({ ...fn, functionName: fn.name, handler: 'index.handler', endpoint: cloud.endpoints.aws, region: cloud.services.region });
+      const { POWERTOOLS_TRACE_ENABLED: _tracingOnInLambda, AWS_XRAY_MANUAL_MODE: _automaticInLambda, ...local } = functionEnvironment({ ...fn, functionName: fn.name, handler: 'index.handler', endpoint: cloud.endpoints.aws, region: cloud.services.region });
       return { ...local, ...lambdaRuntimeEnvironment(bundle, xray.address) };
     };
     const names = [...bundles.keys()].filter((name) => !only || only.includes(name)).sort();

@@ -35,6 +35,10 @@ export function functionEnvironment(input: FunctionEnvironmentInput): Record<str
     _HANDLER: input.handler,
     // There is no X-Ray daemon locally: the tracer stays off so segments are not sent to nowhere.
     POWERTOOLS_TRACE_ENABLED: 'false',
+    // And the X-Ray SDK under it in manual mode: in its automatic mode it keeps a segment context with
+    // cls-hooked's async hook, enabled at load, so every promise of the function paid a callback; in
+    // manual mode it installs none, and a tracer that is off asks it for nothing.
+    AWS_XRAY_MANUAL_MODE: 'true',
     // The functions run on this machine's Node here but on nodejs24.x in AWS, where the SDK has
     // nothing to warn about: its Node-version warning would only add nine lines to every cold start.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

@@ -88,20 +88,14 @@ export class FunctionHost {
     this.maxConcurrency = options.maxConcurrency ?? 10;
     this.maxConcurrentColdStarts = options.maxConcurrentColdStarts ?? availableParallelism();
     this.lambdaHandler = `${basename(spec.entry, extname(spec.entry))}.${spec.handler}`;
-    this.env = {
-      ...functionEnvironment({
-        functionName: spec.name,
-        memoryMiB: spec.memoryMiB,
-        handler: this.lambdaHandler,
-        environment: spec.environment,
-        endpoint: options.endpoint,
-        region: options.region,
-      }),
-      // That environment turns the tracer off. The X-Ray SDK under it would still keep a segment context
-      // with cls-hooked's async hook, enabled at load in its automatic mode, so every promise of the
-      // function paid a callback; in manual mode it installs none, and a tracer that is off asks it for nothing.
-      AWS_XRAY_MANUAL_MODE: 'true',
-    };
+    this.env = functionEnvironment({
+      functionName: spec.name,
+      memoryMiB: spec.memoryMiB,
+      handler: this.lambdaHandler,
+      environment: spec.environment,
+      endpoint: options.endpoint,
+      region: options.region,
+    });
   }
 
   get name(): string {
