@@ -90,7 +90,7 @@ export class InstrumentedFunction extends Construct {
         format: OutputFormat.CJS,
         // Whitespace and syntax minified but identifiers kept, and the source map beside the bundle without
         // a sourceMappingURL comment. With one and NODE_OPTIONS=--enable-source-maps, Node reads and parses
-        // the map at load, 25-30 ms of every cold start (bench/coldstart.ts); without one that flag maps
+        // the map at load, 20-40 ms of every cold start (bench/coldstart.ts); without one that flag maps
         // nothing, so it is not set: the function reads index.js.map itself when a stack is first formatted
         // (handlers/shared/lazy-source-maps.ts), so logged stacks name the sources at no cost to a cold start.
         // Kept names make stack traces readable too (and Powertools' batch processor compares its constructor's name).
