@@ -8,6 +8,9 @@
 import { API_AUTH_MODES, LOCAL_STAGE, type ApiAuthMode } from '../contract/api-access';
 import { DEFAULT_STAGE, STAGE_PATTERN, WORK_QUEUE_NAME_PATTERN } from '../contract/naming';
 import { isWorkerName, WORKERS, type WorkerName } from '../contract/workers';
+import { ConfigError, boolean, decimal, integer, isEmail, oneOf, optionalList, parseMaybeJson, stringList, stringValue, timeZone } from './config-values';
+
+export { ConfigError } from './config-values';
 
 /** Settings of one work queue (queue + DLQ + worker). */
 export interface WorkQueueSettings {
@@ -138,10 +141,6 @@ export const DEFAULT_CONFIG: TidewatchConfig = {
   apiAuth: 'none',
 };
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
 /** Context keys that belong to others: what the preview deployment passes beside the config, and the deploy role's stack. */
 const DEPLOY_CONTEXT_KEYS = ['pr', 'repo', 'sha', 'runId', 'githubDeployRole'];
 /** Keys of earlier versions, and where their settings live now. */
@@ -163,62 +162,6 @@ export function loadConfig(context: Readonly<Record<string, unknown>>): Tidewatc
   const singles = Object.entries(context).filter(([key]) => key !== 'tidewatch' && !isCdkContextKey(key) && !DEPLOY_CONTEXT_KEYS.includes(key));
   const raw: Record<string, unknown> = Object.fromEntries(singles.map(([key, value]) => [key, parseMaybeJson(value)]));
   return validateConfig({ ...raw, ...(object as Record<string, unknown>) });
-}
-
-/**
- * Who deployed a stage and from what: single context keys the preview workflow passes beside the config
- * (`-c pr=42 -c repo=owner/name -c sha=<commit> -c runId=<run>`); each is optional. The stage's tags carry them.
- */
-export interface DeploymentContext {
-  /** The pull request's number. */
-  readonly pr?: number;
-  /** The GitHub repository, `owner/name`. */
-  readonly repo?: string;
-  /** The deployed commit, 7 to 40 hex digits. */
-  readonly sha?: string;
-  /** The GitHub Actions run that deployed it. */
-  readonly runId?: string;
-}
-
-const GITHUB_REPOSITORY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/;
-
-/** Reads and checks the deployment keys of the whole CDK context; throws ConfigError naming a bad one. */
-export function loadDeploymentContext(context: Readonly<Record<string, unknown>>): DeploymentContext {
-  const given = (key: string) => context[key] !== undefined;
-  // `-c runId=123` passes a string, a JSON context may pass a number: both name the same run.
-  const asText = (key: string) => ({ [key]: typeof context[key] === 'number' ? String(context[key]) : context[key] });
-  return {
-    ...(given('pr') && { pr: integer(context, 'pr', 0, 1, Number.MAX_SAFE_INTEGER) }),
-    ...(given('repo') && { repo: stringValue(context, 'repo', '', GITHUB_REPOSITORY_PATTERN) }),
-    ...(given('sha') && { sha: stringValue(asText('sha'), 'sha', '', /^[0-9a-f]{7,40}$/) }),
-    ...(given('runId') && { runId: stringValue(asText('runId'), 'runId', '', /^[1-9][0-9]{0,19}$/) }),
-  };
-}
-
-/** The opt-in stack of the preview workflow's deploy role (`-c githubDeployRole='{"repository":"owner/name"}'`). */
-export interface GithubDeployRoleSettings {
-  /** The repository whose pull requests may assume the role, `owner/name`. */
-  readonly repository: string;
-  /** The account's existing GitHub OIDC provider (an account holds one per issuer). @default - the stack creates it */
-  readonly oidcProviderArn?: string;
-}
-
-const OIDC_PROVIDER_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
-
-/** The deploy role stack's settings, or undefined when the context does not ask for that stack. */
-export function loadGithubDeployRoleSettings(context: Readonly<Record<string, unknown>>): GithubDeployRoleSettings | undefined {
-  const value = parseMaybeJson(context.githubDeployRole);
-  if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError('context "githubDeployRole" must be a JSON object');
-  const raw = value as Record<string, unknown>;
-  const unknownKeys = Object.keys(raw).filter((key) => key !== 'repository' && key !== 'oidcProviderArn');
-  if (unknownKeys.length > 0) throw new ConfigError(`unknown githubDeployRole key(s): ${unknownKeys.join(', ')} (known: repository, oidcProviderArn)`);
-  return {
-    repository: stringValue(raw, 'repository', '', GITHUB_REPOSITORY_PATTERN, 'githubDeployRole.repository'),
-    ...(raw.oidcProviderArn !== undefined && {
-      oidcProviderArn: stringValue(raw, 'oidcProviderArn', '', OIDC_PROVIDER_ARN_PATTERN, 'githubDeployRole.oidcProviderArn'),
-    }),
-  };
 }
 
 /** Merges a partial configuration over the defaults and checks every value; throws ConfigError naming the key. */
@@ -323,84 +266,4 @@ function workQueueSettings(key: string, object: Record<string, unknown>, default
     maxMessageAgeSeconds: integer(object, 'maxMessageAgeSeconds', defaults.maxMessageAgeSeconds, 60, 1_209_600, at('maxMessageAgeSeconds')),
   };
   return settings;
-}
-
-function parseMaybeJson(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  const trimmed = value.trim();
-  if (!/^[[{]/.test(trimmed) && trimmed !== 'true' && trimmed !== 'false' && !/^-?\d+(\.\d+)?$/.test(trimmed)) return value;
-  try {
-    return JSON.parse(trimmed);
-  } catch {
-    return value;
-  }
-}
-
-function stringValue(raw: Readonly<Record<string, unknown>>, key: string, fallback: string, pattern: RegExp, label = key): string {
-  const value = raw[key] ?? fallback;
-  if (typeof value !== 'string' || !pattern.test(value)) throw new ConfigError(`${label} must match ${pattern}, got ${JSON.stringify(value)}`);
-  return value;
-}
-
-function stringList(raw: Record<string, unknown>, key: string, fallback: readonly string[]): readonly string[] {
-  let value = parseMaybeJson(raw[key]) ?? fallback;
-  if (typeof value === 'string') value = value.split(',').map((item) => item.trim()).filter(Boolean);
-  if (!Array.isArray(value) || value.length === 0 || value.some((item) => typeof item !== 'string' || item === '')) {
-    throw new ConfigError(`${key} must be a non-empty list of strings`);
-  }
-  return value as string[];
-}
-
-function integer(raw: Readonly<Record<string, unknown>>, key: string, fallback: number, min: number, max: number, label = key): number {
-  const value = parseMaybeJson(raw[key]) ?? fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${label} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw[key])}`);
-  }
-  return value;
-}
-
-/** Like stringList, but empty is allowed (the default) and every item must pass `valid`. */
-function optionalList(raw: Record<string, unknown>, key: string, fallback: readonly string[], what: string, valid: (item: string) => boolean): readonly string[] {
-  let value = parseMaybeJson(raw[key]) ?? fallback;
-  if (typeof value === 'string') value = value.split(',').map((item) => item.trim()).filter(Boolean);
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || !valid(item))) {
-    throw new ConfigError(`${key} must be a list of ${what}, got ${JSON.stringify(raw[key])}`);
-  }
-  return value as string[];
-}
-
-function decimal(raw: Record<string, unknown>, key: string, fallback: number, min: number, max: number): number {
-  const value = parseMaybeJson(raw[key]) ?? fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new ConfigError(`${key} must be a number from ${min} to ${max}, got ${JSON.stringify(raw[key])}`);
-  }
-  return value;
-}
-
-function isEmail(item: string): boolean {
-  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(item);
-}
-
-/** An IANA time zone name the runtime knows (`Europe/Paris`, `UTC`). */
-function timeZone(raw: Record<string, unknown>, key: string, fallback: string): string {
-  const value = raw[key] ?? fallback;
-  try {
-    if (typeof value !== 'string' || value === '') throw new RangeError();
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-  } catch {
-    throw new ConfigError(`${key} must be an IANA time zone such as Europe/Paris or UTC, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function boolean(raw: Record<string, unknown>, key: string, fallback: boolean): boolean {
-  const value = parseMaybeJson(raw[key]) ?? fallback;
-  if (typeof value !== 'boolean') throw new ConfigError(`${key} must be true or false, got ${JSON.stringify(raw[key])}`);
-  return value;
-}
-
-function oneOf<T extends string>(raw: Record<string, unknown>, key: string, fallback: T, allowed: readonly T[]): T {
-  const value = raw[key] ?? fallback;
-  if (!allowed.includes(value as T)) throw new ConfigError(`${key} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
-  return value as T;
 }

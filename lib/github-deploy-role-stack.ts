@@ -4,7 +4,7 @@
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { GithubDeployRoleSettings } from './config';
+import type { GithubDeployRoleSettings } from './deployment-context';
 import { GithubOidcDeployRole } from './github-oidc-deploy-role';
 
 /** Not `Tidewatch-<stage>`, so no stage can ever take its name. */

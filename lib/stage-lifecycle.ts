@@ -12,7 +12,8 @@ import { Aspects, RemovalPolicies, Tags, type IAspect, type Stack } from 'aws-cd
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
-import { loadDeploymentContext, type DeploymentContext, type TidewatchConfig } from './config';
+import type { TidewatchConfig } from './config';
+import { loadDeploymentContext, type DeploymentContext } from './deployment-context';
 
 /** The resource types that hold data, or decrypt it: a stage that is not a preview retains them. */
 export const DATA_RESOURCE_TYPES = ['AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::Logs::LogGroup', 'AWS::KMS::Key'];

@@ -4,7 +4,8 @@
  * deploy role stack's `githubDeployRole`; each bad value is a ConfigError naming it.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_CONFIG, loadConfig, loadDeploymentContext, loadGithubDeployRoleSettings } from '../lib/config';
+import { ConfigError, DEFAULT_CONFIG, loadConfig } from '../lib/config';
+import { loadDeploymentContext, loadGithubDeployRoleSettings } from '../lib/deployment-context';
 
 describe('preview and sloBurnRateAlarms', () => {
   it('default to a stage that retains its data and has every alarm', () => {

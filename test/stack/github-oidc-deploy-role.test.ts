@@ -12,7 +12,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../lib/app';
-import { ConfigError, type GithubDeployRoleSettings } from '../../lib/config';
+import { ConfigError } from '../../lib/config';
+import type { GithubDeployRoleSettings } from '../../lib/deployment-context';
 import { GITHUB_DEPLOY_ROLE_STACK_NAME, GithubDeployRoleStack } from '../../lib/github-deploy-role-stack';
 import type { Json } from './synth';
 

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { CONSOLE_CONFIG_KEY } from '../../contract/console-config';
 import { stackName } from '../../contract/naming';
 import { previewStage } from '../../contract/preview';
-import { loadConfig, loadDeploymentContext } from '../../lib/config';
+import { loadConfig } from '../../lib/config';
+import { loadDeploymentContext } from '../../lib/deployment-context';
 import { PREVIEW_COMMENT_MARKER } from '../../.github/scripts/preview-files';
 import { actionOf, loadWorkflow, pinnedNodeMajor, stepOf, WORKFLOWS_DIR, type Job } from './workflow';
 
