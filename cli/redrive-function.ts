@@ -14,10 +14,6 @@ import { invokeForJson } from './invoke-function';
 import { stringFlag, type FlagValues } from './options';
 import type { StackOutputs } from './stack-outputs';
 
-export const REQUESTED_BY_FLAG = {
-  'requested-by': { type: 'string', valueName: 'name', description: 'who asks, for the audit ledger (default: $USER@host)' },
-} as const;
-
 /** Who asks: `--requested-by`, else the shell's user at this host. */
 export function requestedBy(flags: FlagValues, env: NodeJS.ProcessEnv): string {
   return stringFlag(flags, 'requested-by') ?? `${env.USER ?? env.USERNAME ?? safeUserName()}@${hostname()}`;
@@ -34,7 +30,7 @@ function safeUserName(): string {
 /** The caller's ARN as STS reports it; undefined when STS cannot say (the request still goes). */
 export async function callerArn(clients: AwsClients): Promise<string | undefined> {
   try {
-    return (await clients.sts.send(new GetCallerIdentityCommand({}))).Arn;
+    return (await (await clients.sts()).send(new GetCallerIdentityCommand({}))).Arn;
   } catch {
     return undefined;
   }
@@ -43,7 +39,7 @@ export async function callerArn(clients: AwsClients): Promise<string | undefined
 /** Invokes the redrive function and answers what it said; a function failure is a CliError naming it. */
 export async function invokeRedrive(clients: AwsClients, outputs: StackOutputs, request: RedriveRequest): Promise<RedriveAnswer> {
   const functionName = outputs.require('RedriveFunctionName');
-  const result = (await invokeForJson(clients.lambda, functionName, request, 'RedriveFunctionError')) as RedriveAnswer;
+  const result = (await invokeForJson(await clients.lambda(), functionName, request, 'RedriveFunctionError')) as RedriveAnswer;
   if (result.outcome === 'error') throw new CliError(`the redrive function refused the request: ${result.message}`, result.error);
   return result;
 }

@@ -14,7 +14,7 @@ import { selectedQueues, workQueueNames } from './work-queues';
 
 export async function startRun(context: CommandContext, request: Omit<RedriveRequest, 'requestedBy' | 'callerArn'>, wait: boolean, commandPath: string): Promise<CommandOutput> {
   const { clients, flags, target } = context;
-  const outputs = await readStackOutputs(clients.cloudFormation, target);
+  const outputs = await readStackOutputs(await clients.cloudFormation(), target);
   selectedQueues(request.queue, workQueueNames(outputs), commandPath);
   const arn = await callerArn(clients);
   const answer = await invokeRedrive(clients, outputs, { ...request, requestedBy: requestedBy(flags, context.env), ...(arn ? { callerArn: arn } : {}) });
