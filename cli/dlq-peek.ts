@@ -9,7 +9,8 @@ import { subjectsOf, type Subject } from './dead-letters';
 import { integerFlag, PER_QUEUE_MAX } from './options';
 import { readStackOutputs } from './stack-outputs';
 import { formatTime, type Style } from './terminal';
-import { queueArgument, queueDepth, selectedQueues, workQueue, workQueueNames } from './work-queues';
+import { queueDepth } from './queue-depth';
+import { queueArgument, selectedQueues, workQueue, workQueueNames } from './work-queues';
 
 const COMMAND_PATH = 'dlq peek';
 

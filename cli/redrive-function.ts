@@ -1,12 +1,10 @@
 /**
  * The CLI's one way to redrive, cancel or archive: invoking the stack's redrive function (its
  * `RedriveFunctionName` output), as the dashboard widget does, so every action goes through one code
- * path and leaves one audit record. It says who asks: the user's name given or taken from the shell, and
- * the caller's IAM identity as STS reports it (the function cannot verify it; CloudTrail's Invoke record
- * is the authoritative identity).
+ * path and leaves one audit record. It says who asks: the user's name given or taken from the shell (a
+ * start adds the caller's IAM identity: redrive-start.ts).
  */
 import { userInfo, hostname } from 'node:os';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { RedriveAnswer, RedriveRequest, RedriveRun } from '../contract/redrive';
 import type { AwsClients } from './aws-clients';
 import { CliError } from './errors';
@@ -24,15 +22,6 @@ function safeUserName(): string {
     return userInfo().username;
   } catch {
     return 'unknown';
-  }
-}
-
-/** The caller's ARN as STS reports it; undefined when STS cannot say (the request still goes). */
-export async function callerArn(clients: AwsClients): Promise<string | undefined> {
-  try {
-    return (await (await clients.sts()).send(new GetCallerIdentityCommand({}))).Arn;
-  } catch {
-    return undefined;
   }
 }
 

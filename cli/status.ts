@@ -8,7 +8,9 @@ import { explainFailure } from './errors';
 import { bySeverityThenAge, recentPages, stackAlarms, type AlarmStateChange, type StackAlarm } from './stack-alarms';
 import { readStackOutputs } from './stack-outputs';
 import { formatDuration, formatTime, table, type Style } from './terminal';
-import { oldestMessageAges, queueDepth, workQueue, workQueueNames } from './work-queues';
+import { oldestMessageAges } from './oldest-message-age';
+import { queueDepth } from './queue-depth';
+import { workQueue, workQueueNames } from './work-queues';
 
 const EXIT_ALARM_FIRING = 2;
 const EXIT_INCOMPLETE = 1;

@@ -76,11 +76,20 @@ describe('what a tidewatch process loads', () => {
     expect(COMMAND_MODULES.filter((name) => run.loaded.has(name))).toEqual([]);
   });
 
-  it('loads the command it runs and only the SDK clients that command calls', async () => {
-    const run = await startTidewatch(['status', '--endpoint-url', `http://127.0.0.1:${await closedPort()}`]);
+  it.each([
+    [['status'], 'cli/status.ts', ['client-cloudformation', 'client-cloudwatch', 'client-sqs']],
+    [['dlq', 'peek'], 'cli/dlq-peek.ts', ['client-cloudformation', 'client-dynamodb', 'client-sqs', 'lib-dynamodb']],
+    [['redrive', 'history'], 'cli/redrive-history.ts', ['client-cloudformation', 'client-dynamodb', 'lib-dynamodb']],
+    [['redrive', 'status', 'files'], 'cli/redrive-status.ts', ['client-cloudformation', 'client-lambda']],
+    [['redrive', 'files'], 'cli/redrive.ts', ['client-cloudformation', 'client-lambda', 'client-sts']],
+  ])('%j loads its own module and no SDK client but those it calls', async (args, module, calls) => {
+    const run = await startTidewatch([...args, '--endpoint-url', `http://127.0.0.1:${await closedPort()}`]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^tidewatch: cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
-    expect(COMMAND_MODULES.filter((name) => run.loaded.has(name))).toEqual(['cli/status.ts']);
-    expect(SDK_CLIENTS.filter((name) => run.loaded.has(`node_modules/@aws-sdk/${name}`))).toEqual(['client-cloudformation', 'client-cloudwatch', 'client-sqs']);
+    expect(COMMAND_MODULES.filter((name) => run.loaded.has(name))).toEqual([module]);
+    // The stack's outputs come first, from CloudFormation: with nobody there, the command stops at them.
+    const loadedClients = SDK_CLIENTS.filter((name) => run.loaded.has(`node_modules/@aws-sdk/${name}`));
+    expect(loadedClients).toContain('client-cloudformation');
+    expect(loadedClients.filter((name) => !calls.includes(name))).toEqual([]);
   });
 });
