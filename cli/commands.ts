@@ -1,8 +1,8 @@
 /**
  * Every `tidewatch` command: its words, help and flags, which the help and the dispatcher both read,
  * and its run, which imports the command's module only then. So `--help`, a usage mistake or a typo
- * loads no command's code and no SDK client, and a command loads its own module and nothing else. A new
- * command is one entry here and one module exporting what it does.
+ * loads no command's code and no SDK client, and a command loads its own module and not the others'. A
+ * new command is one entry here and one module exporting what it does.
  */
 import { DEFAULT_RATE, MAX_CANARY, MAX_MOVE_TASK_RATE } from '../contract/redrive';
 import type { Command } from './command';
