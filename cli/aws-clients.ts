@@ -1,25 +1,26 @@
 /**
  * The real AWS SDK v3 clients the commands use, all pointed at one target: AWS in a region, or the
- * local cloud through `--endpoint-url`. Created on first use, destroyed together.
+ * local cloud through `--endpoint-url`. Each client's module is imported and the client made on its
+ * first use, so a command loads only the SDK packages it calls (each costs a tenth of a second or more
+ * of every start); all are destroyed together.
  */
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { STSClient } from '@aws-sdk/client-sts';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_CREDENTIALS } from '../contract/local-cloud';
 import { isLoopback } from './errors';
 import type { Target } from './options';
 
 export interface AwsClients {
-  readonly cloudFormation: CloudFormationClient;
-  readonly sqs: SQSClient;
-  readonly cloudWatch: CloudWatchClient;
-  readonly dynamoDb: DynamoDBDocumentClient;
-  readonly lambda: LambdaClient;
-  readonly sts: STSClient;
+  cloudFormation(): Promise<CloudFormationClient>;
+  sqs(): Promise<SQSClient>;
+  cloudWatch(): Promise<CloudWatchClient>;
+  dynamoDb(): Promise<DynamoDBDocumentClient>;
+  lambda(): Promise<LambdaClient>;
+  sts(): Promise<STSClient>;
   destroy(): void;
 }
 
@@ -42,42 +43,27 @@ export function createAwsClients(target: Target, env: NodeJS.ProcessEnv): AwsCli
     ...(target.endpoint && isLoopback(target.endpoint) && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE ? { credentials: LOCAL_CREDENTIALS } : {}),
   };
   const created: { destroy(): void }[] = [];
-  const lazy = <T extends { destroy(): void }>(create: () => T): (() => T) => {
-    let client: T | undefined;
-    return () => {
-      if (!client) created.push((client = create()));
-      return client;
-    };
+  const track = <T extends { destroy(): void }>(client: T): T => {
+    created.push(client);
+    return client;
   };
-  const cloudFormation = lazy(() => new CloudFormationClient(config));
-  const sqs = lazy(() => new SQSClient(config));
-  const cloudWatch = lazy(() => new CloudWatchClient(config));
-  const lambda = lazy(() => new LambdaClient({ ...config, ...INVOKE_CONFIG }));
-  const sts = lazy(() => new STSClient(config));
   // The document client's destroy() leaves its base client open: the base client is the one tracked.
-  const dynamoDbBase = lazy(() => new DynamoDBClient(config));
-  let dynamoDb: DynamoDBDocumentClient | undefined;
+  const dynamoDbBase = once(async () => track(new (await import('@aws-sdk/client-dynamodb')).DynamoDBClient(config)));
   return {
-    get cloudFormation() {
-      return cloudFormation();
-    },
-    get sqs() {
-      return sqs();
-    },
-    get cloudWatch() {
-      return cloudWatch();
-    },
-    get dynamoDb() {
-      return (dynamoDb ??= DynamoDBDocumentClient.from(dynamoDbBase()));
-    },
-    get lambda() {
-      return lambda();
-    },
-    get sts() {
-      return sts();
-    },
+    cloudFormation: once(async () => track(new (await import('@aws-sdk/client-cloudformation')).CloudFormationClient(config))),
+    sqs: once(async () => track(new (await import('@aws-sdk/client-sqs')).SQSClient(config))),
+    cloudWatch: once(async () => track(new (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient(config))),
+    dynamoDb: once(async () => (await import('@aws-sdk/lib-dynamodb')).DynamoDBDocumentClient.from(await dynamoDbBase())),
+    lambda: once(async () => track(new (await import('@aws-sdk/client-lambda')).LambdaClient({ ...config, ...INVOKE_CONFIG }))),
+    sts: once(async () => track(new (await import('@aws-sdk/client-sts')).STSClient(config))),
     destroy() {
       for (const client of created.splice(0)) client.destroy();
     },
   };
+}
+
+/** The first call's promise, shared by every later call: one client per kind, however many ask at once. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
 }

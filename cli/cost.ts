@@ -9,7 +9,7 @@ import { readBenchmarkResult, type CostBenchmarkResult } from '../lib/cost/bench
 import { monitoringCost, type MonitoringCost } from '../lib/cost/monitoring-cost';
 import { monitoringInventory, type MonitoringInventory } from '../lib/cost/monitoring-inventory';
 import { PROJECT_ROOT } from '../lib/project';
-import type { Command } from './command';
+import type { CommandContext, CommandOutput } from './command';
 import { UsageError } from './errors';
 import { stringFlag } from './options';
 import { table, type Style } from './terminal';
@@ -33,38 +33,22 @@ export interface CostReport {
   readonly perMillionItems: CostBenchmarkResult | null;
 }
 
-export const costCommand: Command = {
-  path: [PATH],
-  summary: 'what a stage\'s monitoring costs a month, what a preview saves, and the cost per million items',
-  description: [
-    'Synthesizes the stage (offline, as `cdk synth` does) and prices its alarms by kind and resolution,',
-    'composite alarms, custom metrics, dashboards and KMS keys at the us-east-1 list prices of',
-    'contract/prices.ts; then the same stage as a preview (preview, no SLO burn-rate alarms). Custom metrics',
-    'are counted as if each were emitted every hour (an upper bound). Adds the cost per million items',
-    'measured by the last `npx tsx bench/cost.ts` (bench/results/cost.json).',
-    '',
-    'Give the stage\'s config as you deploy it (`cdk deploy -c tidewatch=...`) with --config.',
-  ].join('\n'),
-  flags: {
-    config: { type: 'string', valueName: 'json', description: 'the stage\'s config object, as given to cdk -c tidewatch=... (default: {})' },
-  },
-  async run({ flags, env }) {
-    if (stringFlag(flags, 'stack') !== undefined) throw new UsageError('cost synthesizes a stage: give --stage, not --stack', PATH);
-    const config = configFlag(stringFlag(flags, 'config'));
-    const stage = stringFlag(flags, 'stage') ?? (typeof config.stage === 'string' ? config.stage : undefined) ?? nonEmpty(env.TIDEWATCH_STAGE) ?? DEFAULT_STAGE;
-    const [stageCost, asPreview, perMillionItems] = await Promise.all([
-      costOfStage(stage, config),
-      costOfStage(stage, { ...config, ...PREVIEW_SETTINGS }),
-      readBenchmarkResult(),
-    ]);
-    const report: CostReport = { stage, stackName: stackName(stage), stageCost, asPreview, perMillionItems: perMillionItems ?? null };
-    return { json: report, exitCode: 0, human: (style) => renderCost(report, style) };
-  },
-};
+export async function cost({ flags, env }: CommandContext): Promise<CommandOutput> {
+  if (stringFlag(flags, 'stack') !== undefined) throw new UsageError('cost synthesizes a stage: give --stage, not --stack', PATH);
+  const config = configFlag(stringFlag(flags, 'config'));
+  const stage = stringFlag(flags, 'stage') ?? (typeof config.stage === 'string' ? config.stage : undefined) ?? nonEmpty(env.TIDEWATCH_STAGE) ?? DEFAULT_STAGE;
+  const [stageCost, asPreview, perMillionItems] = await Promise.all([
+    costOfStage(stage, config),
+    costOfStage(stage, { ...config, ...PREVIEW_SETTINGS }),
+    readBenchmarkResult(),
+  ]);
+  const report: CostReport = { stage, stackName: stackName(stage), stageCost, asPreview, perMillionItems: perMillionItems ?? null };
+  return { json: report, exitCode: 0, human: (style) => renderCost(report, style) };
+}
 
 /** The monitoring cost of one stage's synthesized template. */
 export async function costOfStage(stage: string, config: Record<string, unknown>): Promise<StageCost> {
-  // Loaded here, not with the module: aws-cdk-lib would add a second to every other command's start.
+  // Loaded here, not with the module: a mistaken --stack or --config is told without loading aws-cdk-lib (a second).
   const { synthesizeTemplate } = await import('../local/template/synthesize');
   const { template } = await synthesizeTemplate({ stage, context: { tidewatch: config }, projectRoot: PROJECT_ROOT });
   const inventory = monitoringInventory(Object.values(template.Resources));

@@ -5,40 +5,16 @@
  * For a message that can never succeed: it leaves the DLQ (and its alarm clears) without being lost.
  */
 import { DEFAULT_RATE, MAX_LIMIT, MAX_SELECTIVE_RATE } from '../contract/redrive';
-import type { Command, CommandContext, CommandOutput } from './command';
+import type { CommandContext, CommandOutput } from './command';
 import { UsageError } from './errors';
 import { integerFlag, optionalIntegerFlag, stringListFlag } from './options';
-import { REQUESTED_BY_FLAG } from './redrive-function';
-import { FILTER_HELP, parseFilter } from './redrive-filter';
+import { parseFilter } from './redrive-filter';
 import { startRun } from './redrive-start';
 import { queueArgument } from './work-queues';
 
 const COMMAND_PATH = 'dlq archive';
 
-export const dlqArchiveCommand: Command = {
-  path: ['dlq', 'archive'],
-  summary: 'archive chosen dead letters to S3, then delete them from the DLQ',
-  arguments: '<queue>',
-  description: [
-    "Invokes the stack's redrive function to archive the dead letters named by --message-id (see `tidewatch",
-    'dlq peek`) or taken by --filter: each is written to s3://<bucket>/dead-letters/<queue>/<date>/<messageId>.json',
-    'with its body, attributes, status item and failure reason, and deleted from the DLQ only after that. It',
-    'waits for the archive to end; --dry-run only counts and samples what it would take.',
-    '',
-    'Exit codes: 0 archived (or dry run done); 2 some could not be archived (left in the DLQ); 1 an error.',
-  ].join('\n'),
-  flags: {
-    'message-id': { type: 'string', valueName: 'id', multiple: true, description: 'a dead letter to archive (repeat for several)' },
-    filter: { type: 'string', valueName: 'key=value', multiple: true, description: FILTER_HELP },
-    limit: { type: 'string', valueName: 'n', description: 'archive at most this many' },
-    rate: { type: 'string', valueName: 'n', description: `messages a second (default: ${DEFAULT_RATE})` },
-    'dry-run': { type: 'boolean', description: 'count and sample what would be archived; changes nothing' },
-    ...REQUESTED_BY_FLAG,
-  },
-  run: archive,
-};
-
-async function archive(context: CommandContext): Promise<CommandOutput> {
+export async function archive(context: CommandContext): Promise<CommandOutput> {
   const { args, flags, now } = context;
   const name = queueArgument(args, COMMAND_PATH, true)!;
   const messageIds = stringListFlag(flags, 'message-id');

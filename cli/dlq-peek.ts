@@ -2,17 +2,17 @@
  * `tidewatch dlq peek [files|jobs] [--max N]`: a sample of each dead-letter queue's messages, left in
  * place, with the file or job each is about and why it failed (status, attempts, last error).
  */
-import type { Command, CommandContext, CommandOutput } from './command';
+import type { CommandContext, CommandOutput } from './command';
 import { DeadLetterQueue } from '../handlers/redrive/dead-letter-queue';
 import { statusItems } from '../handlers/redrive/status-items';
 import { subjectsOf, type Subject } from './dead-letters';
-import { integerFlag } from './options';
+import { integerFlag, PER_QUEUE_MAX } from './options';
 import { readStackOutputs } from './stack-outputs';
 import { formatTime, type Style } from './terminal';
-import { queueArgument, queueDepth, selectedQueues, workQueue, workQueueNames } from './work-queues';
+import { queueDepth } from './queue-depth';
+import { queueArgument, selectedQueues, workQueue, workQueueNames } from './work-queues';
 
 const COMMAND_PATH = 'dlq peek';
-const MAX_FLAG = { min: 1, max: 100, default: 10 };
 
 /** What the status table says about a file or job; null when it has no item. */
 export interface SubjectStatus extends Subject {
@@ -47,38 +47,26 @@ export interface DlqPeekReport {
   readonly queues: readonly DeadLetterQueuePeek[];
 }
 
-export const dlqPeekCommand: Command = {
-  path: ['dlq', 'peek'],
-  summary: 'sample dead-lettered messages with the failure reason, without consuming them',
-  arguments: '[files|jobs]',
-  description: [
-    'Shows up to --max messages of the files and jobs dead-letter queues (or of the one named): message id,',
-    'when it was sent, how often it was received, the file or job it is about, and its status, attempts and',
-    'last error from the status table. Messages stay in the queue, visible; each peek counts as one receive.',
-    '',
-    'Exit codes: 0 done, 1 an error.',
-  ].join('\n'),
-  flags: { max: { type: 'string', valueName: 'n', description: `messages per queue, ${MAX_FLAG.min}-${MAX_FLAG.max} (default: ${MAX_FLAG.default})` } },
-  async run(context) {
-    return present(await peekDeadLetterQueues(context));
-  },
-};
+export async function peek(context: CommandContext): Promise<CommandOutput> {
+  return present(await peekDeadLetterQueues(context));
+}
 
 async function peekDeadLetterQueues({ target, clients, args, flags, now }: CommandContext): Promise<DlqPeekReport> {
   const queue = queueArgument(args, COMMAND_PATH);
-  const max = integerFlag(flags, 'max', MAX_FLAG, COMMAND_PATH);
-  const outputs = await readStackOutputs(clients.cloudFormation, target);
+  const max = integerFlag(flags, 'max', PER_QUEUE_MAX, COMMAND_PATH);
+  const outputs = await readStackOutputs(await clients.cloudFormation(), target);
   const names = selectedQueues(queue, workQueueNames(outputs), COMMAND_PATH);
   const tableName = outputs.require('StatusTableName');
+  const sqs = await clients.sqs();
   const queues = await Promise.all(
     names.map(async (name) => {
       const { deadLetterQueueUrl } = workQueue(outputs, name);
-      const depth = await queueDepth(clients.sqs, deadLetterQueueUrl);
+      const depth = await queueDepth(sqs, deadLetterQueueUrl);
       // No more receives than the DLQ holds: each one counts on the messages, and an empty DLQ needs none.
-      const messages = await new DeadLetterQueue(clients.sqs, deadLetterQueueUrl).peek(Math.min(max, depth.visible + depth.inFlight));
+      const messages = await new DeadLetterQueue(sqs, deadLetterQueueUrl).peek(Math.min(max, depth.visible + depth.inFlight));
       const parsed = messages.map((message) => ({ message, ...subjectsOf(message) }));
       const items = await statusItems(
-        clients.dynamoDb,
+        await clients.dynamoDb(),
         tableName,
         parsed.flatMap(({ subjects }) => subjects.map((subject) => subject.id)),
       );

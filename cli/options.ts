@@ -39,6 +39,9 @@ export interface Target {
 
 export const DEFAULT_REGION = 'us-east-1';
 
+/** The bounds of `--max` for the commands that list so many per queue (dlq peek, redrive history). */
+export const PER_QUEUE_MAX = { min: 1, max: 100, default: 10 } as const;
+
 /** The target from the common flags, then the environment, then the defaults. */
 export function resolveTarget(values: FlagValues, env: NodeJS.ProcessEnv): Target {
   const stack = stringFlag(values, 'stack');

@@ -1,22 +1,16 @@
 /**
  * The CLI's one way to redrive, cancel or archive: invoking the stack's redrive function (its
  * `RedriveFunctionName` output), as the dashboard widget does, so every action goes through one code
- * path and leaves one audit record. It says who asks: the user's name given or taken from the shell, and
- * the caller's IAM identity as STS reports it (the function cannot verify it; CloudTrail's Invoke record
- * is the authoritative identity).
+ * path and leaves one audit record. It says who asks: the user's name given or taken from the shell (a
+ * start adds the caller's IAM identity: redrive-start.ts).
  */
 import { userInfo, hostname } from 'node:os';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { RedriveAnswer, RedriveRequest, RedriveRun } from '../contract/redrive';
 import type { AwsClients } from './aws-clients';
 import { CliError } from './errors';
 import { invokeForJson } from './invoke-function';
 import { stringFlag, type FlagValues } from './options';
 import type { StackOutputs } from './stack-outputs';
-
-export const REQUESTED_BY_FLAG = {
-  'requested-by': { type: 'string', valueName: 'name', description: 'who asks, for the audit ledger (default: $USER@host)' },
-} as const;
 
 /** Who asks: `--requested-by`, else the shell's user at this host. */
 export function requestedBy(flags: FlagValues, env: NodeJS.ProcessEnv): string {
@@ -31,19 +25,10 @@ function safeUserName(): string {
   }
 }
 
-/** The caller's ARN as STS reports it; undefined when STS cannot say (the request still goes). */
-export async function callerArn(clients: AwsClients): Promise<string | undefined> {
-  try {
-    return (await clients.sts.send(new GetCallerIdentityCommand({}))).Arn;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Invokes the redrive function and answers what it said; a function failure is a CliError naming it. */
 export async function invokeRedrive(clients: AwsClients, outputs: StackOutputs, request: RedriveRequest): Promise<RedriveAnswer> {
   const functionName = outputs.require('RedriveFunctionName');
-  const result = (await invokeForJson(clients.lambda, functionName, request, 'RedriveFunctionError')) as RedriveAnswer;
+  const result = (await invokeForJson(await clients.lambda(), functionName, request, 'RedriveFunctionError')) as RedriveAnswer;
   if (result.outcome === 'error') throw new CliError(`the redrive function refused the request: ${result.message}`, result.error);
   return result;
 }

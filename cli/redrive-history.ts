@@ -7,15 +7,14 @@ import { Ledger } from '../handlers/redrive/ledger';
 import { statusItems } from '../handlers/redrive/status-items';
 import type { LedgerEntry, RedriveRun } from '../contract/redrive';
 import type { StatusItem } from '../contract/status-item';
-import type { Command, CommandContext } from './command';
-import { integerFlag } from './options';
+import type { CommandContext, CommandOutput } from './command';
+import { integerFlag, PER_QUEUE_MAX } from './options';
 import { renderRun } from './redrive-render';
 import { readStackOutputs } from './stack-outputs';
 import { table, type Style } from './terminal';
 import { queueArgument, selectedQueues, workQueueNames } from './work-queues';
 
 const COMMAND_PATH = 'redrive history';
-const MAX_FLAG = { min: 1, max: 100, default: 10 };
 /** Moved messages read per run (the JSON has them all, up to this). */
 const ENTRIES_PER_RUN = 1000;
 /** Moved items a person is shown per run. */
@@ -43,29 +42,17 @@ export interface RedriveHistory {
   readonly queues: readonly { readonly name: string; readonly runs: readonly HistoryRun[] }[];
 }
 
-export const redriveHistoryCommand: Command = {
-  path: ['redrive', 'history'],
-  summary: 'the audit ledger: past redrives and archives, and what became of each item moved',
-  arguments: '[<queue>]',
-  description: [
-    'Lists the newest --max runs of each work queue (or of the one named) from the audit ledger (kept 90',
-    'days): who asked and when, what, the counts and how each ended; for selective redrives and archives,',
-    'each message moved (old and new message id) with its items and their status now.',
-    '',
-    'Exit codes: 0 done, 1 an error.',
-  ].join('\n'),
-  flags: { max: { type: 'string', valueName: 'n', description: `runs per queue, ${MAX_FLAG.min}-${MAX_FLAG.max} (default: ${MAX_FLAG.default})` } },
-  async run(context) {
-    const history = await readHistory(context);
-    return { json: history, exitCode: 0, human: (style) => renderHistory(history, style) };
-  },
-};
+export async function showHistory(context: CommandContext): Promise<CommandOutput> {
+  const history = await readHistory(context);
+  return { json: history, exitCode: 0, human: (style) => renderHistory(history, style) };
+}
 
 async function readHistory({ clients, args, flags, target }: CommandContext): Promise<RedriveHistory> {
   const name = queueArgument(args, COMMAND_PATH);
-  const max = integerFlag(flags, 'max', MAX_FLAG, COMMAND_PATH);
-  const outputs = await readStackOutputs(clients.cloudFormation, target);
-  const ledger = new Ledger(clients.dynamoDb, outputs.require('RedriveLedgerTableName'));
+  const max = integerFlag(flags, 'max', PER_QUEUE_MAX, COMMAND_PATH);
+  const outputs = await readStackOutputs(await clients.cloudFormation(), target);
+  const dynamoDb = await clients.dynamoDb();
+  const ledger = new Ledger(dynamoDb, outputs.require('RedriveLedgerTableName'));
   const statusTable = outputs.require('StatusTableName');
   const queues = await Promise.all(
     selectedQueues(name, workQueueNames(outputs), COMMAND_PATH).map(async (queue) => {
@@ -75,7 +62,7 @@ async function readHistory({ clients, args, flags, target }: CommandContext): Pr
         runs: await Promise.all(
           runs.map(async ({ runKey: _key, cancelRequestedAt: _at, cancelRequestedBy: _by, ...run }) => {
             const entries = run.mode === 'selective' && !run.dryRun ? await ledger.entries(queue, run.runId, ENTRIES_PER_RUN) : [];
-            return { run, items: await outcomes(entries, (ids) => statusItems(clients.dynamoDb, statusTable, ids)) };
+            return { run, items: await outcomes(entries, (ids) => statusItems(dynamoDb, statusTable, ids)) };
           }),
         ),
       };

@@ -1,12 +1,16 @@
 /**
  * Starting a run (`tidewatch redrive`, `tidewatch dlq archive`) the same way: the queue checked against
- * the stack, who asks attached, the redrive function invoked, a refusal explained with the running run's
- * progress, a dry run reported with its sample, and a started run followed to its end when asked.
+ * the stack, who asks attached (the user's name, and the caller's IAM identity as STS reports it: the
+ * function cannot verify it; CloudTrail's Invoke record is the authoritative identity), the redrive
+ * function invoked, a refusal explained with the running run's progress, a dry run reported with its
+ * sample, and a started run followed to its end when asked.
  */
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { RedriveRequest } from '../contract/redrive';
+import type { AwsClients } from './aws-clients';
 import type { CommandContext, CommandOutput } from './command';
 import { CliError } from './errors';
-import { callerArn, invokeRedrive, requestedBy, statusRun } from './redrive-function';
+import { invokeRedrive, requestedBy, statusRun } from './redrive-function';
 import { followRun, progressReporter } from './redrive-progress';
 import { exitCodeOf, progressLine, renderRun, renderSample } from './redrive-render';
 import { readStackOutputs } from './stack-outputs';
@@ -14,7 +18,7 @@ import { selectedQueues, workQueueNames } from './work-queues';
 
 export async function startRun(context: CommandContext, request: Omit<RedriveRequest, 'requestedBy' | 'callerArn'>, wait: boolean, commandPath: string): Promise<CommandOutput> {
   const { clients, flags, target } = context;
-  const outputs = await readStackOutputs(clients.cloudFormation, target);
+  const outputs = await readStackOutputs(await clients.cloudFormation(), target);
   selectedQueues(request.queue, workQueueNames(outputs), commandPath);
   const arn = await callerArn(clients);
   const answer = await invokeRedrive(clients, outputs, { ...request, requestedBy: requestedBy(flags, context.env), ...(arn ? { callerArn: arn } : {}) });
@@ -33,4 +37,13 @@ export async function startRun(context: CommandContext, request: Omit<RedriveReq
     exitCode: exitCodeOf(run),
     human: (style) => [...renderRun(run, style, new Date()), ...(wait ? [] : [`  follow it: tidewatch redrive status ${request.queue} (or start with --wait)`]), ''].join('\n'),
   };
+}
+
+/** The caller's ARN as STS reports it; undefined when STS cannot say (the request still goes). */
+async function callerArn(clients: AwsClients): Promise<string | undefined> {
+  try {
+    return (await (await clients.sts()).send(new GetCallerIdentityCommand({}))).Arn;
+  } catch {
+    return undefined;
+  }
 }

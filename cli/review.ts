@@ -12,7 +12,7 @@ import type { ReviewReport } from '../handlers/review/model';
 import { dayRangePeriod, isoWeekPeriod, lastCompleteWeek, PeriodError, type ReviewPeriod } from '../handlers/review/period';
 import { renderMarkdown } from '../handlers/review/render-markdown';
 import type { ReviewAnswer } from '../handlers/review/request';
-import type { Command } from './command';
+import type { CommandContext, CommandOutput } from './command';
 import { CliError, UsageError } from './errors';
 import { invokeForJson } from './invoke-function';
 import { readStackOutputs } from './stack-outputs';
@@ -21,46 +21,27 @@ import type { FlagValues } from './options';
 const PATH = 'review';
 
 const RENDER: Record<ReportFormat, (report: ReviewReport) => string | Promise<string>> = {
-  // Loaded on use: the charting library would add most of a second to every other command's start.
+  // Loaded on use: the charting library would add most of a second to every Markdown or JSON review.
   html: async (report) => (await import('../handlers/review/render-html')).renderHtml(report),
   md: renderMarkdown,
   json: (report) => `${JSON.stringify(report, null, 2)}\n`,
 };
 
-export const reviewCommand: Command = {
-  path: [PATH],
-  summary: 'the weekly reliability review: SLOs, error budgets, pages, dead letters, suggested actions',
-  description: [
-    'Fetches the stored report of a week (reports/<week>/ in the bucket, written every Monday), or builds',
-    'the report of a week or a range of days on demand, through the stack\'s review function (it needs',
-    'lambda:InvokeFunction on it). Without --week or --from/--to: last week.',
-    '',
-    'Writes Markdown to stdout by default; --format html gives one self-contained page (charts included),',
-    '--out FILE writes to a file (its extension picks the format when --format is not given).',
-  ].join('\n'),
-  flags: {
-    week: { type: 'string', valueName: 'YYYY-Www', description: 'the ISO week, e.g. 2026-W47 (default: last week)' },
-    from: { type: 'string', valueName: 'YYYY-MM-DD', description: 'first day of a range (UTC), with --to' },
-    to: { type: 'string', valueName: 'YYYY-MM-DD', description: 'day after the last of the range (exclusive), with --from' },
-    format: { type: 'string', valueName: 'html|md|json', description: 'output format (default: from --out, else md)' },
-    out: { type: 'string', valueName: 'file', description: 'write the report to this file instead of stdout' },
-  },
-  async run({ target, clients, flags, now }) {
-    const period = periodOf(flags, now);
-    const out = typeof flags.out === 'string' ? flags.out : undefined;
-    const format = formatOf(flags.format, out);
-    const outputs = await readStackOutputs(clients.cloudFormation, target);
-    const answer = await invokeReview(clients.lambda, outputs.require('ReviewFunctionName'), period);
-    const document = await RENDER[format](answer.report);
-    if (out) await writeFile(out, document);
-    const written = out ? { out, format, bytes: Buffer.byteLength(document), period: period.label, source: answer.source } : undefined;
-    return {
-      json: written ?? answer.report,
-      exitCode: 0,
-      human: () => (written ? `wrote ${out} (${format}, ${written.bytes} bytes): the review of ${period.label}, ${answer.source === 'stored' ? 'as stored' : 'built now'}\n` : document),
-    };
-  },
-};
+export async function review({ target, clients, flags, now }: CommandContext): Promise<CommandOutput> {
+  const period = periodOf(flags, now);
+  const out = typeof flags.out === 'string' ? flags.out : undefined;
+  const format = formatOf(flags.format, out);
+  const outputs = await readStackOutputs(await clients.cloudFormation(), target);
+  const answer = await invokeReview(await clients.lambda(), outputs.require('ReviewFunctionName'), period);
+  const document = await RENDER[format](answer.report);
+  if (out) await writeFile(out, document);
+  const written = out ? { out, format, bytes: Buffer.byteLength(document), period: period.label, source: answer.source } : undefined;
+  return {
+    json: written ?? answer.report,
+    exitCode: 0,
+    human: () => (written ? `wrote ${out} (${format}, ${written.bytes} bytes): the review of ${period.label}, ${answer.source === 'stored' ? 'as stored' : 'built now'}\n` : document),
+  };
+}
 
 function periodOf(flags: FlagValues, now: Date): ReviewPeriod {
   const week = typeof flags.week === 'string' ? flags.week : undefined;

@@ -3,12 +3,14 @@
  * work queues and their dead-letter queues, and the pages of the last 24 hours. Exit 0 when healthy,
  * 2 while an alarm fires, 1 when part of the picture could not be read.
  */
-import type { Command, CommandContext, CommandOutput } from './command';
+import type { CommandContext, CommandOutput } from './command';
 import { explainFailure } from './errors';
 import { bySeverityThenAge, recentPages, stackAlarms, type AlarmStateChange, type StackAlarm } from './stack-alarms';
 import { readStackOutputs } from './stack-outputs';
 import { formatDuration, formatTime, table, type Style } from './terminal';
-import { oldestMessageAges, queueDepth, workQueue, workQueueNames } from './work-queues';
+import { oldestMessageAges } from './oldest-message-age';
+import { queueDepth } from './queue-depth';
+import { workQueue, workQueueNames } from './work-queues';
 
 const EXIT_ALARM_FIRING = 2;
 const EXIT_INCOMPLETE = 1;
@@ -47,24 +49,12 @@ export interface StatusReport {
   readonly problems: readonly string[];
 }
 
-export const statusCommand: Command = {
-  path: ['status'],
-  summary: 'queues, dead-letter queues, alarms firing with their runbook, recent pages',
-  description: [
-    'Shows what an on-call looks at first: the alarms firing (critical first) with their runbook link, each',
-    'work queue (visible, in flight, age of the oldest message, dead-letter queue depth) and the pages of the',
-    'last 24 hours.',
-    '',
-    'Exit codes: 0 healthy, 2 a paging alarm is firing, 1 an error (or part of the status could not be read).',
-  ].join('\n'),
-  flags: {},
-  async run(context) {
-    return present(await collectStatus(context));
-  },
-};
+export async function showStatus(context: CommandContext): Promise<CommandOutput> {
+  return present(await collectStatus(context));
+}
 
 async function collectStatus({ target, clients, now }: CommandContext): Promise<StatusReport> {
-  const outputs = await readStackOutputs(clients.cloudFormation, target);
+  const outputs = await readStackOutputs(await clients.cloudFormation(), target);
   const queues = workQueueNames(outputs).map((name) => workQueue(outputs, name));
   const problems: string[] = [];
   const attempt = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
@@ -76,13 +66,14 @@ async function collectStatus({ target, clients, now }: CommandContext): Promise<
     }
   };
 
+  const sqs = await clients.sqs();
   const [depths, ages, alarms] = await Promise.all([
     // Without the queues there is no status worth showing: their failure fails the command.
-    Promise.all(queues.map((queue) => Promise.all([queueDepth(clients.sqs, queue.queueUrl), queueDepth(clients.sqs, queue.deadLetterQueueUrl)]))),
-    attempt('age of oldest message', () => oldestMessageAges(clients.cloudWatch, queues.map((queue) => queue.queueUrl), now)),
-    attempt('alarms', () => stackAlarms(clients.cloudWatch, target.stackName)),
+    Promise.all(queues.map((queue) => Promise.all([queueDepth(sqs, queue.queueUrl), queueDepth(sqs, queue.deadLetterQueueUrl)]))),
+    attempt('age of oldest message', async () => oldestMessageAges(await clients.cloudWatch(), queues.map((queue) => queue.queueUrl), now)),
+    attempt('alarms', async () => stackAlarms(await clients.cloudWatch(), target.stackName)),
   ]);
-  const pages = alarms ? await attempt('recent pages', () => recentPages(clients.cloudWatch, alarms, { now })) : undefined;
+  const pages = alarms ? await attempt('recent pages', async () => recentPages(await clients.cloudWatch(), alarms, { now })) : undefined;
   const inAlarm = alarms?.filter((alarm) => alarm.state === 'ALARM').sort(bySeverityThenAge);
   const firing = inAlarm?.filter((alarm) => alarm.pages);
 
