@@ -26,7 +26,6 @@ import { parseArgs } from 'node:util';
 import type { Stack } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { createApp } from '../lib/app';
-import { LAMBDA_TASK_ROOT } from '../lib/instrumented-function';
 import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../lib/project';
 import { startLocalCloud } from '../local/cloud';
 import { functionEnvironment } from '../local/runtime/function-environment';
@@ -97,7 +96,6 @@ function lambdaRuntimeEnvironment(bundle: string, xrayDaemon: string): Record<st
 }
 
 interface Figures {
-  startCpuMs: number;
   initWallMs: number;
   initCpuMs: number;
   totalWallMs: number;
@@ -142,17 +140,13 @@ async function main(): Promise<void> {
     };
     const steps = new Map(REFERENCE_STEPS.map((step) => [step.name, step]));
     const names = [...bundles.keys()].filter((name) => !steps.has(name) && (!only || only.includes(name))).sort();
-    const wrapped = new Set<string>();
     // The bare handler and the references run with job-status's environment (the floor reads its table) and event.
     const measure = async (name: string): Promise<Figures> => {
       const bundle = name === 'bare' ? bare : bundles.get(name)!;
       const step = steps.get(name);
-      const { AWS_LAMBDA_EXEC_WRAPPER: execWrapper, ...environment } = environmentOf(name === 'bare' || step ? 'job-status' : name, bundle);
+      const environment = environmentOf(name === 'bare' || step ? 'job-status' : name, bundle);
       const event = name === 'bare' ? {} : await cases[step ? 'job-status' : name]!.event();
-      // Lambda starts a function through its wrapper, in its asset; the bare handler has none.
-      const wrapper = name === 'bare' ? undefined : execWrapper?.replace(LAMBDA_TASK_ROOT, path.dirname(bundle));
-      if (wrapper) wrapped.add(name);
-      const run = await coldInvocation(bundle, environment, event, PROJECT_ROOT, nodeFlags, wrapper);
+      const run = await coldInvocation(bundle, environment, event, PROJECT_ROOT, nodeFlags);
       const wrong =
         name === 'bare' ? undefined
         : step ? ((name === FLOOR ? cases['job-status']!.wrongAnswer(run.result) : undefined) ?? missingInstrumentation(step, run))
@@ -167,7 +161,7 @@ async function main(): Promise<void> {
     const medians = new Map(
       [...samples].map(([name, figures]) => [
         name,
-        Object.fromEntries((['startCpuMs', 'initWallMs', 'initCpuMs', 'totalWallMs', 'totalCpuMs'] as const).map((key) => [key, median(figures.map((f) => f[key]))])) as unknown as Figures,
+        Object.fromEntries((['initWallMs', 'initCpuMs', 'totalWallMs', 'totalCpuMs'] as const).map((key) => [key, median(figures.map((f) => f[key]))])) as unknown as Figures,
       ]),
     );
     // Each function's every invocation sent its trace (the tracer's handler subsegment) to the stand-in daemon.
@@ -177,32 +171,26 @@ async function main(): Promise<void> {
     const base = medians.get('bare')!;
     console.log(`cold start: init + first invocation, median of ${runs} fresh processes (node ${process.version}, ${process.arch}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
     console.log(`bare handler: init ${base.initWallMs.toFixed(1)} ms, init + first ${base.totalWallMs.toFixed(1)} ms (cpu: init ${base.initCpuMs.toFixed(1)} ms, init + first ${base.totalCpuMs.toFixed(1)} ms)`);
-    console.log('start cpu ms: process start to the bundle\'s load; cpu ms: init + first invocation, plus what a start through the exec wrapper took over the bare handler\'s start');
-    /** Init + first invocation, and what a start through the exec wrapper took over the bare handler's start (Lambda bills both). */
-    const cpuOf = (name: string) => {
-      const m = medians.get(name)!;
-      return m.totalCpuMs + (wrapped.has(name) ? m.startCpuMs - base.startCpuMs : 0);
-    };
     const kibOf = (name: string) => (statSync(bundles.get(name)!).size / 1024).toFixed(0);
     console.log('the floor: what the libraries every function keeps cost on their own, one step at a time');
-    console.log('| step | bundle KiB | start cpu ms | init cpu ms | cpu ms | × bare cpu | + cpu ms |');
-    console.log('|---|---:|---:|---:|---:|---:|---:|');
-    console.log(`| a. bare handler | 0 | ${base.startCpuMs.toFixed(1)} | ${base.initCpuMs.toFixed(1)} | ${base.totalCpuMs.toFixed(1)} | 1.0 | |`);
+    console.log('| step | bundle KiB | init cpu ms | cpu ms | × bare cpu | + cpu ms |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+    console.log(`| a. bare handler | 0 | ${base.initCpuMs.toFixed(1)} | ${base.totalCpuMs.toFixed(1)} | 1.0 | |`);
     REFERENCE_STEPS.reduce((previous, step) => {
       const m = medians.get(step.name)!;
-      console.log(`| ${step.label} | ${kibOf(step.name)} | ${m.startCpuMs.toFixed(1)} | ${m.initCpuMs.toFixed(1)} | ${cpuOf(step.name).toFixed(1)} | ${(cpuOf(step.name) / base.totalCpuMs).toFixed(1)} | ${(cpuOf(step.name) - previous).toFixed(1)} |`);
-      return cpuOf(step.name);
-    }, base.totalCpuMs);
-    const floor = cpuOf(FLOOR);
-    console.log('| function | bundle KiB | init ms | init + first ms | × bare | start cpu ms | init cpu ms | cpu ms | × bare cpu | × floor cpu | target | meets |');
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+      console.log(`| ${step.label} | ${kibOf(step.name)} | ${m.initCpuMs.toFixed(1)} | ${m.totalCpuMs.toFixed(1)} | ${(m.totalCpuMs / base.totalCpuMs).toFixed(1)} | ${(m.totalCpuMs - previous.totalCpuMs).toFixed(1)} |`);
+      return m;
+    }, base);
+    const floor = medians.get(FLOOR)!;
+    console.log('| function | bundle KiB | init ms | init + first ms | × bare | init cpu ms | cpu ms | × bare cpu | × floor cpu | target | meets |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
     for (const name of names) {
       const m = medians.get(name)!;
       const ratio = m.totalWallMs / base.totalWallMs;
       const target = targetOf(name);
       const meets = target === undefined ? '-' : ratio <= target ? 'yes' : 'no';
       console.log(
-        `| ${name} | ${kibOf(name)} | ${m.initWallMs.toFixed(1)} | ${m.totalWallMs.toFixed(1)} | ${ratio.toFixed(1)} | ${m.startCpuMs.toFixed(1)} | ${m.initCpuMs.toFixed(1)} | ${cpuOf(name).toFixed(1)} | ${(cpuOf(name) / base.totalCpuMs).toFixed(1)} | ${(cpuOf(name) / floor).toFixed(2)} | ${target ?? '-'} | ${meets} |`,
+        `| ${name} | ${kibOf(name)} | ${m.initWallMs.toFixed(1)} | ${m.totalWallMs.toFixed(1)} | ${ratio.toFixed(1)} | ${m.initCpuMs.toFixed(1)} | ${m.totalCpuMs.toFixed(1)} | ${(m.totalCpuMs / base.totalCpuMs).toFixed(1)} | ${(m.totalCpuMs / floor.totalCpuMs).toFixed(2)} | ${target ?? '-'} | ${meets} |`,
       );
     }
   } finally {

@@ -1,8 +1,7 @@
 /**
  * One project Lambda built from `handlers/<name>/index.ts` with the house defaults: nodejs24.x on arm64,
  * esbuild (CommonJS, source map kept beside the bundle, AWS SDK v3 bundled in), active tracing, the Powertools
- * variables every handler reads, an exec wrapper that starts Node with a larger young generation, its own log
- * group with a retention, and a role with no managed policy.
+ * variables every handler reads, its own log group with a retention, and a role with no managed policy.
  */
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
@@ -23,12 +22,6 @@ const HANDLER_EXPORT = 'handler';
 
 /** The credential chain every bundle's SDK clients use, relative to the project root. */
 const LAMBDA_CREDENTIALS_MODULE = 'handlers/shared/lambda-credentials.ts';
-
-/** The exec wrapper every function's asset carries (relative to the project root), and its name in the asset. */
-const EXEC_WRAPPER_SOURCE = 'handlers/shared/exec-wrapper.sh';
-export const EXEC_WRAPPER_FILE = 'exec-wrapper.sh';
-/** Where Lambda finds a function's asset. */
-export const LAMBDA_TASK_ROOT = '/var/task';
 
 export interface InstrumentedFunctionProps {
   /** Folder under `handlers/` and the function's Powertools service name, e.g. `file-worker`. */
@@ -92,8 +85,6 @@ export class InstrumentedFunction extends Construct {
         [ENV.stage]: props.config.stage,
         POWERTOOLS_LOG_LEVEL: props.config.logLevel,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        // Lambda starts the runtime through this script, which adds the V8 flag NODE_OPTIONS may not carry.
-        AWS_LAMBDA_EXEC_WRAPPER: `${LAMBDA_TASK_ROOT}/${EXEC_WRAPPER_FILE}`,
         ...props.environment,
       },
       bundling: {
@@ -129,11 +120,6 @@ export class InstrumentedFunction extends Construct {
         // Bundle the AWS SDK too, although the runtime ships one: one tree-shaken file loads 2-3× faster
         // than the runtime's node_modules (bench/coldstart.ts), and what runs is the SDK version we test.
         externalModules: [],
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) => [`cp "${path.join(inputDir, EXEC_WRAPPER_SOURCE)}" "${path.join(outputDir, EXEC_WRAPPER_FILE)}"`, `chmod 755 "${path.join(outputDir, EXEC_WRAPPER_FILE)}"`],
-        },
       },
     });
 

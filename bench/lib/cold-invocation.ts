@@ -1,6 +1,6 @@
 /**
  * One cold start as Lambda bills it, in a fresh Node process: the bundle's import (the init phase) and
- * the handler's first invocation, each timed inside the process (process start apart). The event
+ * the handler's first invocation, each timed inside the process (process start excluded). The event
  * travels as the last argument; the figures come back on file descriptor 3, so the handler's own
  * output (Powertools JSON logs, EMF lines) stays on stdout, where the caller can check it.
  */
@@ -9,8 +9,6 @@ import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 
 export interface ColdInvocation {
-  /** CPU before the bundle's load: Node's start, and the exec wrapper's when there is one (exec keeps the process's CPU count). */
-  readonly startCpuMs: number;
   readonly initWallMs: number;
   readonly initCpuMs: number;
   /** Init and first invocation together. */
@@ -37,34 +35,25 @@ const context = {
   logGroupName: '/aws/lambda/' + name, logStreamName: 'bench', callbackWaitsForEmptyEventLoop: true,
   getRemainingTimeInMillis: () => 10000,
 };
-const cpu = process.cpuUsage(), started = performance.now(), startCpuMs = (cpu.user + cpu.system) / 1000;
+const cpu = process.cpuUsage(), started = performance.now();
 // As the Lambda runtime loads a handler: an ES module (.mjs) by import(), a CommonJS one by require().
 const url = process.env.BENCH_BUNDLE_URL;
 const { handler } = url.endsWith('.mjs') ? await import(url) : createRequire(import.meta.url)(fileURLToPath(url));
 const initWallMs = performance.now() - started, initCpuMs = cpuMs(cpu);
 const result = await handler(event, context);
 const totalWallMs = performance.now() - started, totalCpuMs = cpuMs(cpu);
-writeSync(3, JSON.stringify({ startCpuMs, initWallMs, initCpuMs, totalWallMs, totalCpuMs, result: result ?? null }));
+writeSync(3, JSON.stringify({ initWallMs, initCpuMs, totalWallMs, totalCpuMs, result: result ?? null }));
 // Lambda freezes the environment here; the wait lets trace datagrams sent at the handler's end go out.
 setTimeout(() => process.exit(0), 100);
 `;
 
 /**
  * Loads `bundle` in a fresh process with `environment` only and invokes its `handler` once with `event`;
- * `nodeFlags` go to that Node (e.g. `--cpu-prof`). With an `execWrapper`, the process starts as Lambda starts
- * it under AWS_LAMBDA_EXEC_WRAPPER: the wrapper, given the Node command line to exec.
+ * `nodeFlags` go to that Node (e.g. `--cpu-prof`).
  */
-export function coldInvocation(
-  bundle: string,
-  environment: Record<string, string>,
-  event: unknown,
-  cwd: string,
-  nodeFlags: readonly string[] = [],
-  execWrapper?: string,
-): Promise<ColdInvocation> {
+export function coldInvocation(bundle: string, environment: Record<string, string>, event: unknown, cwd: string, nodeFlags: readonly string[] = []): Promise<ColdInvocation> {
   return new Promise((resolve, reject) => {
-    const command = [process.execPath, ...nodeFlags, '--input-type=module', '-e', SCRIPT, JSON.stringify(event)];
-    const child = spawn(execWrapper ?? command[0]!, execWrapper ? command : command.slice(1), {
+    const child = spawn(process.execPath, [...nodeFlags, '--input-type=module', '-e', SCRIPT, JSON.stringify(event)], {
       cwd,
       env: { PATH: process.env.PATH ?? '', ...environment, BENCH_BUNDLE_URL: pathToFileURL(bundle).href, BENCH_REQUEST_ID: randomUUID() },
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],

@@ -6,7 +6,7 @@
  * as the Lambda runtime loads it and exports `handler`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -88,14 +88,6 @@ describe.each(projectFunctions.map((fn) => [fn.Metadata['Tidewatch:Entry'] as st
     const { sources } = JSON.parse(readFileSync(path.join(dir, 'index.js.map'), 'utf8')) as { sources: string[] };
     expect(sources.some((source) => source.endsWith('handlers/shared/lambda-credentials.ts'))).toBe(true);
     expect(sources.filter((source) => DEFAULT_CHAIN_ONLY.test(source))).toEqual([]);
-  });
-
-  it('carries the exec wrapper its AWS_LAMBDA_EXEC_WRAPPER names, executable (the zip keeps the mode), the one exec-wrapper.test.ts runs', () => {
-    const named = fn.Properties.Environment.Variables.AWS_LAMBDA_EXEC_WRAPPER as string;
-    expect(named.startsWith('/var/task/')).toBe(true);
-    const wrapper = path.join(dir, path.posix.relative('/var/task', named));
-    expect(statSync(wrapper).mode & 0o111).toBe(0o111);
-    expect(readFileSync(wrapper, 'utf8')).toBe(readFileSync(path.join(PROJECT_ROOT, 'handlers/shared/exec-wrapper.sh'), 'utf8'));
   });
 
   /** Handlers may read their environment when loaded: the template's (tokens as stand-ins). */

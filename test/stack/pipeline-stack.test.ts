@@ -253,7 +253,6 @@ describe('functions', () => {
     [ENV.stage]: 'test1',
     POWERTOOLS_LOG_LEVEL: 'DEBUG',
     POWERTOOLS_METRICS_NAMESPACE: 'Tidewatch',
-    AWS_LAMBDA_EXEC_WRAPPER: '/var/task/exec-wrapper.sh',
   };
   const statusTable = () => ref(stack.tables.statusTable);
   const idempotencyTable = () => ref(stack.tables.idempotencyTable);
