@@ -8,6 +8,8 @@
  *   npx tsx bench/coldstart.ts [--runs 7] [--functions presign,job-worker] [--cpu-prof-dir DIR]
  *
  * Targets, init + first invocation: API handlers ≤ 10 × bare, workers ≤ 20 × bare.
+ * In the same rounds, reference handlers bundled the same way add the libraries every function keeps one
+ * step at a time (bench/lib/cold-references.ts), up to the floor: what those libraries cost on their own.
  * Each process gets the function's environment as the local cloud resolves it, plus what the Lambda
  * runtime sets (AWS_EXECUTION_ENV, LAMBDA_TASK_ROOT, an X-Ray trace header of a sampled trace): so the
  * Powertools tracer is on and the X-Ray SDK in its Lambda mode, as in AWS. Every invocation's answer is
@@ -21,6 +23,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Stack } from 'aws-cdk-lib';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { createApp } from '../lib/app';
 import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../lib/project';
 import { startLocalCloud } from '../local/cloud';
@@ -29,6 +33,7 @@ import type { SynthesizedStack } from '../local/template/model';
 import { synthesizeTemplate } from '../local/template/synthesize';
 import { coldInvocation, type ColdInvocation } from './lib/cold-invocation';
 import { coldStartCases } from './lib/coldstart-events';
+import { addReferenceStack, FLOOR, REFERENCE_STEPS, referenceService, type ReferenceStep } from './lib/cold-references';
 import { openXrayInbox } from './lib/xray-inbox';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' }, functions: { type: 'string' }, 'cpu-prof-dir': { type: 'string' } } });
@@ -41,24 +46,31 @@ const API_HANDLERS = new Set(['presign', 'submit-job', 'job-status', 'file-statu
 const WORKERS = new Set(['job-worker', 'file-worker']);
 const targetOf = (name: string) => (API_HANDLERS.has(name) ? 10 : WORKERS.has(name) ? 20 : undefined);
 
-/** Builds every function's bundle with real bundling into a scratch assembly inside the project; its file by function name. */
+/**
+ * Builds every function's bundle, and the reference handlers', with real bundling into a scratch assembly
+ * inside the project; its file by name (`handlers/<name>/index.ts`, `bench/coldstart-references/<name>.ts`).
+ */
 function bundleFiles(outdir: string): Map<string, string> {
   const { app, stack } = createApp({ context: { tidewatch: { stage: 'bench' } }, outdir });
+  const references = addReferenceStack(app, stack.config);
   const assembly = app.synth();
+  return new Map([stack, references].flatMap((s) => bundlesOf(assembly, s)));
+}
+
+function bundlesOf(assembly: CloudAssembly, stack: Stack): (readonly [string, string])[] {
   const template = assembly.getStackArtifact(stack.artifactId).template as {
     Resources: Record<string, { Type: string; Metadata?: Record<string, string>; Properties: { Code: { S3Key: string } } }>;
   };
-  return new Map(
-    Object.values(template.Resources)
-      .filter((r) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.[ENTRY_METADATA_KEY])
-      .map((r) => {
-        const asset = path.join(assembly.directory, `asset.${r.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
-        // index.mjs for an ES module bundle, index.js for CommonJS.
-        const file = ['index.mjs', 'index.js'].map((name) => path.join(asset, name)).find((candidate) => existsSync(candidate));
-        if (!file) throw new Error(`no bundle in ${asset}`);
-        return [r.Metadata![ENTRY_METADATA_KEY]!.split('/')[1]!, file] as const;
-      }),
-  );
+  return Object.values(template.Resources)
+    .filter((r) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.[ENTRY_METADATA_KEY])
+    .map((r) => {
+      const asset = path.join(assembly.directory, `asset.${r.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+      // index.mjs for an ES module bundle, index.js for CommonJS.
+      const file = ['index.mjs', 'index.js'].map((name) => path.join(asset, name)).find((candidate) => existsSync(candidate));
+      if (!file) throw new Error(`no bundle in ${asset}`);
+      const entry = r.Metadata![ENTRY_METADATA_KEY]!;
+      return [entry.startsWith('handlers/') ? entry.split('/')[1]! : path.basename(entry, '.ts'), file] as const;
+    });
 }
 
 /** The local cloud's template with every event source mapping off: the bench takes the workers' messages itself. */
@@ -95,13 +107,15 @@ function median(numbers: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** A function's output must still carry its Powertools metrics: the ColdStart metric, as EMF. */
-function missingInstrumentation(name: string, run: ColdInvocation): string | undefined {
-  if (name === 'bare') return undefined;
+/** A function's output must still carry its Powertools metrics (the ColdStart metric, as EMF), a reference's what its step adds. */
+function missingInstrumentation(expected: Pick<ReferenceStep, 'logs' | 'metrics'>, run: ColdInvocation): string | undefined {
   const lines = run.stdout.split('\n').filter((line) => line.startsWith('{'));
-  if (!lines.some((line) => line.includes('"_aws"') && line.includes('"ColdStart"'))) return 'no ColdStart EMF metric';
+  if (expected.metrics && !lines.some((line) => line.includes('"_aws"') && line.includes('"ColdStart"'))) return 'no ColdStart EMF metric';
+  if (expected.logs && !lines.some((line) => line.includes('"level":"INFO"'))) return 'no INFO log line';
   return undefined;
 }
+
+const FUNCTION_INSTRUMENTATION = { logs: false, metrics: true };
 
 async function main(): Promise<void> {
   const scratch = path.join(PROJECT_ROOT, 'cdk.out');
@@ -124,17 +138,23 @@ async function main(): Promise<void> {
       const { POWERTOOLS_TRACE_ENABLED: _tracingOnInLambda, AWS_XRAY_MANUAL_MODE: _automaticInLambda, ...local } = functionEnvironment({ ...fn, functionName: fn.name, handler: 'index.handler', endpoint: cloud.endpoints.aws, region: cloud.services.region });
       return { ...local, ...lambdaRuntimeEnvironment(bundle, xray.address) };
     };
-    const names = [...bundles.keys()].filter((name) => !only || only.includes(name)).sort();
-    const bareEnvironment = { ...environmentOf(names[0]!, bare) };
+    const steps = new Map(REFERENCE_STEPS.map((step) => [step.name, step]));
+    const names = [...bundles.keys()].filter((name) => !steps.has(name) && (!only || only.includes(name))).sort();
+    // The bare handler and the references run with job-status's environment (the floor reads its table) and event.
     const measure = async (name: string): Promise<Figures> => {
       const bundle = name === 'bare' ? bare : bundles.get(name)!;
-      const environment = name === 'bare' ? bareEnvironment : environmentOf(name, bundle);
-      const run = await coldInvocation(bundle, environment, name === 'bare' ? {} : await cases[name]!.event(), PROJECT_ROOT, nodeFlags);
-      const wrong = name === 'bare' ? undefined : (cases[name]!.wrongAnswer(run.result) ?? missingInstrumentation(name, run));
+      const step = steps.get(name);
+      const environment = environmentOf(name === 'bare' || step ? 'job-status' : name, bundle);
+      const event = name === 'bare' ? {} : await cases[step ? 'job-status' : name]!.event();
+      const run = await coldInvocation(bundle, environment, event, PROJECT_ROOT, nodeFlags);
+      const wrong =
+        name === 'bare' ? undefined
+        : step ? ((name === FLOOR ? cases['job-status']!.wrongAnswer(run.result) : undefined) ?? missingInstrumentation(step, run))
+        : (cases[name]!.wrongAnswer(run.result) ?? missingInstrumentation(FUNCTION_INSTRUMENTATION, run));
       if (wrong) throw new Error(`${name}: ${wrong}\n${run.stdout.slice(-3000)}`);
       return run;
     };
-    const samples = new Map<string, Figures[]>(['bare', ...names].map((name) => [name, []]));
+    const samples = new Map<string, Figures[]>(['bare', ...steps.keys(), ...names].map((name) => [name, []]));
     for (const name of samples.keys()) await measure(name); // warms the OS file cache and the cloud; not counted
     // Each round runs every function once: a burst of load on the machine hits the baseline and the functions alike.
     for (let round = 0; round < runs; round++) for (const [name, figures] of samples) figures.push(await measure(name));
@@ -145,21 +165,32 @@ async function main(): Promise<void> {
       ]),
     );
     // Each function's every invocation sent its trace (the tracer's handler subsegment) to the stand-in daemon.
-    const untraced = names.filter((name) => xray.segmentsFrom(name) < runs + 1);
+    const traced = [...names, ...REFERENCE_STEPS.filter((step) => step.traces).map((step) => referenceService(step.name))];
+    const untraced = traced.filter((name) => xray.segmentsFrom(name) < runs + 1);
     if (untraced.length > 0) throw new Error(`no trace segment from every invocation of ${untraced.join(', ')}`);
     const base = medians.get('bare')!;
     console.log(`cold start: init + first invocation, median of ${runs} fresh processes (node ${process.version}, ${process.arch}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
     console.log(`bare handler: init ${base.initWallMs.toFixed(1)} ms, init + first ${base.totalWallMs.toFixed(1)} ms (cpu: init ${base.initCpuMs.toFixed(1)} ms, init + first ${base.totalCpuMs.toFixed(1)} ms)`);
-    console.log('| function | bundle KiB | init ms | init + first ms | × bare | init cpu ms | cpu ms | × bare cpu | target | meets |');
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+    const kibOf = (name: string) => (statSync(bundles.get(name)!).size / 1024).toFixed(0);
+    console.log('the floor: what the libraries every function keeps cost on their own, one step at a time');
+    console.log('| step | bundle KiB | init cpu ms | cpu ms | × bare cpu | + cpu ms |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+    console.log(`| a. bare handler | 0 | ${base.initCpuMs.toFixed(1)} | ${base.totalCpuMs.toFixed(1)} | 1.0 | |`);
+    REFERENCE_STEPS.reduce((previous, step) => {
+      const m = medians.get(step.name)!;
+      console.log(`| ${step.label} | ${kibOf(step.name)} | ${m.initCpuMs.toFixed(1)} | ${m.totalCpuMs.toFixed(1)} | ${(m.totalCpuMs / base.totalCpuMs).toFixed(1)} | ${(m.totalCpuMs - previous.totalCpuMs).toFixed(1)} |`);
+      return m;
+    }, base);
+    const floor = medians.get(FLOOR)!;
+    console.log('| function | bundle KiB | init ms | init + first ms | × bare | init cpu ms | cpu ms | × bare cpu | × floor cpu | target | meets |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
     for (const name of names) {
       const m = medians.get(name)!;
       const ratio = m.totalWallMs / base.totalWallMs;
       const target = targetOf(name);
       const meets = target === undefined ? '-' : ratio <= target ? 'yes' : 'no';
-      const kib = statSync(bundles.get(name)!).size / 1024;
       console.log(
-        `| ${name} | ${kib.toFixed(0)} | ${m.initWallMs.toFixed(1)} | ${m.totalWallMs.toFixed(1)} | ${ratio.toFixed(1)} | ${m.initCpuMs.toFixed(1)} | ${m.totalCpuMs.toFixed(1)} | ${(m.totalCpuMs / base.totalCpuMs).toFixed(1)} | ${target ?? '-'} | ${meets} |`,
+        `| ${name} | ${kibOf(name)} | ${m.initWallMs.toFixed(1)} | ${m.totalWallMs.toFixed(1)} | ${ratio.toFixed(1)} | ${m.initCpuMs.toFixed(1)} | ${m.totalCpuMs.toFixed(1)} | ${(m.totalCpuMs / base.totalCpuMs).toFixed(1)} | ${(m.totalCpuMs / floor.totalCpuMs).toFixed(2)} | ${target ?? '-'} | ${meets} |`,
       );
     }
   } finally {

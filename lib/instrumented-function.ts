@@ -26,6 +26,11 @@ const LAMBDA_CREDENTIALS_MODULE = 'handlers/shared/lambda-credentials.ts';
 export interface InstrumentedFunctionProps {
   /** Folder under `handlers/` and the function's Powertools service name, e.g. `file-worker`. */
   readonly name: string;
+  /**
+   * The entry, relative to the project root, when it is not the function's own (the cold-start benchmark's
+   * reference handlers, bundled exactly as the functions are). @default `handlers/<name>/index.ts`
+   */
+  readonly entry?: string;
   /** Stage (`TIDEWATCH_STAGE`) and handler log level (`POWERTOOLS_LOG_LEVEL`). */
   readonly config: Pick<TidewatchConfig, 'stage' | 'logLevel'>;
   /** Function-specific variables of the environment contract (names from `ENV`). @default - only the common variables */
@@ -47,7 +52,7 @@ export class InstrumentedFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: InstrumentedFunctionProps) {
     super(scope, id);
-    this.entry = `handlers/${props.name}/index.ts`;
+    this.entry = props.entry ?? `handlers/${props.name}/index.ts`;
 
     // An explicit log group (instead of the LogRetention custom resource) so retention is a plain
     // property and the role needs no AWSLambdaBasicExecutionRole managed policy.

@@ -2,11 +2,12 @@
  * The shapes of the events the files queue carries: an S3 event notification record and an SNS
  * notification delivered to SQS, field for field as the Powertools parser schemas (`schemas/s3`,
  * `schemas/sns`) define them; event-schemas.test.ts holds them to those schemas.
- * Written here with zod's tree-shakeable namespace import: Powertools' schema modules import zod's `z`
+ * Written here with `zod/mini` (../shared/zod-english.ts says why): Powertools' schema modules import zod's `z`
  * namespace object, which esbuild cannot tree-shake, and they brought all of zod (every locale, ~440 KB)
  * and every other event schema of their modules into the worker's cold start.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod-english';
 
 const S3Identity = z.object({ principalId: z.string() });
 
@@ -24,10 +25,10 @@ export const S3EventRecordSchema = z.object({
     configurationId: z.string(),
     object: z.object({
       key: z.string(),
-      size: z.number().optional(),
-      urlDecodedKey: z.string().optional(),
-      eTag: z.string().optional(),
-      sequencer: z.string().optional(),
+      size: z.optional(z.number()),
+      urlDecodedKey: z.optional(z.string()),
+      eTag: z.optional(z.string()),
+      sequencer: z.optional(z.string()),
       versionId: z.optional(z.string()),
     }),
     bucket: z.object({ name: z.string(), ownerIdentity: S3Identity, arn: z.string() }),
@@ -38,15 +39,15 @@ export const S3EventRecordSchema = z.object({
 });
 
 export const SnsSqsNotificationSchema = z.object({
-  Subject: z.string().nullish(),
+  Subject: z.nullish(z.string()),
   TopicArn: z.string(),
-  UnsubscribeURL: z.string().optional(),
-  SigningCertURL: z.url().optional(),
+  UnsubscribeURL: z.optional(z.string()),
+  SigningCertURL: z.optional(z.url()),
   Type: z.literal('Notification'),
-  MessageAttributes: z.record(z.string(), z.object({ Type: z.string(), Value: z.string() })).optional(),
+  MessageAttributes: z.optional(z.record(z.string(), z.object({ Type: z.string(), Value: z.string() }))),
   Message: z.string(),
   MessageId: z.string(),
-  Signature: z.string().optional(),
-  SignatureVersion: z.string().optional(),
+  Signature: z.optional(z.string()),
+  SignatureVersion: z.optional(z.string()),
   Timestamp: z.iso.datetime(),
 });

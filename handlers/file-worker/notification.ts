@@ -4,7 +4,7 @@
  * `s3:TestEvent` S3 sends when a notification configuration is saved (directly or through SNS).
  * Shapes are the Powertools parser schemas' (event-schemas.ts); anything else is an UnparseableMessageError.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { describeIssues } from '../shared/errors';
 import { UnparseableMessageError } from './errors';
 import { S3EventRecordSchema, SnsSqsNotificationSchema } from './event-schemas';
@@ -12,10 +12,10 @@ import { decodeS3Key } from './s3-layout';
 
 // Powertools' S3 record takes only IPv4 (or s3.amazonaws.com) as sourceIPAddress, but uploads through
 // S3's dual-stack endpoints carry an IPv6 address: widened so those files are not refused as unparseable.
-const S3RecordSchema = S3EventRecordSchema.extend({
+const S3RecordSchema = z.extend(S3EventRecordSchema, {
   requestParameters: z.object({ sourceIPAddress: z.string() }),
 });
-const S3EventSchema = z.object({ Records: z.array(S3RecordSchema).min(1) });
+const S3EventSchema = z.object({ Records: z.array(S3RecordSchema).check(z.minLength(1)) });
 
 // Powertools has no schema for the test message (it is not an event: no Records), so this one is ours.
 const S3TestEventSchema = z.object({
@@ -93,7 +93,7 @@ function parseJson(text: string, what: string): unknown {
   }
 }
 
-function parseWith<T extends z.ZodType>(schema: T, json: unknown, what: string): z.infer<T> {
+function parseWith<T extends z.ZodMiniType>(schema: T, json: unknown, what: string): z.infer<T> {
   const result = schema.safeParse(json);
   if (!result.success) throw new UnparseableMessageError(`not a valid ${what}: ${describeIssues(result.error.issues)}`);
   return result.data;

@@ -5,6 +5,7 @@
  */
 import type { BusinessKey } from '../shared/work-item';
 import { MalformedJobMessageError } from './errors';
+import * as z from 'zod/mini';
 import { JobMessageSchema } from './job-message';
 
 export function jobBusinessKey(jobId: string): BusinessKey {
@@ -14,7 +15,7 @@ export function jobBusinessKey(jobId: string): BusinessKey {
 /** The jobId a body names, when it names a valid one, whether or not the rest of it is a valid job. */
 export function jobIdNamedBy(body: string): string | undefined {
   try {
-    const named = JobMessageSchema.pick({ jobId: true }).safeParse(JSON.parse(body));
+    const named = z.pick(JobMessageSchema, { jobId: true }).safeParse(JSON.parse(body));
     return named.success ? named.data.jobId : undefined;
   } catch {
     return undefined;

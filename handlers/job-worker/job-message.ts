@@ -4,15 +4,16 @@
  * the job was, and the worker needs no read of the status table before it starts.
  * Reading a record's body is the worker's side (./parse-job-message).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod-english';
 
 export const JobMessageSchema = z.object({
   jobId: z.uuid(),
-  task: z.string().min(1),
-  payload: z.record(z.string(), z.unknown()).optional(),
-  fail: z.boolean().optional(),
+  task: z.string().check(z.minLength(1)),
+  payload: z.optional(z.record(z.string(), z.unknown())),
+  fail: z.optional(z.boolean()),
   /** Every attempt before this time (ISO-8601, UTC) fails transiently; from then on the job runs normally. */
-  failUntil: z.iso.datetime().optional(),
+  failUntil: z.optional(z.iso.datetime()),
   /** When POST /jobs accepted the job (ISO-8601): the start of EndToEndLatency. */
   submittedAt: z.iso.datetime(),
 });

@@ -1,6 +1,6 @@
 /** The job worker's reading of a jobs-queue record: its body as a JobMessage, or a permanent failure. */
 import type { SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { describeIssues } from '../shared/errors';
 import { jobIdNamedBy } from './business-keys';
 import { MalformedJobMessageError } from './errors';
@@ -11,17 +11,20 @@ import { JobMessageSchema, type JobMessage } from './job-message';
  * text that is not JSON). Not imported from the parser: its helpers import zod's `z` namespace object, which
  * esbuild cannot tree-shake, and it brought all of zod (every locale, ~440 KB) into the bundle's cold start.
  */
-const JobMessageBody = z
-  .string()
-  .transform((text, context) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (error) {
-      context.addIssue({ code: 'custom', message: `Invalid JSON - ${(error as Error).message}`, fatal: true });
-      return z.NEVER;
-    }
-  })
-  .pipe(JobMessageSchema);
+const JobMessageBody = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((text: string, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (error) {
+        context.issues.push({ code: 'custom', message: `Invalid JSON - ${(error as Error).message}`, input: text, continue: false });
+        return z.NEVER;
+      }
+    }),
+  ),
+  JobMessageSchema,
+);
 
 /**
  * Parses a record's body as a job message. A malformed one is a MalformedJobMessageError recorded on the

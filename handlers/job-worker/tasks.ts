@@ -4,7 +4,8 @@
  * the worker rejects one that arrives anyway (a redrive, a hand-sent message) as a permanent failure.
  */
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod-english';
 import { describeIssues, quoted } from '../shared/errors';
 import { InvalidPayloadError, UnknownTaskError } from './errors';
 
@@ -19,7 +20,7 @@ export interface TaskContext {
 export interface Task {
   readonly description: string;
   /** The payload's schema (zod). */
-  readonly input: z.ZodType;
+  readonly input: z.ZodMiniType;
   /** Validates the payload (InvalidPayloadError when invalid) and runs the task. */
   run(payload: unknown, context: TaskContext): Promise<unknown>;
 }
@@ -34,7 +35,7 @@ export class InsufficientTimeError extends Error {
   override readonly name = 'InsufficientTimeError';
 }
 
-function defineTask<S extends z.ZodType>(
+function defineTask<S extends z.ZodMiniType>(
   description: string,
   input: S,
   run: (input: z.output<S>, context: TaskContext) => unknown,
@@ -66,7 +67,7 @@ export const TASKS = {
 
   sum: defineTask(
     'adds `numbers` (1 to 10,000 finite numbers): {count, sum, mean, min, max}',
-    z.strictObject({ numbers: z.array(z.number()).min(1).max(10_000) }),
+    z.strictObject({ numbers: z.array(z.number()).check(z.minLength(1), z.maxLength(10_000)) }),
     ({ numbers }) => {
       const sum = numbers.reduce((total, value) => total + value, 0);
       // Finite inputs can still overflow: JSON cannot represent Infinity, and the answer would be wrong anyway.
@@ -90,7 +91,7 @@ export const TASKS = {
 
   sleep: defineTask(
     `waits \`ms\` milliseconds (0 to ${MAX_SLEEP_MS}), within the invocation's remaining time`,
-    z.strictObject({ ms: z.number().int().min(0).max(MAX_SLEEP_MS) }),
+    z.strictObject({ ms: z.number().check(z.int(), z.minimum(0), z.maximum(MAX_SLEEP_MS)) }),
     async ({ ms }, context) => {
       // Longer than a whole invocation allows, it would fail the same way on every attempt: bad input.
       if (ms > context.invocationMs - SLEEP_SAFETY_MARGIN_MS) {

@@ -8,11 +8,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { METRICS } from '../../contract/metrics';
 import { uploadKeyOf } from '../../contract/s3-layout';
 import { emit } from '../shared/emit-metric';
 import { describeIssues } from '../shared/errors';
+import '../shared/zod-english';
 import { errorResponse, HttpError, jsonResponse, readJsonBody } from '../shared/http';
 import { fileNameProblem, generatedFileName } from './file-name';
 import type { UploadUrlSigner } from './upload-url-signer';
@@ -79,21 +80,23 @@ export function parsePresignRequest(body: unknown, settings: PresignSettings): P
 function presignRequestSchema({ allowedContentTypes, maxUploadBytes }: PresignSettings) {
   const allowed = new Set(allowedContentTypes.map((type) => type.trim().toLowerCase()));
   return z.strictObject({
-    fileName: z
-      .string()
-      .superRefine((name, context) => {
-        const problem = fileNameProblem(name);
-        if (problem) context.addIssue({ code: 'custom', message: problem });
-      })
-      .optional(),
-    contentType: z
-      .string()
-      .max(MAX_CONTENT_TYPE_LENGTH)
-      // It becomes a signed header the client sends as given: HTTP header values are printable ASCII.
-      .regex(PRINTABLE_ASCII, 'must be printable ASCII text, as an HTTP header value is')
-      .refine((type) => allowed.has(mediaType(type)), `must be one of ${[...allowed].join(', ')}`)
-      .optional(),
-    size: z.number().int().positive().max(maxUploadBytes, `is over the upload limit of ${maxUploadBytes} bytes`).optional(),
+    fileName: z.optional(
+      z.string().check(
+        z.superRefine((name, context) => {
+          const problem = fileNameProblem(name);
+          if (problem) context.addIssue({ code: 'custom', message: problem });
+        }),
+      ),
+    ),
+    contentType: z.optional(
+      z.string().check(
+        z.maxLength(MAX_CONTENT_TYPE_LENGTH),
+        // It becomes a signed header the client sends as given: HTTP header values are printable ASCII.
+        z.regex(PRINTABLE_ASCII, 'must be printable ASCII text, as an HTTP header value is'),
+        z.refine((type) => allowed.has(mediaType(type)), `must be one of ${[...allowed].join(', ')}`),
+      ),
+    ),
+    size: z.optional(z.number().check(z.int(), z.positive(), z.maximum(maxUploadBytes, `is over the upload limit of ${maxUploadBytes} bytes`))),
   });
 }
 

@@ -3,11 +3,12 @@
  * object of queue names to queue URLs (every queue the job worker runs), and DEFAULT_JOB_QUEUE, the
  * one a request that names no queue goes to.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ENV } from '../../contract/env';
 import { WORK_QUEUE_NAME_PATTERN } from '../../contract/naming';
 import { MissingEnvironmentError, requireEnv, requireJsonEnv } from '../shared/env';
 import { describeIssues, quoted } from '../shared/errors';
+import '../shared/zod-english';
 import { HttpError } from '../shared/http';
 
 export interface JobQueue {
@@ -22,8 +23,8 @@ export interface JobQueues {
 }
 
 const JobQueueUrlsSchema = z
-  .record(z.string().regex(WORK_QUEUE_NAME_PATTERN), z.url())
-  .refine((urls) => Object.keys(urls).length > 0, 'names no queue');
+  .record(z.string().check(z.regex(WORK_QUEUE_NAME_PATTERN)), z.url())
+  .check(z.refine((urls) => Object.keys(urls).length > 0, 'names no queue'));
 
 export function readJobQueues(env: NodeJS.ProcessEnv = process.env): JobQueues {
   const parsed = JobQueueUrlsSchema.safeParse(requireJsonEnv('jobQueueUrls', env));

@@ -12,11 +12,12 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { METRICS } from '../../contract/metrics';
 import type { StatusItem } from '../../contract/status-item';
 import { emit } from '../shared/emit-metric';
 import { describeError, describeIssues } from '../shared/errors';
+import '../shared/zod-english';
 import { errorResponse, HttpError, jsonResponse, readJsonBody } from '../shared/http';
 import { toJsonText } from '../shared/json-text';
 import { StatusItemTooLargeError, type StatusStore } from '../shared/status-store';
@@ -26,16 +27,18 @@ import { jobQueueNamed, type JobQueue, type JobQueues } from './job-queues';
 import { jobStatusUrl } from './status-url';
 
 const SubmitJobRequestSchema = z.strictObject({
-  task: z.string().min(1),
-  payload: z.record(z.string(), z.unknown()).optional(),
-  fail: z.boolean().optional(),
+  task: z.string().check(z.minLength(1)),
+  payload: z.optional(z.record(z.string(), z.unknown())),
+  fail: z.optional(z.boolean()),
   // Any offset is accepted; the job carries the instant in UTC, the form the worker and the status item use.
-  failUntil: z.iso
-    .datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone, e.g. 2030-01-01T12:00:00Z' })
-    .transform((time) => new Date(time).toISOString())
-    .optional(),
+  failUntil: z.optional(
+    z.pipe(
+      z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone, e.g. 2030-01-01T12:00:00Z' }),
+      z.transform((time: string) => new Date(time).toISOString()),
+    ),
+  ),
   // Any value here: checked against the known job queues, so the 400 can name them.
-  queue: z.unknown().optional(),
+  queue: z.optional(z.unknown()),
 });
 
 /** The job as queued and recorded. */
