@@ -151,13 +151,27 @@ class InvocationCount {
   }
 }
 
-/** Waits until `done()` (checked every 50 ms); fails on `failed()` or past the deadline. */
-async function until(done: () => boolean, failed: () => string | undefined, what: string): Promise<void> {
+/** How long the workers' count may stand still before the status table is asked whether every item is done. */
+const STALL_MS = 10_000;
+
+/**
+ * Waits until the workers have counted `items` (`counted()`, checked every 50 ms); fails on `failed()` or past
+ * the deadline. A count that stands still is checked against the status table (`allDone()`): an invocation that
+ * timed out after its items were done emitted no metric, and their redelivery is a replay, which counts nothing.
+ */
+async function until(counted: () => number, items: number, allDone: () => Promise<boolean>, failed: () => string | undefined, what: string): Promise<void> {
   const deadline = Date.now() + PHASE_DEADLINE_MS;
-  while (!done()) {
+  let lastCount = counted();
+  let lastChange = Date.now();
+  while (counted() < items) {
     const failure = failed();
     if (failure) throw new Error(`${what}: ${failure}`);
     if (Date.now() > deadline) throw new Error(`${what}: not done after ${PHASE_DEADLINE_MS / 1000} s`);
+    if (counted() !== lastCount) [lastCount, lastChange] = [counted(), Date.now()];
+    else if (Date.now() - lastChange > STALL_MS) {
+      if (await allDone()) return;
+      lastChange = Date.now();
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -174,7 +188,9 @@ async function filesPhase(cloud: LocalCloud, tally: MetricTally, invocations: In
   });
   const ingested = performance.now();
   await until(
-    () => tally.get('FilesProcessed') >= FILES,
+    () => tally.get('FilesProcessed'),
+    FILES,
+    async () => ((await statusCounts(cloud)).get('file:PROCESSED') ?? 0) >= FILES,
     () => (tally.get('FilesRejected') + tally.get('DeadLettered') > 0 ? `${tally.get('FilesRejected')} rejected, ${tally.get('DeadLettered')} dead-lettered` : undefined),
     `${mode} files`,
   );
@@ -193,15 +209,17 @@ async function jobsPhase(cloud: LocalCloud, tally: MetricTally, invocations: Inv
   });
   const ingested = performance.now();
   await until(
-    () => tally.get('JobsSucceeded') >= JOBS,
+    () => tally.get('JobsSucceeded'),
+    JOBS,
+    async () => ((await statusCounts(cloud)).get('job:PROCESSED') ?? 0) >= JOBS,
     () => (tally.get('JobsFailed') > 0 ? `${tally.get('JobsFailed')} jobs failed` : undefined),
     `${mode} jobs`,
   );
   return { phase: 'jobs', mode, items: JOBS, ingestSeconds: (ingested - started) / 1000, seconds: (performance.now() - started) / 1000, ...meter.read() };
 }
 
-/** Status items by kind and status, from one scan after the run: every item must be PROCESSED. */
-async function checkStatusTable(cloud: LocalCloud): Promise<string> {
+/** Status items by kind and status (`job:PROCESSED`), from one scan. */
+async function statusCounts(cloud: LocalCloud): Promise<Map<string, number>> {
   const dynamodb = new DynamoDBClient({ endpoint: cloud.endpoints.aws, region: cloud.services.region, credentials: CREDENTIALS });
   const counts = new Map<string, number>();
   let ExclusiveStartKey: Record<string, never> | undefined;
@@ -214,6 +232,12 @@ async function checkStatusTable(cloud: LocalCloud): Promise<string> {
     ExclusiveStartKey = page.LastEvaluatedKey as Record<string, never> | undefined;
   } while (ExclusiveStartKey);
   dynamodb.destroy();
+  return counts;
+}
+
+/** Every item must be PROCESSED after the run. */
+async function checkStatusTable(cloud: LocalCloud): Promise<string> {
+  const counts = await statusCounts(cloud);
   const expected = `file:PROCESSED=${FILES} job:PROCESSED=${JOBS}`;
   const actual = [...counts].filter(([key]) => !key.startsWith('content:')).sort().map(([key, count]) => `${key}=${count}`).join(' ');
   if (actual !== expected) throw new Error(`status table: expected ${expected}, found ${actual}`);
