@@ -179,6 +179,10 @@ describe('FunctionHost', () => {
     expect(await Promise.all([cached.invoke({}), cached.invoke({})])).toEqual([directory, directory]);
   });
 
+  it('loads the handler bundled as on Lambda (CommonJS): Node\'s built-ins are required, so no ES module facade runs node:http\'s lazy undici', async () => {
+    await expect(host({ handler: 'undiciLoaded' }).invoke({})).resolves.toEqual({ httpRequest: 'function', undici: false });
+  });
+
   it('writes a CPU profile of each execution environment\'s thread when asked, once the environment ends', async () => {
     const cpuProfileDirectory = mkdtempSync(join(tmpdir(), 'tidewatch-cpu-profiles-'));
     const profiled = host({ handler: 'echo' }, new LogSink(), [], { cpuProfileDirectory });
