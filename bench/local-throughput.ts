@@ -3,6 +3,7 @@
  * Tidewatch's batch settings against the seed's way, in the same run, each on a fresh cloud.
  *
  *   npx tsx bench/local-throughput.ts [--files 2000] [--jobs 10000] [--scale 1] [--concurrency 32] [--seed-concurrency 1]
+ *     [--modes tidewatch,seed] [--cpu-prof-dir DIR]
  *
  * Files: S3 PutObject under `uploads/<uuid>/x.csv` straight to the local endpoint; jobs: POST /jobs on the
  * local HTTP API; both with at most `--concurrency` requests in flight. A phase ends when the workers'
@@ -15,10 +16,13 @@
  * cloud is synthesized with 2 and its event source mappings' `ScalingConfig.MaximumConcurrency` is then
  * set to 1 in the template the local cloud runs (the local runtime runs at most that many pollers).
  * `--seed-concurrency 2` keeps AWS's minimum instead.
+ * `--cpu-prof-dir DIR` writes V8 CPU profiles under `DIR/<mode>/`: the main thread's (`main.cpuprofile`) and one
+ * per execution environment (each function thread's, as it ends); `--modes` runs only the modes named.
  * Target: Tidewatch ≥ 5 × the seed's way.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,6 +41,8 @@ const { values } = parseArgs({
     scale: { type: 'string', default: '1' },
     concurrency: { type: 'string', default: '32' },
     'seed-concurrency': { type: 'string', default: '1' },
+    modes: { type: 'string', default: 'tidewatch,seed' },
+    'cpu-prof-dir': { type: 'string' },
   },
 });
 const scale = Number(values.scale);
@@ -46,6 +52,8 @@ const CONCURRENCY = Number(values.concurrency);
 /** Longest a phase may take before the run is declared stuck. */
 const PHASE_DEADLINE_MS = 15 * 60_000;
 const CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
+
+const CPU_PROFILE_DIRECTORY = values['cpu-prof-dir'] === undefined ? undefined : path.resolve(values['cpu-prof-dir']);
 
 const SEED_CONCURRENCY = Number(values['seed-concurrency']);
 const SEED_QUEUE = { batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: Math.max(2, SEED_CONCURRENCY) };
@@ -143,13 +151,27 @@ class InvocationCount {
   }
 }
 
-/** Waits until `done()` (checked every 50 ms); fails on `failed()` or past the deadline. */
-async function until(done: () => boolean, failed: () => string | undefined, what: string): Promise<void> {
+/** How long the workers' count may stand still before the status table is asked whether every item is done. */
+const STALL_MS = 10_000;
+
+/**
+ * Waits until the workers have counted `items` (`counted()`, checked every 50 ms); fails on `failed()` or past
+ * the deadline. A count that stands still is checked against the status table (`allDone()`): an invocation that
+ * timed out after its items were done emitted no metric, and their redelivery is a replay, which counts nothing.
+ */
+async function until(counted: () => number, items: number, allDone: () => Promise<boolean>, failed: () => string | undefined, what: string): Promise<void> {
   const deadline = Date.now() + PHASE_DEADLINE_MS;
-  while (!done()) {
+  let lastCount = counted();
+  let lastChange = Date.now();
+  while (counted() < items) {
     const failure = failed();
     if (failure) throw new Error(`${what}: ${failure}`);
     if (Date.now() > deadline) throw new Error(`${what}: not done after ${PHASE_DEADLINE_MS / 1000} s`);
+    if (counted() !== lastCount) [lastCount, lastChange] = [counted(), Date.now()];
+    else if (Date.now() - lastChange > STALL_MS) {
+      if (await allDone()) return;
+      lastChange = Date.now();
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -166,7 +188,9 @@ async function filesPhase(cloud: LocalCloud, tally: MetricTally, invocations: In
   });
   const ingested = performance.now();
   await until(
-    () => tally.get('FilesProcessed') >= FILES,
+    () => tally.get('FilesProcessed'),
+    FILES,
+    async () => ((await statusCounts(cloud)).get('file:PROCESSED') ?? 0) >= FILES,
     () => (tally.get('FilesRejected') + tally.get('DeadLettered') > 0 ? `${tally.get('FilesRejected')} rejected, ${tally.get('DeadLettered')} dead-lettered` : undefined),
     `${mode} files`,
   );
@@ -185,15 +209,17 @@ async function jobsPhase(cloud: LocalCloud, tally: MetricTally, invocations: Inv
   });
   const ingested = performance.now();
   await until(
-    () => tally.get('JobsSucceeded') >= JOBS,
+    () => tally.get('JobsSucceeded'),
+    JOBS,
+    async () => ((await statusCounts(cloud)).get('job:PROCESSED') ?? 0) >= JOBS,
     () => (tally.get('JobsFailed') > 0 ? `${tally.get('JobsFailed')} jobs failed` : undefined),
     `${mode} jobs`,
   );
   return { phase: 'jobs', mode, items: JOBS, ingestSeconds: (ingested - started) / 1000, seconds: (performance.now() - started) / 1000, ...meter.read() };
 }
 
-/** Status items by kind and status, from one scan after the run: every item must be PROCESSED. */
-async function checkStatusTable(cloud: LocalCloud): Promise<string> {
+/** Status items by kind and status (`job:PROCESSED`), from one scan. */
+async function statusCounts(cloud: LocalCloud): Promise<Map<string, number>> {
   const dynamodb = new DynamoDBClient({ endpoint: cloud.endpoints.aws, region: cloud.services.region, credentials: CREDENTIALS });
   const counts = new Map<string, number>();
   let ExclusiveStartKey: Record<string, never> | undefined;
@@ -206,6 +232,12 @@ async function checkStatusTable(cloud: LocalCloud): Promise<string> {
     ExclusiveStartKey = page.LastEvaluatedKey as Record<string, never> | undefined;
   } while (ExclusiveStartKey);
   dynamodb.destroy();
+  return counts;
+}
+
+/** Every item must be PROCESSED after the run. */
+async function checkStatusTable(cloud: LocalCloud): Promise<string> {
+  const counts = await statusCounts(cloud);
   const expected = `file:PROCESSED=${FILES} job:PROCESSED=${JOBS}`;
   const actual = [...counts].filter(([key]) => !key.startsWith('content:')).sort().map(([key, count]) => `${key}=${count}`).join(' ');
   if (actual !== expected) throw new Error(`status table: expected ${expected}, found ${actual}`);
@@ -229,10 +261,26 @@ async function prepare(mode: Mode): Promise<PreparedMode> {
   return { mode, template: mode.patch ? mode.patch(synthesized) : synthesized, synthSeconds: (performance.now() - started) / 1000 };
 }
 
+/** Profiles the main thread from here until the returned function writes the profile to `directory/main.cpuprofile`. */
+async function profileMainThread(directory: string): Promise<() => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    await writeFile(path.join(directory, 'main.cpuprofile'), JSON.stringify(profile));
+  };
+}
+
 async function runMode({ mode, template, synthSeconds }: PreparedMode): Promise<{ start: StartResult; phases: PhaseResult[] }> {
   const stateDirectory = await mkdtemp(path.join(tmpdir(), 'tidewatch-bench-'));
+  const profileDirectory = CPU_PROFILE_DIRECTORY && path.join(CPU_PROFILE_DIRECTORY, mode.name);
+  if (profileDirectory) await mkdir(profileDirectory, { recursive: true });
+  const stopProfiling = profileDirectory ? await profileMainThread(profileDirectory) : undefined;
   const startStarted = performance.now();
-  const cloud = await startLocalCloud({ template, port: 0, apiPort: 0, downloadPort: 0, stateDirectory });
+  const cloud = await startLocalCloud({ template, port: 0, apiPort: 0, downloadPort: 0, stateDirectory, functionCpuProfileDirectory: profileDirectory });
   const startSeconds = (performance.now() - startStarted) / 1000;
   process.stdout.write(`${mode.name} (${mode.description}): ready in ${(synthSeconds + startSeconds).toFixed(1)} s\n`);
   try {
@@ -246,6 +294,7 @@ async function runMode({ mode, template, synthSeconds }: PreparedMode): Promise<
     return { start: { mode: mode.name, synthSeconds, startSeconds }, phases: [files, jobs] };
   } finally {
     await cloud.stop();
+    await stopProfiling?.();
     await rm(stateDirectory, { recursive: true, force: true });
   }
 }
@@ -265,7 +314,8 @@ async function main(): Promise<void> {
   process.stdout.write(`Local cloud throughput: ${FILES} files, ${JOBS} jobs, ${CONCURRENCY} requests in flight\n\n`);
   const runs = [];
   const prepared = [];
-  for (const mode of MODES) prepared.push(await prepare(mode));
+  const modes = values.modes.split(',');
+  for (const mode of MODES.filter(({ name }) => modes.includes(name))) prepared.push(await prepare(mode));
   for (const mode of prepared) runs.push(await runMode(mode));
   const phases = runs.flatMap((run) => run.phases);
   const seedRate = (phase: string) => {

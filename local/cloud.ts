@@ -56,6 +56,8 @@ export interface LocalCloudOptions {
   readonly onPage?: (page: PageEvent) => void;
   /** Milliseconds added to every answer of the AWS endpoint, standing for the network in AWS (benchmarks). @default 0 */
   readonly networkLatencyMs?: number;
+  /** Where every function's execution environments write a V8 CPU profile of their threads when they end (profiling). @default none */
+  readonly functionCpuProfileDirectory?: string;
 }
 
 export interface LocalCloudEndpoints {
@@ -125,6 +127,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       printFormat: options.printFormat,
       stopGraceSeconds: options.stopGraceSeconds,
       pollWaitSeconds: options.pollWaitSeconds,
+      functionCpuProfileDirectory: options.functionCpuProfileDirectory,
     });
     await deploy(services);
     await writeFile(outputsFile, `${JSON.stringify({ [services.stackName]: services.outputs }, null, 2)}\n`);

@@ -1,6 +1,7 @@
 /**
- * What a function's worker threads load: its TypeScript entry bundled by esbuild into one ESM file, as
- * NodejsFunction bundles it for Lambda, beside the worker code (function-worker.ts) bundled the same way.
+ * What a function's worker threads load: its TypeScript entry bundled by esbuild into one CommonJS file
+ * with the options the project's NodejsFunction bundles it with for Lambda (lib/instrumented-function.ts),
+ * beside the worker code (function-worker.ts) bundled the same way.
  * A thread then loads plain JavaScript, with no TypeScript loader hooks: through those, every import of
  * a cold start was a round trip to a hooks thread of its own, which made cold starts about three times
  * as costly in CPU. A cold start reuses the last build while none of the files it read changed, so the
@@ -16,9 +17,9 @@ import { BuildInputs } from './build-inputs';
 
 /** The files one environment loads. */
 export interface BundleFiles {
-  /** The worker code, started as the thread's module. */
+  /** The worker code, started as the thread's main module. */
   readonly worker: string;
-  /** The function's entry, bundled; what the worker imports. */
+  /** The function's entry, bundled; what the worker requires. */
   readonly handler: string;
   /** Node's compile cache of the function's environments (V8 code of the bundles they loaded). */
   readonly compileCacheDirectory: string;
@@ -30,6 +31,8 @@ export class BundleError extends Error {
 }
 
 const WORKER_SOURCE = fileURLToPath(new URL('./function-worker.ts', import.meta.url));
+/** The credential chain the Lambda bundles substitute for the SDK's default one (lib/instrumented-function.ts). */
+const LAMBDA_CREDENTIALS = fileURLToPath(new URL('../../handlers/shared/lambda-credentials.ts', import.meta.url));
 
 /** The build's options as far as its results depend on them: outputs in memory, with a metafile. */
 type Build = BuildContext<{ write: false; metafile: true }>;
@@ -53,7 +56,7 @@ export class FunctionBundle {
     const build = await context({
       entryPoints: { handler: entry, worker: WORKER_SOURCE },
       outdir: directory,
-      outExtension: { '.js': '.mjs' },
+      outExtension: { '.js': '.cjs' },
       // Written by files(), each output under its content hash: a rebuild never rewrites a file that a
       // thread may be loading at that moment.
       write: false,
@@ -62,7 +65,15 @@ export class FunctionBundle {
       absWorkingDir: workingDirectory,
       bundle: true,
       platform: 'node',
-      format: 'esm',
+      // As the Lambda bundles: CommonJS requires Node's built-ins, where an ES module bundle imports them as ES
+      // modules, and building their facades runs every lazy getter (node:http's loads undici, the fetch
+      // implementation no handler uses) in every execution environment; the SDK's lazy import('node:http')
+      // becomes a require() too. Whitespace and syntax minified, identifiers kept.
+      format: 'cjs',
+      supported: { 'dynamic-import': false },
+      minifyWhitespace: true,
+      minifySyntax: true,
+      alias: { '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS },
       // The Node that runs the threads (Lambda's is newer; nothing here needs more).
       target: `node${process.versions.node.split('.')[0]}`,
       mainFields: ['module', 'main'],
@@ -70,8 +81,6 @@ export class FunctionBundle {
       // when a stack first needs it (inline, every cold start decoded and parsed it).
       sourcemap: 'external',
       sourcesContent: false,
-      // CommonJS dependencies call require() inside the ESM bundle: the banner NodejsFunction uses too.
-      banner: { js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);" },
       logLevel: 'silent',
     });
     return new FunctionBundle(build, directory, workingDirectory);
@@ -112,14 +121,14 @@ export class FunctionBundle {
   }
 
   /**
-   * Writes the output `<name>.mjs` as `<name>-<hash>.mjs`, and its source map beside it as
-   * `<name>-<hash>.mjs.map`, unless a build wrote that content already.
+   * Writes the output `<name>.cjs` as `<name>-<hash>.cjs`, and its source map beside it as
+   * `<name>-<hash>.cjs.map`, unless a build wrote that content already.
    */
   private async write(outputFiles: readonly OutputFile[], name: string): Promise<string> {
-    const output = outputFile(outputFiles, join(this.directory, `${name}.mjs`));
+    const output = outputFile(outputFiles, join(this.directory, `${name}.cjs`));
     const map = outputFile(outputFiles, `${output.path}.map`);
     // esbuild's hash is base64: '/' and '+' cannot be in a file name.
-    const file = join(this.directory, `${name}-${output.hash.replace(/[^A-Za-z0-9]/g, '_')}.mjs`);
+    const file = join(this.directory, `${name}-${output.hash.replace(/[^A-Za-z0-9]/g, '_')}.cjs`);
     const exists = await access(file).then(
       () => true,
       () => false,

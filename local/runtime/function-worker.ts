@@ -1,10 +1,9 @@
 /**
- * The code that runs inside one function's worker thread (bundled by function-bundle.ts): loads the
- * function's bundled entry once (the cold start), then serves invocations one at a time, like one
+ * The code that runs inside one function's worker thread (bundled by function-bundle.ts, CommonJS): loads
+ * the function's bundled entry once (the cold start), then serves invocations one at a time, like one
  * Lambda execution environment.
  */
 import { enableCompileCache, flushCompileCache } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLambdaContext } from './lambda-context';
 import { mapStackTraces } from '../../handlers/shared/lazy-source-maps';
@@ -16,17 +15,17 @@ const port = parentPort;
 if (!port) throw new Error('function-worker.ts must run in a worker thread');
 const boot = workerData as WorkerBootData;
 const post = (message: WorkerToHostMessage) => port.postMessage(message);
-const bundleUrl = pathToFileURL(boot.bundle).href;
 
 // Stack traces name the TypeScript sources, as the function's own bundle maps them on Lambda (mapLambdaStackTraces).
-mapStackTraces([import.meta.url, bundleUrl]);
+mapStackTraces([__filename, boot.bundle]);
 // The environments of a function load the same bundle: the first compiles it, the others start from its V8 code.
 enableCompileCache(boot.compileCacheDirectory);
 
-async function loadHandler(): Promise<Handler | undefined> {
+/** Requires the bundle, as Lambda's Node.js runtime loads a CommonJS handler. */
+function loadHandler(): Handler | undefined {
   let module: Record<string, unknown>;
   try {
-    module = (await import(bundleUrl)) as Record<string, unknown>;
+    module = require(boot.bundle) as Record<string, unknown>;
   } catch (error) {
     post({ type: 'init-error', error: serializeError(error, 'Runtime.ImportModuleError') });
     return undefined;
@@ -52,7 +51,7 @@ function outputTaken(): Promise<unknown> {
   return Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
 }
 
-const handler = await loadHandler();
+const handler = loadHandler();
 if (handler) {
   port.on('message', async ({ context: fields, event }: HostToWorkerMessage) => {
     const requestId = fields.awsRequestId;

@@ -48,6 +48,8 @@ export interface StartRuntimeOptions {
   readonly defaultConcurrency?: number;
   /** Long-poll wait of the SQS pollers, seconds. @default 20 */
   readonly pollWaitSeconds?: number;
+  /** Where every function's execution environments write a V8 CPU profile of their threads when they end. @default none */
+  readonly functionCpuProfileDirectory?: string;
 }
 
 export class UnsupportedTemplateError extends Error {
@@ -235,6 +237,7 @@ export class LocalRuntime {
       accountId: services.accountId,
       logSink: this.logSink,
       maxConcurrency,
+      cpuProfileDirectory: options.functionCpuProfileDirectory,
       onInvocation: (record) => {
         for (const listener of this.invocationListeners) listener(record);
       },

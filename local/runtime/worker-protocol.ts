@@ -8,7 +8,7 @@
 export interface WorkerBootData {
   /** Absolute path of the TypeScript entry (what messages name). */
   readonly entry: string;
-  /** Absolute path of the entry's bundle (what the worker imports). */
+  /** Absolute path of the entry's bundle (what the worker requires). */
   readonly bundle: string;
   /** Name of the exported handler. */
   readonly handlerName: string;

@@ -35,6 +35,13 @@ describe('FunctionBundle', () => {
     expect((JSON.parse(readFileSync(`${files.worker}.map`, 'utf8')) as { sources: string[] }).sources).toContainEqual(expect.stringMatching(/function-worker\.ts$/));
   });
 
+  it('bundles with the Lambda credential chain, as the Lambda bundles do, not the SDK\'s default one', async () => {
+    const bundle = await bundleOf(fileURLToPath(new URL('../../../handlers/job-status/index.ts', import.meta.url)));
+    const { sources } = JSON.parse(readFileSync(`${(await bundle.files()).handler}.map`, 'utf8')) as { sources: string[] };
+    expect(sources).toContainEqual(expect.stringMatching(/handlers\/shared\/lambda-credentials\.ts$/));
+    expect(sources.filter((source) => /credential-provider-(node|ini|sso)\//.test(source))).toEqual([]);
+  });
+
   it('rebuilds when a source the entry imports changes, and the new files hold the edit', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'tidewatch-source-'));
     const entry = join(directory, 'entry.ts');

@@ -179,6 +179,20 @@ describe('FunctionHost', () => {
     expect(await Promise.all([cached.invoke({}), cached.invoke({})])).toEqual([directory, directory]);
   });
 
+  it('loads the handler bundled as on Lambda (CommonJS): Node\'s built-ins are required, so no ES module facade runs node:http\'s lazy undici', async () => {
+    await expect(host({ handler: 'undiciLoaded' }).invoke({})).resolves.toEqual({ httpRequest: 'function', undici: false });
+  });
+
+  it('writes a CPU profile of each execution environment\'s thread when asked, once the environment ends', async () => {
+    const cpuProfileDirectory = mkdtempSync(join(tmpdir(), 'tidewatch-cpu-profiles-'));
+    const profiled = host({ handler: 'echo' }, new LogSink(), [], { cpuProfileDirectory });
+    await profiled.invoke({});
+    await profiled.stop();
+    const profiles = readdirSync(cpuProfileDirectory).filter((name) => name.endsWith('.cpuprofile'));
+    expect(profiles).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(cpuProfileDirectory, profiles[0]!), 'utf8'))).toHaveProperty('nodes');
+  });
+
   it('captures every output line, prints it prefixed by the function name and appends it to the function log file', async () => {
     const logDirectory = mkdtempSync(join(tmpdir(), 'tidewatch-logs-'));
     const printed: string[] = [];
