@@ -1,27 +1,25 @@
 /**
  * One project Lambda built from `handlers/<name>/index.ts` with the house defaults: nodejs24.x on arm64,
- * esbuild (CommonJS, source map kept beside the bundle, AWS SDK v3 bundled in), active tracing, the Powertools
+ * esbuild (`function-bundling.ts`), active tracing, the Powertools
  * variables every handler reads, its own log group with a retention, and a role with no managed policy.
  */
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '../contract/env';
 import { METRICS_NAMESPACE } from '../contract/metrics';
 import type { TidewatchConfig } from './config';
+import { DEFAULT_CREDENTIAL_CHAIN, functionEsbuildOptions, LAMBDA_CREDENTIALS_MODULE } from './function-bundling';
 import { acknowledge } from './nag';
 import { ENTRY_METADATA_KEY, HANDLER_METADATA_KEY, PROJECT_ROOT } from './project';
 
 
 /** The exported handler name every `handlers/<name>/index.ts` provides. */
 const HANDLER_EXPORT = 'handler';
-
-/** The credential chain every bundle's SDK clients use, relative to the project root. */
-const LAMBDA_CREDENTIALS_MODULE = 'handlers/shared/lambda-credentials.ts';
 
 export interface InstrumentedFunctionProps {
   /** Folder under `handlers/` and the function's Powertools service name, e.g. `file-worker`. */
@@ -87,44 +85,34 @@ export class InstrumentedFunction extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         ...props.environment,
       },
-      bundling: {
-        // CommonJS output, although the sources and the SDK are ES modules (esbuild tree-shakes them all the
-        // same): an ES module bundle imports Node's built-ins as ES modules, and building their ES module
-        // facades runs every lazy getter (node:http's loads undici, the fetch implementation no handler uses),
-        // which made a third of an API handler's cold start (bench/coldstart.ts). CommonJS requires them.
-        format: OutputFormat.CJS,
-        // Whitespace and syntax minified but identifiers kept, and the source map beside the bundle without
-        // a sourceMappingURL comment. With one and NODE_OPTIONS=--enable-source-maps, Node reads and parses
-        // the map at load, 20-40 ms of every cold start (bench/coldstart.ts); without one that flag maps
-        // nothing, so it is not set: the function reads index.js.map itself when a stack is first formatted
-        // (handlers/shared/lazy-source-maps.ts), so logged stacks name the sources at no cost to a cold start.
-        // Kept names make stack traces readable too (and Powertools' batch processor compares its constructor's name).
-        minify: false,
-        // dynamic-import off: the SDK's lazy import('node:http') would still go through the facade at the
-        // first request; esbuild turns it into a require() instead.
-        esbuildArgs: {
-          '--minify-whitespace': true,
-          '--minify-syntax': true,
-          '--supported:dynamic-import': 'false',
-          // Every SDK client's default credential chain becomes the Lambda one (environment, then the
-          // container endpoint): the default chain's other providers and the STS and SSO clients they call
-          // were about a quarter of an API handler's bundle (bench/coldstart.ts).
-          '--alias': `@aws-sdk/credential-provider-node=./${LAMBDA_CREDENTIALS_MODULE}`,
-        },
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.EXTERNAL,
-        sourcesContent: false,
-        target: 'node24',
-        // The ES module builds of the SDK and Powertools: only they can be tree-shaken.
-        mainFields: ['module', 'main'],
-        // Bundle the AWS SDK too, although the runtime ships one: one tree-shaken file loads 2-3× faster
-        // than the runtime's node_modules (bench/coldstart.ts), and what runs is the SDK version we test.
-        externalModules: [],
-      },
+      bundling: lambdaBundling(),
     });
 
     const cfnFunction = this.function.node.defaultChild as lambda.CfnFunction;
     cfnFunction.addMetadata(ENTRY_METADATA_KEY, this.entry);
     cfnFunction.addMetadata(HANDLER_METADATA_KEY, HANDLER_EXPORT);
   }
+}
+
+/** The same options as NodejsFunction takes them (it runs esbuild in the project root). */
+function lambdaBundling(): BundlingOptions {
+  const options = functionEsbuildOptions(`./${LAMBDA_CREDENTIALS_MODULE}`);
+  return {
+    format: OutputFormat.CJS,
+    minify: false,
+    esbuildArgs: {
+      '--minify-whitespace': options.minifyWhitespace,
+      '--minify-syntax': options.minifySyntax,
+      '--supported:dynamic-import': String(options.supported['dynamic-import']),
+      '--alias': `${DEFAULT_CREDENTIAL_CHAIN}=${options.alias[DEFAULT_CREDENTIAL_CHAIN]}`,
+    },
+    sourceMap: true,
+    sourceMapMode: SourceMapMode.EXTERNAL,
+    sourcesContent: options.sourcesContent,
+    target: 'node24',
+    mainFields: [...options.mainFields],
+    // The AWS SDK bundled too, although the runtime ships one: one tree-shaken file loads 2-3× faster than
+    // the runtime's node_modules, and what runs is the SDK version we test.
+    externalModules: [],
+  };
 }

@@ -1,6 +1,6 @@
 /**
  * What a function's worker threads load: its TypeScript entry bundled by esbuild into one CommonJS file
- * with the options the project's NodejsFunction bundles it with for Lambda (lib/instrumented-function.ts),
+ * with the options the project's NodejsFunction bundles it with for Lambda (lib/function-bundling.ts),
  * beside the worker code (function-worker.ts) bundled the same way.
  * A thread then loads plain JavaScript, with no TypeScript loader hooks: through those, every import of
  * a cold start was a round trip to a hooks thread of its own, which made cold starts about three times
@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { context, type BuildContext, type BuildFailure, type BuildResult, type OutputFile } from 'esbuild';
+import { functionEsbuildOptions, LAMBDA_CREDENTIALS_MODULE } from '../../lib/function-bundling';
+import { PROJECT_ROOT } from '../../lib/project';
 import { BuildInputs } from './build-inputs';
 
 /** The files one environment loads. */
@@ -31,8 +33,7 @@ export class BundleError extends Error {
 }
 
 const WORKER_SOURCE = fileURLToPath(new URL('./function-worker.ts', import.meta.url));
-/** The credential chain the Lambda bundles substitute for the SDK's default one (lib/instrumented-function.ts). */
-const LAMBDA_CREDENTIALS = fileURLToPath(new URL('../../handlers/shared/lambda-credentials.ts', import.meta.url));
+const LAMBDA_CREDENTIALS = join(PROJECT_ROOT, LAMBDA_CREDENTIALS_MODULE);
 
 /** The build's options as far as its results depend on them: outputs in memory, with a metafile. */
 type Build = BuildContext<{ write: false; metafile: true }>;
@@ -65,22 +66,9 @@ export class FunctionBundle {
       absWorkingDir: workingDirectory,
       bundle: true,
       platform: 'node',
-      // As the Lambda bundles: CommonJS requires Node's built-ins, where an ES module bundle imports them as ES
-      // modules, and building their facades runs every lazy getter (node:http's loads undici, the fetch
-      // implementation no handler uses) in every execution environment; the SDK's lazy import('node:http')
-      // becomes a require() too. Whitespace and syntax minified, identifiers kept.
-      format: 'cjs',
-      supported: { 'dynamic-import': false },
-      minifyWhitespace: true,
-      minifySyntax: true,
-      alias: { '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS },
-      // The Node that runs the threads (Lambda's is newer; nothing here needs more).
+      // As the Lambda bundles (their reasons there), but for the Node that runs the threads.
+      ...functionEsbuildOptions(LAMBDA_CREDENTIALS),
       target: `node${process.versions.node.split('.')[0]}`,
-      mainFields: ['module', 'main'],
-      // Stack traces point at the TypeScript sources: each map beside its bundle, which the worker reads
-      // when a stack first needs it (inline, every cold start decoded and parsed it).
-      sourcemap: 'external',
-      sourcesContent: false,
       logLevel: 'silent',
     });
     return new FunctionBundle(build, directory, workingDirectory);
