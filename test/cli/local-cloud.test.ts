@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
@@ -18,6 +17,7 @@ import type { StatusReport } from '../../cli/status';
 import { s3Event } from '../support/handlers/s3-notifications';
 import type { StatusItem } from '../../contract/status-item';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud';
+import { closedPort } from '../support/closed-port';
 import { DrivenClock } from '../support/driven-clock';
 import { runTidewatch, type CliRun } from '../support/tidewatch-cli';
 
@@ -59,15 +59,6 @@ function tidewatch(args: readonly string[], target: readonly string[] = ['--endp
 }
 
 const json = <T>(run: Run): T => JSON.parse(run.stdout) as T;
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Messages visible or in flight in the work queues. */
 async function queuedMessages(): Promise<number> {

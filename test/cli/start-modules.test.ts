@@ -4,10 +4,10 @@
  * the child process itself, by Node's module hooks (record-loaded-modules.ts), not inferred from timings.
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { closedPort } from '../support/closed-port';
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 const RECORDER = pathToFileURL(path.join(import.meta.dirname, 'record-loaded-modules.ts')).href;
@@ -50,15 +50,6 @@ function moduleName(file: string): string {
   const relative = path.relative(PROJECT_ROOT, file).split(path.sep).join('/');
   const inPackages = /^(?:.*\/)?node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(relative);
   return inPackages ? `node_modules/${inPackages[1]}` : relative;
-}
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('what a tidewatch process loads', () => {
