@@ -2,12 +2,11 @@
  * The shapes of the events the files queue carries: an S3 event notification record and an SNS
  * notification delivered to SQS, field for field as the Powertools parser schemas (`schemas/s3`,
  * `schemas/sns`) define them; event-schemas.test.ts holds them to those schemas.
- * Written here with `zod/mini` (../shared/zod-english.ts says why): Powertools' schema modules import zod's `z`
+ * Written here with `zod/mini` (../shared/zod-mini.ts says why): Powertools' schema modules import zod's `z`
  * namespace object, which esbuild cannot tree-shake, and they brought all of zod (every locale, ~440 KB)
  * and every other event schema of their modules into the worker's cold start.
  */
-import * as z from 'zod/mini';
-import '../shared/zod-english';
+import * as z from '../shared/zod-mini';
 
 const S3Identity = z.object({ principalId: z.string() });
 

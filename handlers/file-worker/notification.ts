@@ -4,8 +4,8 @@
  * `s3:TestEvent` S3 sends when a notification configuration is saved (directly or through SNS).
  * Shapes are the Powertools parser schemas' (event-schemas.ts); anything else is an UnparseableMessageError.
  */
-import * as z from 'zod/mini';
 import { describeIssues } from '../shared/errors';
+import * as z from '../shared/zod-mini';
 import { UnparseableMessageError } from './errors';
 import { S3EventRecordSchema, SnsSqsNotificationSchema } from './event-schemas';
 import { decodeS3Key } from './s3-layout';

@@ -4,8 +4,8 @@
  * use it as the worker does.
  */
 import type { BusinessKey } from '../shared/work-item';
+import * as z from '../shared/zod-mini';
 import { MalformedJobMessageError } from './errors';
-import * as z from 'zod/mini';
 import { JobMessageSchema } from './job-message';
 
 export function jobBusinessKey(jobId: string): BusinessKey {

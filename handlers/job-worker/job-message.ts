@@ -4,8 +4,7 @@
  * the job was, and the worker needs no read of the status table before it starts.
  * Reading a record's body is the worker's side (./parse-job-message).
  */
-import * as z from 'zod/mini';
-import '../shared/zod-english';
+import * as z from '../shared/zod-mini';
 
 export const JobMessageSchema = z.object({
   jobId: z.uuid(),

@@ -1,7 +1,7 @@
 /** The job worker's reading of a jobs-queue record: its body as a JobMessage, or a permanent failure. */
 import type { SQSRecord } from 'aws-lambda';
-import * as z from 'zod/mini';
 import { describeIssues } from '../shared/errors';
+import * as z from '../shared/zod-mini';
 import { jobIdNamedBy } from './business-keys';
 import { MalformedJobMessageError } from './errors';
 import { JobMessageSchema, type JobMessage } from './job-message';

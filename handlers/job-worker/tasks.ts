@@ -4,9 +4,8 @@
  * the worker rejects one that arrives anyway (a redrive, a hand-sent message) as a permanent failure.
  */
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import * as z from 'zod/mini';
-import '../shared/zod-english';
 import { describeIssues, quoted } from '../shared/errors';
+import * as z from '../shared/zod-mini';
 import { InvalidPayloadError, UnknownTaskError } from './errors';
 
 /** What a running task may ask of its invocation. */

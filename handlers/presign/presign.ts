@@ -8,13 +8,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import * as z from 'zod/mini';
 import { METRICS } from '../../contract/metrics';
 import { uploadKeyOf } from '../../contract/s3-layout';
 import { emit } from '../shared/emit-metric';
 import { describeIssues } from '../shared/errors';
-import '../shared/zod-english';
 import { errorResponse, HttpError, jsonResponse, readJsonBody } from '../shared/http';
+import * as z from '../shared/zod-mini';
 import { fileNameProblem, generatedFileName } from './file-name';
 import type { UploadUrlSigner } from './upload-url-signer';
 

@@ -3,13 +3,12 @@
  * object of queue names to queue URLs (every queue the job worker runs), and DEFAULT_JOB_QUEUE, the
  * one a request that names no queue goes to.
  */
-import * as z from 'zod/mini';
 import { ENV } from '../../contract/env';
 import { WORK_QUEUE_NAME_PATTERN } from '../../contract/naming';
 import { MissingEnvironmentError, requireEnv, requireJsonEnv } from '../shared/env';
 import { describeIssues, quoted } from '../shared/errors';
-import '../shared/zod-english';
 import { HttpError } from '../shared/http';
+import * as z from '../shared/zod-mini';
 
 export interface JobQueue {
   readonly name: string;
