@@ -1,75 +1,105 @@
 /**
- * One cold start as Lambda bills it, in a fresh Node process: the bundle's import (the init phase) and
- * the handler's first invocation, each timed inside the process (process start excluded). The event
- * travels as the last argument; the figures come back on file descriptor 3, so the handler's own
- * output (Powertools JSON logs, EMF lines) stays on stdout, where the caller can check it.
+ * One cold start as Lambda bills it: a fresh Node process started with the flags Lambda's bootstrap
+ * gives it, running a stand-in for Lambda's runtime client (lambda-runtime-stand-in.mjs) against a
+ * Runtime API of the caller's, for one invocation. The init phase runs from the process's start to the
+ * runtime's first request for an event (Node's start, the runtime client's and the handler's load); the
+ * first invocation, to the answer posted. Beside those, the function code's own share: the handler's
+ * import and its invocation, without the process and runtime start.
  */
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openRuntimeApi } from './runtime-api';
 
 export interface ColdInvocation {
+  /** From the process's start to the end of init (the runtime's first request for an event). */
   readonly initWallMs: number;
   readonly initCpuMs: number;
-  /** Init and first invocation together. */
+  /** From the process's start to the first invocation's answer: what Lambda bills for a cold start. */
   readonly totalWallMs: number;
+  /**
+   * The same in CPU, less the two Runtime API exchanges (the event's fetch, the answer's post): Lambda's
+   * runtime client makes them with a native client this stand-in does not have, and its JavaScript HTTP
+   * would weigh most on the bare handler's figure.
+   */
   readonly totalCpuMs: number;
+  /** Node's start and the runtime client's load, before the handler's. */
+  readonly runtimeStartCpuMs: number;
+  /** The function code's own: the handler's import, and that plus its first invocation. */
+  readonly codeInitCpuMs: number;
+  readonly codeCpuMs: number;
   /** What the handler returned. */
   readonly result: unknown;
   /** What the function printed (its log lines). */
   readonly stdout: string;
 }
 
-/** The process's CPU time (every thread) is read with its wall time: CPU barely moves when other work shares the machine. */
-const SCRIPT = `
-import { writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-const cpuMs = (since) => { const u = process.cpuUsage(since); return (u.user + u.system) / 1000; };
-// Event and context are the runtime's work, made before the clock starts.
-const event = JSON.parse(process.argv.at(-1));
-const name = process.env.AWS_LAMBDA_FUNCTION_NAME;
-const context = {
-  functionName: name, functionVersion: '$LATEST', memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:' + name, awsRequestId: process.env.BENCH_REQUEST_ID,
-  logGroupName: '/aws/lambda/' + name, logStreamName: 'bench', callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 10000,
-};
-const cpu = process.cpuUsage(), started = performance.now();
-// As the Lambda runtime loads a handler: an ES module (.mjs) by import(), a CommonJS one by require().
-const url = process.env.BENCH_BUNDLE_URL;
-const { handler } = url.endsWith('.mjs') ? await import(url) : createRequire(import.meta.url)(fileURLToPath(url));
-const initWallMs = performance.now() - started, initCpuMs = cpuMs(cpu);
-const result = await handler(event, context);
-const totalWallMs = performance.now() - started, totalCpuMs = cpuMs(cpu);
-writeSync(3, JSON.stringify({ initWallMs, initCpuMs, totalWallMs, totalCpuMs, result: result ?? null }));
-// Lambda freezes the environment here; the wait lets trace datagrams sent at the handler's end go out.
-setTimeout(() => process.exit(0), 100);
-`;
+interface StandInFigures {
+  timeOrigin: number;
+  runtimeReadyCpuMs: number;
+  initCpuMs: number;
+  eventReceivedCpuMs: number;
+  handlerReturnedCpuMs: number;
+}
+
+/** The invocation's deadline, as the runtime hears it; a cold start here takes well under it. */
+const TIMEOUT_SECONDS = 30;
+
+const STAND_IN = fileURLToPath(new URL('./lambda-runtime-stand-in.mjs', import.meta.url));
+
+/** The Node flags Lambda's Node.js bootstrap derives from the function's memory: a tenth of it for the young generation. */
+export function lambdaNodeFlags(memoryMiB: number): string[] {
+  const youngMiB = Math.floor(memoryMiB / 10);
+  return ['--expose-gc', '--max-http-header-size', '81920', `--max-semi-space-size=${Math.floor(youngMiB / 2)}`, `--max-old-space-size=${memoryMiB - youngMiB}`];
+}
 
 /**
- * Loads `bundle` in a fresh process with `environment` only and invokes its `handler` once with `event`;
- * `nodeFlags` go to that Node (e.g. `--cpu-prof`).
+ * Starts `bundle`'s handler cold with `environment` only (the function's, with AWS_LAMBDA_FUNCTION_NAME,
+ * AWS_LAMBDA_FUNCTION_MEMORY_SIZE and AWS_REGION) and invokes it once with `event`; `nodeFlags` go to that Node too (e.g. `--cpu-prof`).
  */
-export function coldInvocation(bundle: string, environment: Record<string, string>, event: unknown, cwd: string, nodeFlags: readonly string[] = []): Promise<ColdInvocation> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeFlags, '--input-type=module', '-e', SCRIPT, JSON.stringify(event)], {
+export async function coldInvocation(bundle: string, environment: Record<string, string>, event: unknown, cwd: string, nodeFlags: readonly string[] = []): Promise<ColdInvocation> {
+  const functionArn = `arn:aws:lambda:${environment.AWS_REGION}:000000000000:function:${environment.AWS_LAMBDA_FUNCTION_NAME}`;
+  const api = await openRuntimeApi(event, functionArn, TIMEOUT_SECONDS);
+  try {
+    const memoryMiB = Number(environment.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
+    const child = spawn(process.execPath, [...lambdaNodeFlags(memoryMiB), ...nodeFlags, STAND_IN], {
       cwd,
-      env: { PATH: process.env.PATH ?? '', ...environment, BENCH_BUNDLE_URL: pathToFileURL(bundle).href, BENCH_REQUEST_ID: randomUUID() },
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...environment,
+        AWS_LAMBDA_RUNTIME_API: api.address,
+        LAMBDA_TASK_ROOT: path.dirname(bundle),
+        _HANDLER: `${path.basename(bundle).replace(/\.m?js$/, '')}.handler`,
+      },
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     });
     const streams = { stdout: [] as Buffer[], stderr: [] as Buffer[], figures: [] as Buffer[] };
     child.stdout!.on('data', (chunk: Buffer) => streams.stdout.push(chunk));
     child.stderr!.on('data', (chunk: Buffer) => streams.stderr.push(chunk));
     (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => streams.figures.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const figures = Buffer.concat(streams.figures).toString();
-      if (code !== 0 || figures === '') {
-        reject(new Error(`${bundle} exited ${code}: ${Buffer.concat(streams.stderr).toString().slice(-2000)}`));
-        return;
-      }
-      resolve({ ...(JSON.parse(figures) as Omit<ColdInvocation, 'stdout'>), stdout: Buffer.concat(streams.stdout).toString() });
-    });
-  });
+    const exited = new Promise<number | null>((resolve, reject) => child.on('error', reject).on('close', resolve));
+    const failed = (why: string) => new Error(`${bundle} ${why}: ${Buffer.concat(streams.stderr).toString().slice(-2000)}`);
+    // A process that dies before it answers settles the race with its exit.
+    const answer = await Promise.race([api.answer, exited.then((code) => ({ exitedFirst: code }))]);
+    if ('exitedFirst' in answer) throw failed(`exited ${answer.exitedFirst} before it answered`);
+    const code = await exited;
+    const text = Buffer.concat(streams.figures).toString();
+    if (code !== 0 || text === '') throw failed(`exited ${code}`);
+    const figures = JSON.parse(text) as StandInFigures;
+    const codeInitCpuMs = figures.initCpuMs - figures.runtimeReadyCpuMs;
+    const codeCpuMs = codeInitCpuMs + (figures.handlerReturnedCpuMs - figures.eventReceivedCpuMs);
+    return {
+      initWallMs: answer.nextAt - figures.timeOrigin,
+      initCpuMs: figures.initCpuMs,
+      totalWallMs: answer.answeredAt - figures.timeOrigin,
+      totalCpuMs: figures.runtimeReadyCpuMs + codeCpuMs,
+      runtimeStartCpuMs: figures.runtimeReadyCpuMs,
+      codeInitCpuMs,
+      codeCpuMs,
+      result: answer.result,
+      stdout: Buffer.concat(streams.stdout).toString(),
+    };
+  } finally {
+    api.close();
+  }
 }
