@@ -8,10 +8,12 @@
  *
  *   npx tsx bench/coldstart.ts [--runs 7] [--functions presign,job-worker] [--cpu-prof-dir DIR]
  *
- * Targets, init + first invocation as Lambda bills it (from the process's start: Node's and the runtime
- * client's start are in the bare handler's figure too): API handlers ≤ 10 × bare, workers ≤ 20 × bare.
- * Beside it, each function's code alone (its import and invocation, what earlier rounds of this bench
- * reported) against the floor's: a bare handler's code is a one-line require, too small to divide by.
+ * Targets, init + first invocation from the process's start (Lambda's init phase covers the runtime's start
+ * as well as the function's; Node's and the runtime client's start are in the bare handler's figure too):
+ * API handlers ≤ 10 × bare, workers ≤ 20 × bare, in CPU (steady on a loaded machine) and in wall time
+ * (what Lambda bills). Beside it, each function's code alone (its import and invocation, what earlier
+ * rounds of this bench reported) against the floor's: a bare handler's code is a one-line require, too
+ * small to divide by.
  * In the same rounds, reference handlers bundled the same way add the libraries every function keeps one
  * step at a time (bench/lib/cold-references.ts), up to the floor: what those libraries cost on their own.
  * Each process gets the function's environment as the local cloud resolves it, plus what the Lambda
@@ -95,13 +97,15 @@ function lambdaRuntimeEnvironment(xrayDaemon: string): Record<string, string> {
   };
 }
 
-const FIGURES = ['initWallMs', 'initCpuMs', 'totalWallMs', 'totalCpuMs', 'runtimeStartCpuMs', 'codeInitCpuMs', 'codeCpuMs'] as const;
-type Figures = Record<(typeof FIGURES)[number], number>;
+type Figures = Omit<ColdInvocation, 'result' | 'stdout'>;
 
 function median(numbers: number[]): number {
   const sorted = [...numbers].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
 }
+
+/** The median over rounds of `of(round)`: a ratio is taken within its round, where the load was the same for both sides. */
+const medianOver = (rounds: number, of: (round: number) => number) => median(Array.from({ length: rounds }, (_, round) => of(round)));
 
 /** A function's output must still carry its Powertools metrics (the ColdStart metric, as EMF), a reference's what its step adds. */
 function missingInstrumentation(expected: Pick<ReferenceStep, 'logs' | 'metrics'>, run: ColdInvocation): string | undefined {
@@ -122,9 +126,9 @@ async function main(): Promise<void> {
   writeFileSync(path.join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
   const stateDirectory = mkdtempSync(path.join(tmpdir(), 'tidewatch-coldstart-'));
   const bundles = bundleFiles(outdir);
-  // The bare handler is loaded as the functions are: CommonJS, by require().
-  const bare = path.join(outdir, 'bare-handler.js');
-  writeFileSync(bare, 'exports.handler = async () => ({ statusCode: 200 });\n');
+  // The bare handler is CommonJS like the functions, imported as the runtime client imports them.
+  const bareHandler = path.join(outdir, 'bare-handler.js');
+  writeFileSync(bareHandler, 'exports.handler = async () => ({ statusCode: 200 });\n');
   const cloud = await startLocalCloud({ template: withoutPollers(await synthesizeTemplate()), port: 0, apiPort: 0, downloadPort: 0, stateDirectory });
   const { cases, dispose } = coldStartCases(cloud);
   const xray = await openXrayInbox();
@@ -138,11 +142,11 @@ async function main(): Promise<void> {
     const names = [...bundles.keys()].filter((name) => !steps.has(name) && (!only || only.includes(name))).sort();
     // The bare handler and the references run with job-status's environment (the floor reads its table) and event.
     const measure = async (name: string): Promise<Figures> => {
-      const bundle = name === 'bare' ? bare : bundles.get(name)!;
+      const bundle = name === 'bare' ? bareHandler : bundles.get(name)!;
       const step = steps.get(name);
       const environment = environmentOf(name === 'bare' || step ? 'job-status' : name);
       const event = name === 'bare' ? {} : await cases[step ? 'job-status' : name]!.event();
-      const run = await coldInvocation(bundle, environment, event, PROJECT_ROOT, nodeFlags);
+      const run = await coldInvocation(bundle, environment, event, PROJECT_ROOT, { nodeFlags });
       const wrong =
         name === 'bare' ? undefined
         : step ? ((name === FLOOR ? cases['job-status']!.wrongAnswer(run.result) : undefined) ?? missingInstrumentation(step, run))
@@ -154,40 +158,54 @@ async function main(): Promise<void> {
     for (const name of samples.keys()) await measure(name); // warms the OS file cache and the cloud; not counted
     // Each round runs every function once: a burst of load on the machine hits the baseline and the functions alike.
     for (let round = 0; round < runs; round++) for (const [name, figures] of samples) figures.push(await measure(name));
-    const medians = new Map(
-      [...samples].map(([name, figures]) => [
-        name,
-        Object.fromEntries(FIGURES.map((key) => [key, median(figures.map((f) => f[key]))])) as Figures,
-      ]),
-    );
     // Each function's every invocation sent its trace (the tracer's handler subsegment) to the stand-in daemon.
     const traced = [...names, ...REFERENCE_STEPS.filter((step) => step.traces).map((step) => referenceService(step.name))];
     const untraced = traced.filter((name) => xray.segmentsFrom(name) < runs + 1);
     if (untraced.length > 0) throw new Error(`no trace segment from every invocation of ${untraced.join(', ')}`);
-    const base = medians.get('bare')!;
-    const timesBare = (m: Figures) => (m.totalCpuMs / base.totalCpuMs).toFixed(1);
-    console.log(`cold start: init + first invocation, median of ${runs} fresh processes (node ${process.version}, ${process.arch}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
-    console.log("billed: from the process's start (Node with Lambda's flags, the runtime client, the handler's import) through the first invocation; code: the handler's import and invocation alone");
-    console.log(`bare handler: billed ${base.totalCpuMs.toFixed(1)} ms cpu (${base.totalWallMs.toFixed(1)} ms wall), of which Node's and the runtime client's start ${base.runtimeStartCpuMs.toFixed(1)}, code ${base.codeCpuMs.toFixed(1)}`);
+    const bare = samples.get('bare')!;
+    const floor = samples.get(FLOOR)!;
+    // A cold start's CPU, less the runtime's two exchanges as the bare handler's process spent them in the same
+    // round: Lambda's client makes them natively. What else runs meanwhile in a function's process still counts.
+    const startCpu = (figures: Figures[], round: number) => figures[round]!.processCpuMs - bare[round]!.exchangeCpuMs;
+    const row = (name: string) => {
+      const figures = samples.get(name)!;
+      return {
+        startCpu: medianOver(runs, (r) => startCpu(figures, r)),
+        timesBareCpu: medianOver(runs, (r) => startCpu(figures, r) / startCpu(bare, r)),
+        initWall: medianOver(runs, (r) => figures[r]!.initWallMs),
+        totalWall: medianOver(runs, (r) => figures[r]!.totalWallMs),
+        timesBareWall: medianOver(runs, (r) => figures[r]!.totalWallMs / bare[r]!.totalWallMs),
+        codeCpu: medianOver(runs, (r) => figures[r]!.codeCpuMs),
+        timesFloorCode: medianOver(runs, (r) => figures[r]!.codeCpuMs / floor[r]!.codeCpuMs),
+      };
+    };
+    const ms = (value: number) => value.toFixed(1);
+    const times = (value: number) => value.toFixed(2);
+    const base = row('bare');
+    console.log(`cold start: init + first invocation, ${runs} rounds of fresh processes, medians; ratios are medians of each round's own (node ${process.version}, ${process.arch}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+    console.log("cold start: from the process's start (Node with Lambda's flags, the runtime client, the handler's import) to the first answer; code: the handler's import and invocation alone");
+    console.log(
+      `bare handler: ${ms(base.startCpu)} ms cpu, ${ms(base.totalWall)} ms wall (init ${ms(base.initWall)}); Node's and the runtime client's start ${ms(medianOver(runs, (r) => bare[r]!.runtimeStartCpuMs))} ms cpu, its Runtime API exchanges ${ms(medianOver(runs, (r) => bare[r]!.exchangeCpuMs))}, code ${ms(base.codeCpu)}`,
+    );
     const kibOf = (name: string) => (statSync(bundles.get(name)!).size / 1024).toFixed(0);
     console.log('the floor: what the libraries every function keeps cost on their own, one step at a time');
-    console.log('| step | bundle KiB | billed cpu ms | × bare | code cpu ms | + code cpu ms |');
+    console.log('| step | bundle KiB | cold start cpu ms | × bare cpu | code cpu ms | + code cpu ms |');
     console.log('|---|---:|---:|---:|---:|---:|');
-    console.log(`| a. bare handler | 0 | ${base.totalCpuMs.toFixed(1)} | 1.0 | ${base.codeCpuMs.toFixed(1)} | |`);
+    console.log(`| a. bare handler | 0 | ${ms(base.startCpu)} | 1.00 | ${ms(base.codeCpu)} | |`);
     REFERENCE_STEPS.reduce((previous, step) => {
-      const m = medians.get(step.name)!;
-      console.log(`| ${step.label} | ${kibOf(step.name)} | ${m.totalCpuMs.toFixed(1)} | ${timesBare(m)} | ${m.codeCpuMs.toFixed(1)} | ${(m.codeCpuMs - previous.codeCpuMs).toFixed(1)} |`);
-      return m;
+      const r = row(step.name);
+      console.log(`| ${step.label} | ${kibOf(step.name)} | ${ms(r.startCpu)} | ${times(r.timesBareCpu)} | ${ms(r.codeCpu)} | ${ms(r.codeCpu - previous.codeCpu)} |`);
+      return r;
     }, base);
-    const floor = medians.get(FLOOR)!;
-    console.log('| function | bundle KiB | init wall ms | billed wall ms | code cpu ms | × floor code | billed cpu ms | × bare | target | meets |');
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+    console.log('| function | bundle KiB | cold start cpu ms | × bare cpu | init wall ms | cold start wall ms | × bare wall | code cpu ms | × floor code | target | meets |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
     for (const name of names) {
-      const m = medians.get(name)!;
+      const r = row(name);
       const target = targetOf(name);
-      const meets = target === undefined ? '-' : m.totalCpuMs / base.totalCpuMs <= target ? 'yes' : 'no';
+      // Met when both CPU (steady on a loaded machine) and wall time (what Lambda bills) are within it.
+      const meets = target === undefined ? '-' : r.timesBareCpu <= target && r.timesBareWall <= target ? 'yes' : 'no';
       console.log(
-        `| ${name} | ${kibOf(name)} | ${m.initWallMs.toFixed(1)} | ${m.totalWallMs.toFixed(1)} | ${m.codeCpuMs.toFixed(1)} | ${(m.codeCpuMs / floor.codeCpuMs).toFixed(2)} | ${m.totalCpuMs.toFixed(1)} | ${timesBare(m)} | ${target ?? '-'} | ${meets} |`,
+        `| ${name} | ${kibOf(name)} | ${ms(r.startCpu)} | ${times(r.timesBareCpu)} | ${ms(r.initWall)} | ${ms(r.totalWall)} | ${times(r.timesBareWall)} | ${ms(r.codeCpu)} | ${times(r.timesFloorCode)} | ${target ?? '-'} | ${meets} |`,
       );
     }
   } finally {

@@ -1,5 +1,5 @@
 /**
- * One cold start as Lambda bills it: a fresh Node process started with the flags Lambda's bootstrap
+ * One cold start as Lambda runs it: a fresh Node process started with the flags Lambda's bootstrap
  * gives it, running a stand-in for Lambda's runtime client (lambda-runtime-stand-in.mjs) against a
  * Runtime API of the caller's, for one invocation. The init phase runs from the process's start to the
  * runtime's first request for an event (Node's start, the runtime client's and the handler's load); the
@@ -14,15 +14,15 @@ import { openRuntimeApi } from './runtime-api';
 export interface ColdInvocation {
   /** From the process's start to the end of init (the runtime's first request for an event). */
   readonly initWallMs: number;
-  readonly initCpuMs: number;
-  /** From the process's start to the first invocation's answer: what Lambda bills for a cold start. */
+  /** From the process's start to the first invocation's answer. */
   readonly totalWallMs: number;
+  /** The process's CPU (every thread) from its start to the answer posted. */
+  readonly processCpuMs: number;
   /**
-   * The same in CPU, less the two Runtime API exchanges (the event's fetch, the answer's post): Lambda's
-   * runtime client makes them with a native client this stand-in does not have, and its JavaScript HTTP
-   * would weigh most on the bare handler's figure.
+   * The part of it spent while the runtime fetched the event and posted the answer: the two Runtime API
+   * exchanges, and whatever else ran meanwhile (a function's queued work, V8's background threads).
    */
-  readonly totalCpuMs: number;
+  readonly exchangeCpuMs: number;
   /** Node's start and the runtime client's load, before the handler's. */
   readonly runtimeStartCpuMs: number;
   /** The function code's own: the handler's import, and that plus its first invocation. */
@@ -34,16 +34,24 @@ export interface ColdInvocation {
   readonly stdout: string;
 }
 
+export interface ColdInvocationOptions {
+  /** Flags for the measured Node besides Lambda's (e.g. `--cpu-prof`). */
+  readonly nodeFlags?: readonly string[];
+  /** The invocation's timeout: its deadline as the runtime hears it, and when the process is stopped. Default 30. */
+  readonly timeoutSeconds?: number;
+}
+
 interface StandInFigures {
   timeOrigin: number;
   runtimeReadyCpuMs: number;
   initCpuMs: number;
   eventReceivedCpuMs: number;
   handlerReturnedCpuMs: number;
+  answeredCpuMs: number;
 }
 
-/** The invocation's deadline, as the runtime hears it; a cold start here takes well under it. */
-const TIMEOUT_SECONDS = 30;
+/** Lambda's limit on the init phase. */
+const INIT_TIMEOUT_MS = 10_000;
 
 const STAND_IN = fileURLToPath(new URL('./lambda-runtime-stand-in.mjs', import.meta.url));
 
@@ -55,21 +63,24 @@ export function lambdaNodeFlags(memoryMiB: number): string[] {
 
 /**
  * Starts `bundle`'s handler cold with `environment` only (the function's, with AWS_LAMBDA_FUNCTION_NAME,
- * AWS_LAMBDA_FUNCTION_MEMORY_SIZE and AWS_REGION) and invokes it once with `event`; `nodeFlags` go to that Node too (e.g. `--cpu-prof`).
+ * AWS_LAMBDA_FUNCTION_MEMORY_SIZE and AWS_REGION) and invokes it once with `event`. A process that
+ * overruns Lambda's init limit or the invocation's timeout is killed, and the call fails.
  */
-export async function coldInvocation(bundle: string, environment: Record<string, string>, event: unknown, cwd: string, nodeFlags: readonly string[] = []): Promise<ColdInvocation> {
+export async function coldInvocation(bundle: string, environment: Record<string, string>, event: unknown, cwd: string, options: ColdInvocationOptions = {}): Promise<ColdInvocation> {
+  const timeoutSeconds = options.timeoutSeconds ?? 30;
   const functionArn = `arn:aws:lambda:${environment.AWS_REGION}:000000000000:function:${environment.AWS_LAMBDA_FUNCTION_NAME}`;
-  const api = await openRuntimeApi(event, functionArn, TIMEOUT_SECONDS);
+  const api = await openRuntimeApi(event, functionArn, timeoutSeconds);
+  let deadline: NodeJS.Timeout | undefined;
   try {
     const memoryMiB = Number(environment.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
-    const child = spawn(process.execPath, [...lambdaNodeFlags(memoryMiB), ...nodeFlags, STAND_IN], {
+    const child = spawn(process.execPath, [...lambdaNodeFlags(memoryMiB), ...(options.nodeFlags ?? []), STAND_IN], {
       cwd,
       env: {
         PATH: process.env.PATH ?? '',
         ...environment,
         AWS_LAMBDA_RUNTIME_API: api.address,
         LAMBDA_TASK_ROOT: path.dirname(bundle),
-        _HANDLER: `${path.basename(bundle).replace(/\.m?js$/, '')}.handler`,
+        _HANDLER: `${path.basename(bundle).replace(/\.[cm]?js$/, '')}.handler`,
       },
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     });
@@ -79,27 +90,39 @@ export async function coldInvocation(bundle: string, environment: Record<string,
     (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => streams.figures.push(chunk));
     const exited = new Promise<number | null>((resolve, reject) => child.on('error', reject).on('close', resolve));
     const failed = (why: string) => new Error(`${bundle} ${why}: ${Buffer.concat(streams.stderr).toString().slice(-2000)}`);
-    // A process that dies before it answers settles the race with its exit.
-    const answer = await Promise.race([api.answer, exited.then((code) => ({ exitedFirst: code }))]);
+    const overran = new Promise<{ overran: string }>((resolve) => {
+      const stopAfter = (ms: number, phase: string) => {
+        clearTimeout(deadline);
+        deadline = setTimeout(() => {
+          child.kill('SIGKILL');
+          resolve({ overran: `${phase} ran over ${ms} ms` });
+        }, ms);
+      };
+      stopAfter(INIT_TIMEOUT_MS, 'init');
+      void api.invoked.then(() => stopAfter(timeoutSeconds * 1000, 'the invocation'));
+    });
+    // A process that dies or overruns before it answers settles the race.
+    const answer = await Promise.race([api.answer, exited.then((code) => ({ exitedFirst: code })), overran]);
+    if ('overran' in answer) throw failed(answer.overran);
     if ('exitedFirst' in answer) throw failed(`exited ${answer.exitedFirst} before it answered`);
     const code = await exited;
     const text = Buffer.concat(streams.figures).toString();
     if (code !== 0 || text === '') throw failed(`exited ${code}`);
     const figures = JSON.parse(text) as StandInFigures;
     const codeInitCpuMs = figures.initCpuMs - figures.runtimeReadyCpuMs;
-    const codeCpuMs = codeInitCpuMs + (figures.handlerReturnedCpuMs - figures.eventReceivedCpuMs);
     return {
       initWallMs: answer.nextAt - figures.timeOrigin,
-      initCpuMs: figures.initCpuMs,
       totalWallMs: answer.answeredAt - figures.timeOrigin,
-      totalCpuMs: figures.runtimeReadyCpuMs + codeCpuMs,
+      processCpuMs: figures.answeredCpuMs,
+      exchangeCpuMs: figures.eventReceivedCpuMs - figures.initCpuMs + (figures.answeredCpuMs - figures.handlerReturnedCpuMs),
       runtimeStartCpuMs: figures.runtimeReadyCpuMs,
       codeInitCpuMs,
-      codeCpuMs,
+      codeCpuMs: codeInitCpuMs + (figures.handlerReturnedCpuMs - figures.eventReceivedCpuMs),
       result: answer.result,
       stdout: Buffer.concat(streams.stdout).toString(),
     };
   } finally {
+    clearTimeout(deadline);
     api.close();
   }
 }

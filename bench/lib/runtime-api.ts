@@ -11,6 +11,8 @@ import type { AddressInfo } from 'node:net';
 export interface RuntimeApi {
   /** `host:port`, for AWS_LAMBDA_RUNTIME_API. */
   readonly address: string;
+  /** Settles when the runtime has taken the event: init is over. */
+  readonly invoked: Promise<void>;
   /** The answer, and when (epoch ms) the runtime asked for the event and posted its answer. */
   readonly answer: Promise<{ result: unknown; nextAt: number; answeredAt: number }>;
   close(): void;
@@ -33,12 +35,15 @@ export async function openRuntimeApi(event: unknown, functionArn: string, timeou
   let nextAt: number | undefined;
   let settle!: { resolve: (value: { result: unknown; nextAt: number; answeredAt: number }) => void; reject: (error: Error) => void };
   const answer = new Promise<{ result: unknown; nextAt: number; answeredAt: number }>((resolve, reject) => (settle = { resolve, reject }));
+  let markInvoked!: () => void;
+  const invoked = new Promise<void>((resolve) => (markInvoked = resolve));
   const server = createServer((request, response) => {
-    void readBody(request).then((body) => {
+    readBody(request).then((body) => {
       const at = epochNow();
       const url = request.url ?? '';
       if (request.method === 'GET' && url === `${PREFIX}/invocation/next` && nextAt === undefined) {
         nextAt = at;
+        markInvoked();
         response.writeHead(200, {
           'Content-Type': 'application/json',
           'Lambda-Runtime-Aws-Request-Id': requestId,
@@ -59,11 +64,17 @@ export async function openRuntimeApi(event: unknown, functionArn: string, timeou
         return;
       }
       response.writeHead(202, { 'Content-Type': 'application/json' }).end('{"status":"OK"}');
+    }).catch((error: Error) => {
+      // A request cut off (the process killed mid-request) or an answer that is not JSON.
+      settle.reject(error);
+      if (!response.headersSent) response.writeHead(500);
+      response.end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    invoked,
     answer,
     close: () => {
       server.closeAllConnections();
