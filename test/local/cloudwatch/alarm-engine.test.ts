@@ -21,7 +21,10 @@ const deadLettered: MetricIdentity = {
 };
 const queueMetric = (metricName: string, queue: string): MetricIdentity => ({ namespace: 'AWS/SQS', metricName, dimensions: [{ name: 'QueueName', value: queue }] });
 
-function setup() {
+type Publish = ConstructorParameters<typeof AlarmEngine>[0]['publish'];
+
+/** An engine on a manual clock; `failingPublish` stands in for a topic that refuses every message. */
+function setup(failingPublish?: Publish) {
   const clock = new ManualClock(T0);
   const store = new MetricStore({ clock });
   const history = new AlarmHistory(clock);
@@ -33,10 +36,12 @@ function setup() {
     clock,
     region: 'us-east-1',
     accountId: '000000000000',
-    publish: async (topicArn, subject, message) => {
-      published.push({ topicArn, subject, message: JSON.parse(message) });
-      return `message-${published.length}`;
-    },
+    publish:
+      failingPublish ??
+      (async (topicArn, subject, message) => {
+        published.push({ topicArn, subject, message: JSON.parse(message) });
+        return `message-${published.length}`;
+      }),
   });
   const pages: PageEvent[] = [];
   engine.onPage((event) => pages.push(event));
@@ -225,22 +230,9 @@ describe('AlarmEngine', () => {
   });
 
   it('records a failed publish in the history and the page event, and carries on', async () => {
-    const clock = new ManualClock(T0);
-    const store = new MetricStore({ clock });
-    const history = new AlarmHistory(clock);
-    const engine = new AlarmEngine({
-      alarms: loadAlarms({ ...fixture, region: 'us-east-1', accountId: '000000000000' }),
-      store,
-      history,
-      clock,
-      region: 'us-east-1',
-      accountId: '000000000000',
-      publish: async () => {
-        throw new Error('Topic does not exist');
-      },
+    const { history, engine, pages } = setup(async () => {
+      throw new Error('Topic does not exist');
     });
-    const pages: PageEvent[] = [];
-    engine.onPage((p) => pages.push(p));
     await engine.evaluate(T0);
     expect(pages.map((p) => [p.alarmName, p.error])).toEqual([['files-dead-lettered', 'Topic does not exist']]);
     expect(history.query({ historyItemType: 'Action' })[0].historySummary).toBe(
