@@ -8,13 +8,19 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** The handler's answer, and when (epoch ms) the runtime asked for the event and posted the answer. */
+export interface RuntimeAnswer {
+  readonly result: unknown;
+  readonly nextAt: number;
+  readonly answeredAt: number;
+}
+
 export interface RuntimeApi {
   /** `host:port`, for AWS_LAMBDA_RUNTIME_API. */
   readonly address: string;
   /** Settles when the runtime has taken the event: init is over. */
   readonly invoked: Promise<void>;
-  /** The answer, and when (epoch ms) the runtime asked for the event and posted its answer. */
-  readonly answer: Promise<{ result: unknown; nextAt: number; answeredAt: number }>;
+  readonly answer: Promise<RuntimeAnswer>;
   close(): void;
 }
 
@@ -33,8 +39,8 @@ export async function openRuntimeApi(event: unknown, functionArn: string, timeou
   const requestId = randomUUID();
   const traceId = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=1`;
   let nextAt: number | undefined;
-  let settle!: { resolve: (value: { result: unknown; nextAt: number; answeredAt: number }) => void; reject: (error: Error) => void };
-  const answer = new Promise<{ result: unknown; nextAt: number; answeredAt: number }>((resolve, reject) => (settle = { resolve, reject }));
+  let settle!: { resolve: (value: RuntimeAnswer) => void; reject: (error: Error) => void };
+  const answer = new Promise<RuntimeAnswer>((resolve, reject) => (settle = { resolve, reject }));
   let markInvoked!: () => void;
   const invoked = new Promise<void>((resolve) => (markInvoked = resolve));
   const server = createServer((request, response) => {
